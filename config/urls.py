@@ -1,0 +1,4 @@
+"""Top-level URL configuration."""
+from django.urls import path
+
+urlpatterns = []

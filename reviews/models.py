@@ -1,0 +1,145 @@
+"""Reviews, their teams and roles, invitations, and the append-only audit log."""
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        PROTOCOL = "protocol", _("Protocol")
+        SEARCHING = "searching", _("Searching")
+        SCREENING = "screening", _("Screening")
+        EXTRACTION = "extraction", _("Extraction")
+        SYNTHESIS = "synthesis", _("Synthesis")
+        COMPLETE = "complete", _("Complete")
+
+    title = models.CharField(_("title"), max_length=500)
+    population = models.TextField(_("population"), blank=True)
+    intervention = models.TextField(_("intervention"), blank=True)
+    comparator = models.TextField(_("comparator"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    registration_id = models.CharField(_("registration id"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROTOCOL
+    )
+    reviewers_per_record = models.PositiveSmallIntegerField(_("reviewers per record"), default=2)
+    blind_screening = models.BooleanField(_("blind screening"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reviewers_per_record__gte=1, reviewers_per_record__lte=5),
+                name="review_reviewers_per_record_1_to_5",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    REVIEWER = "reviewer", _("Reviewer")
+    ADJUDICATOR = "adjudicator", _("Adjudicator")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review_id", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="membership_one_per_user"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.role}) in {self.review_id}"
+
+
+def _new_token():
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.CharField(_("username or email"), max_length=254)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def is_open(self):
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class Profile(models.Model):
+    """Per-user preferences that Django's User lacks."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One change to a review. Written in the transaction of the change; never edited."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["review", "-created_at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")
