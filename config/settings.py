@@ -35,7 +35,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
     # Development only: a key that is useless outside this machine's embedded setup.
-    SECRET_KEY = "dev-only-insecure-key-change-me-prismflow-embedded-default"
+    SECRET_KEY = "dev-only-insecure-key-change-me-prismflow-embedded-default"  # noqa: S105
 
 ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -129,6 +129,9 @@ STORAGES = {
         )
     },
 }
+if DEBUG:
+    # whitenoise warns on every request when the folder is missing; collectstatic fills it.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
@@ -138,11 +141,20 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Mail: with no server configured, invitations show their link to the owner instead.
 EMAIL_HOST = env("EMAIL_HOST", "")
-EMAIL_BACKEND = (
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.locmem.EmailBackend"
+    else "django.core.mail.backends.locmem.EmailBackend",
 )
+EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+# Invitations are mailed only where mail can leave the machine (or a test backend is named).
+INVITATION_EMAILS = bool(EMAIL_HOST or env("DJANGO_EMAIL_BACKEND"))
+SITE_URL = env("PRISMFLOW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "prismflow@localhost")
 
 # Uploads: imports over this size are refused before reading.
@@ -152,8 +164,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,11 +1,13 @@
 """Writes audit events; every service that changes review data calls this in its transaction."""
+
 from django.db import transaction
 
 from .models import AuditEvent
 
 
-def audit_record(*, review, actor, verb, obj=None, object_type="", object_id="", before=None,
-                 after=None):
+def audit_record(
+    *, review, actor, verb, obj=None, object_type="", object_id="", before=None, after=None
+):
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change")
     if obj is not None:

@@ -1,4 +1,5 @@
 """Applies a signed-in user's chosen interface language before LocaleMiddleware runs."""
+
 from django.conf import settings
 from django.utils import translation
 
@@ -6,15 +7,31 @@ LANGUAGE_SESSION_KEY = "prismflow_language"
 
 
 class UserLanguageMiddleware:
+    """Per-user language: stored on the profile, cached in the session.
+
+    Runs after the session middleware and before LocaleMiddleware. The user is resolved
+    lazily, so anonymous requests cost nothing; a signed-in user's profile is read once
+    per session.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
         self.known = {code for code, _ in settings.LANGUAGES}
 
     def __call__(self, request):
-        # The session carries the user's stored preference (set at login and on change),
-        # which LocaleMiddleware reads through the language cookie's fallback path.
         lang = request.session.get(LANGUAGE_SESSION_KEY)
+        if lang is None and request.session.get("_auth_user_id"):
+            from .models import Profile
+
+            lang = (
+                Profile.objects.filter(user_id=request.session["_auth_user_id"])
+                .values_list("language", flat=True)
+                .first()
+            )
+            if lang:
+                request.session[LANGUAGE_SESSION_KEY] = lang
         if lang in self.known:
+            # LocaleMiddleware reads the language cookie; feeding it here keeps one code path.
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
             translation.activate(lang)
         return self.get_response(request)

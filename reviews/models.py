@@ -1,7 +1,9 @@
 """Reviews, their teams and roles, invitations, and the append-only audit log."""
+
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +26,11 @@ class Review(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROTOCOL
     )
-    reviewers_per_record = models.PositiveSmallIntegerField(_("reviewers per record"), default=2)
+    reviewers_per_record = models.PositiveSmallIntegerField(
+        _("reviewers per record"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     blind_screening = models.BooleanField(_("blind screening"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -94,6 +100,9 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"{self.invitee} as {self.role}"
+
     @property
     def is_open(self):
         return self.accepted_at is None and self.revoked_at is None
@@ -106,6 +115,9 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+
+    def __str__(self):
+        return f"{self.user} ({self.language})"
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -135,6 +147,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["review", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.verb} {self.object_type}#{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

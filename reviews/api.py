@@ -1,0 +1,205 @@
+"""REST API for reviews, members, invitations and the audit log."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .api_access import ReviewScopedAPIView
+from .models import Membership, Review, Role
+
+
+class ReviewOutput(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "title",
+            "population",
+            "intervention",
+            "comparator",
+            "outcomes",
+            "registration_id",
+            "status",
+            "reviewers_per_record",
+            "blind_screening",
+            "created_at",
+            "role",
+        ]
+
+    def get_role(self, review) -> str | None:
+        return selectors.role_of(user=self.context["request"].user, review=review)
+
+
+class ReviewInput(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = [
+            "title",
+            "population",
+            "intervention",
+            "comparator",
+            "outcomes",
+            "registration_id",
+            "status",
+            "reviewers_per_record",
+            "blind_screening",
+        ]
+
+
+def _django_errors(exc):
+    return ValidationError(getattr(exc, "message_dict", None) or {"detail": exc.messages})
+
+
+class ReviewListApi(APIView):
+    @extend_schema(responses=ReviewOutput(many=True))
+    def get(self, request):
+        reviews = selectors.reviews_for_user(user=request.user)
+        page = LimitOffsetPagination()
+        items = page.paginate_queryset(reviews, request, view=self)
+        data = ReviewOutput(items, many=True, context={"request": request}).data
+        return page.get_paginated_response(data)
+
+    @extend_schema(request=ReviewInput, responses={201: ReviewOutput})
+    def post(self, request):
+        data = ReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            review = services.review_create(actor=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+        out = ReviewOutput(review, context={"request": request}).data
+        return Response(out, status=status.HTTP_201_CREATED)
+
+
+class ReviewDetailApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "PATCH": "manage"}
+
+    @extend_schema(responses=ReviewOutput)
+    def get(self, request, review_id):
+        return Response(ReviewOutput(self.review, context={"request": request}).data)
+
+    @extend_schema(request=ReviewInput, responses=ReviewOutput)
+    def patch(self, request, review_id):
+        data = ReviewInput(self.review, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            review = services.review_update(
+                actor=request.user, review_id=review_id, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+        return Response(ReviewOutput(review, context={"request": request}).data)
+
+
+class MemberOutput(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "role", "created_at"]
+
+
+class InviteInput(serializers.Serializer):
+    invitee = serializers.CharField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    invitee = serializers.CharField()
+    role = serializers.CharField()
+    url = serializers.CharField()
+
+
+class MemberListApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "POST": "manage"}
+
+    @extend_schema(responses=MemberOutput(many=True))
+    def get(self, request, review_id):
+        members = selectors.members_for_review(user=request.user, review_id=review_id)
+        return Response(MemberOutput(members, many=True).data)
+
+    @extend_schema(request=InviteInput, responses={201: InvitationOutput})
+    def post(self, request, review_id):
+        data = InviteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            inv = services.invitation_create(
+                actor=request.user, review_id=review_id, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+        out = {
+            "id": inv.id,
+            "invitee": inv.invitee,
+            "role": inv.role,
+            "url": services.invitation_url(inv, request),
+        }
+        return Response(InvitationOutput(out).data, status=status.HTTP_201_CREATED)
+
+
+class RoleInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MemberDetailApi(ReviewScopedAPIView):
+    review_access = {"PATCH": "manage", "DELETE": "manage"}
+
+    @extend_schema(request=RoleInput, responses=MemberOutput)
+    def patch(self, request, review_id, membership_id):
+        get_object_or_404(Membership, pk=membership_id, review_id=review_id)
+        data = RoleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            m = services.membership_set_role(
+                actor=request.user,
+                review_id=review_id,
+                membership_id=membership_id,
+                **data.validated_data,
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+        return Response(MemberOutput(m).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, review_id, membership_id):
+        get_object_or_404(Membership, pk=membership_id, review_id=review_id)
+        try:
+            services.membership_remove(
+                actor=request.user, review_id=review_id, membership_id=membership_id
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuditEventOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    verb = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+
+
+class AuditListApi(ReviewScopedAPIView):
+    review_access = {"GET": "manage"}
+
+    @extend_schema(responses=AuditEventOutput(many=True))
+    def get(self, request, review_id):
+        events = selectors.audit_events_for_review(
+            user=request.user, review_id=review_id, verb=request.query_params.get("verb")
+        )
+        page = LimitOffsetPagination()
+        items = page.paginate_queryset(events, request, view=self)
+        return page.get_paginated_response(AuditEventOutput(items, many=True).data)

@@ -1,0 +1,15 @@
+"""Loads the demo review and prints the demo users' passwords."""
+from django.core.management.base import BaseCommand
+
+from synthesis.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo review and its users (passwords are printed)."
+
+    def handle(self, *args, **options):
+        review, passwords = demo_load()
+        self.stdout.write(self.style.SUCCESS(f"Demo review #{review.id}: {review.title}"))
+        self.stdout.write("Demo users (username / password):")
+        for username, password in passwords.items():
+            self.stdout.write(f"  {username:<18} {password}")

@@ -1,0 +1,55 @@
+"""The review home's view of the whole pipeline: every stage with its counts.
+
+Lives in synthesis because it reads every app's selectors (imports run one way). A stage
+whose app has no data yet reports None, which the page shows as "not started".
+"""
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass
+class Stage:
+    key: str
+    label: str
+    counts: list  # [(label, value)], value None when the stage has not started
+    url_name: str | None = None
+
+    @property
+    def started(self):
+        return any(v for _label, v in self.counts)
+
+
+STAGE_LABELS = [
+    ("import", _("Import")),
+    ("dedup", _("De-duplication")),
+    ("title_abstract", _("Title/abstract screening")),
+    ("full_text", _("Full-text screening")),
+    ("extraction", _("Extraction")),
+    ("synthesis", _("Synthesis")),
+]
+
+
+def _providers():
+    """Each stage's counts come from its own app; apps register by exposing `stage_counts`."""
+    from reviews import selectors as reviews_selectors
+
+    providers = [reviews_selectors]
+    for module in ("screening.selectors", "extraction.selectors", "synthesis.selectors"):
+        try:
+            providers.append(__import__(module, fromlist=["stage_counts"]))
+        except ImportError:
+            continue
+    return providers
+
+
+def stages_for_review(*, review):
+    counts = {}
+    for provider in _providers():
+        getter = getattr(provider, "stage_counts", None)
+        if getter:
+            counts.update(getter(review=review))
+    return [
+        Stage(key=key, label=label, counts=counts.get(key, []))
+        for key, label in STAGE_LABELS
+    ]

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("reviews/<int:review_id>/", views.review_home, name="review_home"),
+]

@@ -1,0 +1,35 @@
+"""The demo review: loaded by `make run`, safe to load twice, carries the reference review."""
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from reviews.models import Membership, Review
+from synthesis.demo import demo_load
+
+
+def test_demo_creates_the_review_and_a_full_team(db):
+    review, passwords = demo_load()
+    assert review.title == "Mesenchymal stem cells for systemic sclerosis"
+    assert review.registration_id == "PROSPERO CRD42020200350"
+    roles = dict(Membership.objects.filter(review=review).values_list("user__username", "role"))
+    assert sorted(roles.values()) == ["adjudicator", "owner", "reviewer", "reviewer"]
+    for username, password in passwords.items():
+        assert authenticate(username=username, password=password) is not None
+
+
+def test_loading_the_demo_twice_keeps_one_review_and_resets_passwords(db):
+    first, old = demo_load()
+    second, new = demo_load()
+    assert first.pk == second.pk
+    assert Review.objects.count() == 1
+    assert Membership.objects.filter(review=first).count() == 4
+    assert authenticate(username="demo-owner", password=new["demo-owner"]) is not None
+    if old["demo-owner"] != new["demo-owner"]:
+        assert authenticate(username="demo-owner", password=old["demo-owner"]) is None
+
+
+def test_load_demo_command_prints_every_password(db, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for username in ("demo-owner", "demo-reviewer-1", "demo-reviewer-2", "demo-adjudicator"):
+        line = next(line for line in out.splitlines() if username in line)
+        assert len(line.split()) == 2 and len(line.split()[1]) >= 10

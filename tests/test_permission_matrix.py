@@ -1,0 +1,135 @@
+"""Every URL in the URL conf, with every persona and every method it declares.
+
+New URLs join automatically: a review-scoped URL must declare its access per method
+(`review_view(...)` or `ReviewScopedAPIView.review_access`), and any other URL must be
+listed below as deliberately not review-scoped, or this test fails.
+"""
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from reviews.access import ABILITIES
+
+# URLs that are not review-scoped, by name, with why.
+NOT_REVIEW_SCOPED = {
+    "login", "logout", "password_change", "password_change_done",  # Django auth
+    "dashboard", "review_create", "set_language",  # the user's own things
+    "invitation",  # the secret token is the credential; tested in test_invitations
+    "api_token", "api_schema", "api_docs", "api_reviews",  # API entry points
+}
+# Values for URL arguments other than review_id; a new argument needs an entry here.
+KWARG_FACTORIES = {
+    "membership_id": lambda team: team.memberships["reviewer"].id,
+    "invitation_id": lambda team: _invitation(team).id,
+}
+
+
+def _invitation(team):
+    from reviews.models import Invitation
+
+    return Invitation.objects.create(review=team.review, invitee="newcomer", role="reviewer",
+                                     invited_by=team.users["owner"])
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin" or str(p.pattern).startswith("admin/"):
+                continue
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def _access_of(callback):
+    declared = getattr(callback, "review_access", None)
+    if declared is None and hasattr(callback, "cls"):
+        declared = getattr(callback.cls, "review_access", None) or None
+    return declared
+
+
+ALL_URLS = list(_walk(get_resolver().url_patterns))
+REVIEW_SCOPED = [(route, p) for route, p in ALL_URLS if "review_id" in route]
+
+
+def test_every_url_is_either_review_scoped_or_listed():
+    unlisted = [
+        p.name or route for route, p in ALL_URLS
+        if "review_id" not in route and p.name not in NOT_REVIEW_SCOPED
+    ]
+    assert unlisted == [], f"declare these as review-scoped or list them: {unlisted}"
+
+
+def test_every_review_scoped_url_declares_its_access():
+    missing = [p.name for _r, p in REVIEW_SCOPED if not _access_of(p.callback)]
+    assert missing == []
+    for _r, p in REVIEW_SCOPED:
+        assert set(_access_of(p.callback).values()) <= set(ABILITIES)
+
+
+CASES = [
+    (p.name, method, ability)
+    for _r, p in REVIEW_SCOPED
+    for method, ability in _access_of(p.callback).items()
+]
+
+
+def _url(team, pattern_name, review=None):
+    from django.urls import reverse
+
+    route = next(r for r, p in REVIEW_SCOPED if p.name == pattern_name)
+    kwargs = {"review_id": (review or team.review).id}
+    for name in __import__("re").findall(r"<(?:\w+:)?(\w+)>", route):
+        if name != "review_id":
+            if name not in KWARG_FACTORIES:
+                pytest.fail(f"no KWARG_FACTORIES entry for URL argument {name!r}")
+            kwargs[name] = KWARG_FACTORIES[name](team)
+    return reverse(pattern_name, kwargs=kwargs)
+
+
+def _call(client, method, url):
+    return getattr(client, method.lower())(url, content_type="application/json") \
+        if url.startswith("/api/") and method != "GET" else getattr(client, method.lower())(url)
+
+
+@pytest.mark.parametrize(("name", "method", "ability"), CASES)
+@pytest.mark.parametrize("persona", ["owner", "reviewer", "adjudicator", "viewer", "outsider"])
+def test_each_persona_gets_what_its_role_allows(team, persona, name, method, ability):
+    url = _url(team, name)
+    response = _call(team.client(persona), method, url)
+    if persona == "outsider":
+        assert response.status_code == 404
+    elif persona in {r.value for r in ABILITIES[ability]}:
+        assert response.status_code not in (403, 404, 405, 500), response.status_code
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("name", "method", "ability"), CASES)
+def test_anonymous_is_sent_to_log_in(team, name, method, ability):
+    response = _call(team.client("anonymous"), method, _url(team, name))
+    if name.startswith("api_"):
+        assert response.status_code == 401
+    else:
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", sorted({c[0] for c in CASES}))
+def test_a_review_that_does_not_exist_is_404_even_for_owners(team, name):
+    from django.urls import reverse
+
+    route = next(r for r, p in REVIEW_SCOPED if p.name == name)
+    kwargs = {"review_id": 999999}
+    kwargs.update({k: 1 for k in __import__("re").findall(r"<(?:\w+:)?(\w+)>", route)
+                   if k != "review_id"})
+    method = next(m for n, m, _a in CASES if n == name)
+    response = _call(team.client("owner"), method, reverse(name, kwargs=kwargs))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted({c[0] for c in CASES}))
+def test_undeclared_methods_are_refused_without_leaking(team, name):
+    declared = {m for n, m, _a in CASES if n == name}
+    method = "DELETE" if "DELETE" not in declared else "PUT"
+    assert team.client("owner").generic(method, _url(team, name)).status_code == 405
+    assert team.client("outsider").generic(method, _url(team, name)).status_code == 404
