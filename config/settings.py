@@ -182,6 +182,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "reviews.models.Review.Status",
+        "SearchStatusEnum": "reviews.models.Search.Status",
+    },
+}
+
+# The cache carries import progress between the worker and the web process, so it must be
+# shared: Redis when there is one, else files on this machine.
+REDIS_CACHE_URL = env("REDIS_CACHE_URL") or (
+    env("CELERY_BROKER_URL", "") if env("CELERY_BROKER_URL", "").startswith("redis") else ""
+)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+        if REDIS_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "cache"),
+        }
+    )
 }
 
 # Celery: eager in-process unless a broker is named.

@@ -158,3 +158,111 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+
+class Search(models.Model):
+    """One import: a database search (or another identification method) and its file.
+
+    Feeds PRISMA 2020's "records identified" boxes, per database and per other method.
+    """
+
+    class Source(models.TextChoices):
+        PUBMED = "pubmed", "PubMed/MEDLINE"
+        EMBASE = "embase", "Embase"
+        COCHRANE = "cochrane", "Cochrane Library/CENTRAL"
+        WOS = "wos", "Web of Science"
+        SCOPUS = "scopus", "Scopus"
+        OVID = "ovid", "Ovid"
+        CNKI = "cnki", "CNKI"
+        WANFANG = "wanfang", "Wanfang"
+        VIP = "vip", "VIP"
+        CBM = "cbm", "CBM"
+        OTHER_DATABASE = "other_database", _("Other database")
+        CITATION = "citation", _("Citation searching")
+        REGISTER = "register", _("Trial register")
+        WEBSITE = "website", _("Website")
+        OTHER_METHOD = "other_method", _("Other method")
+
+    OTHER_METHODS = {"citation", "website", "other_method"}
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Previewed, not imported")
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="searches")
+    source = models.CharField(_("database or method"), max_length=32, choices=Source.choices)
+    source_detail = models.CharField(
+        _("detail"), max_length=200, blank=True,
+        help_text=_("For example the Ovid database (MEDLINE, PsycINFO) or the register's name."),
+    )
+    date_searched = models.DateField(_("date searched"), null=True, blank=True)
+    query = models.TextField(_("search query"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=500)
+    file_name = models.CharField(max_length=300)
+    file_sha256 = models.CharField(max_length=64)
+    file_size = models.BigIntegerField()
+    format = models.CharField(max_length=32)
+    encoding = models.CharField(max_length=32, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)  # column -> field, tabular files
+    record_count = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)  # first records and problem list
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEW)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # Re-importing the same file into the same review adds nothing.
+            models.UniqueConstraint(fields=["review", "file_sha256"], name="search_file_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} ({self.file_name})"
+
+    @property
+    def is_other_method(self):
+        return self.source in self.OTHER_METHODS
+
+
+class Record(models.Model):
+    """One record as an export gave it, normalised; the unit de-duplication works on."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="records")
+    search = models.ForeignKey(Search, on_delete=models.CASCADE, related_name="records")
+    position = models.PositiveIntegerField()  # 1-based order in its file
+    line = models.PositiveIntegerField(null=True)
+    title = models.TextField(null=True)
+    title_translated = models.TextField(null=True)
+    abstract = models.TextField(null=True)
+    authors = models.JSONField(default=list)
+    year = models.IntegerField(null=True)
+    journal = models.TextField(null=True)
+    volume = models.CharField(max_length=100, null=True)
+    issue = models.CharField(max_length=100, null=True)
+    pages = models.CharField(max_length=100, null=True)
+    doi = models.CharField(max_length=300, null=True, db_index=True)
+    pmid = models.CharField(max_length=32, null=True, db_index=True)
+    language = models.CharField(max_length=8, null=True)
+    keywords = models.JSONField(default=list)
+    source_id = models.CharField(max_length=200, null=True)
+    type = models.CharField(max_length=16, null=True)
+    problems = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["search_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["search", "position"], name="record_position_once"),
+        ]
+        indexes = [models.Index(fields=["review", "id"])]
+
+    def __str__(self):
+        return (self.title or "")[:80]

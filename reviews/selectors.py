@@ -42,3 +42,16 @@ def audit_events_for_review(*, user, review_id, verb=None, actor=None):
     if actor:
         events = events.filter(Q(actor__username=actor))
     return events
+
+
+def stage_counts(*, review):
+    """The review home's import counts: searches done and records identified."""
+    from django.db.models import Sum
+    from django.utils.translation import gettext_lazy as _
+
+    from .models import Search
+
+    done = Search.objects.filter(review=review, status=Search.Status.DONE)
+    totals = done.aggregate(n=Count("id"), records=Sum("record_count"))
+    return {"import": [(_("Searches"), totals["n"] or 0),
+                       (_("Records identified"), totals["records"] or 0)]}

@@ -8,3 +8,10 @@ from . import services
 @shared_task(name="reviews.invitation_send")
 def invitation_send(invitation_id):
     return services.invitation_mail(invitation_id=invitation_id)
+
+
+@shared_task(name="reviews.search_import")
+def search_import(search_id):
+    from .imports import search_import_run
+
+    return search_import_run(search_id=search_id)

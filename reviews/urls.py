@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, search_api, search_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -24,6 +24,15 @@ urlpatterns = [
     ),
     path("reviews/<int:review_id>/audit/", views.audit_log, name="audit_log"),
     path("reviews/<int:review_id>/audit.csv", views.audit_export, name="audit_export"),
+    path("reviews/<int:review_id>/searches/", search_views.searches, name="searches"),
+    path("reviews/<int:review_id>/searches/<int:search_id>/", search_views.search_detail,
+         name="search_detail"),
+    path("reviews/<int:review_id>/searches/<int:search_id>/import/", search_views.search_import,
+         name="search_import"),
+    path("reviews/<int:review_id>/searches/<int:search_id>/discard/",
+         search_views.search_discard, name="search_discard"),
+    path("reviews/<int:review_id>/searches/<int:search_id>/progress/",
+         search_views.search_progress, name="search_progress"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
     path("account/language/", views.set_language, name="set_language"),
 ]
@@ -38,4 +47,10 @@ api_urlpatterns = [
         name="api_member",
     ),
     path("reviews/<int:review_id>/audit/", api.AuditListApi.as_view(), name="api_audit"),
+    path("reviews/<int:review_id>/searches/", search_api.SearchListApi.as_view(),
+         name="api_searches"),
+    path("reviews/<int:review_id>/searches/<int:search_id>/", search_api.SearchDetailApi.as_view(),
+         name="api_search"),
+    path("reviews/<int:review_id>/searches/<int:search_id>/import/",
+         search_api.SearchImportApi.as_view(), name="api_search_import"),
 ]

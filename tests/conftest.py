@@ -59,3 +59,8 @@ class Team:
 @pytest.fixture
 def team(db):
     return Team()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

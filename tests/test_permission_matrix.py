@@ -20,6 +20,7 @@ NOT_REVIEW_SCOPED = {
 KWARG_FACTORIES = {
     "membership_id": lambda team: team.memberships["reviewer"].id,
     "invitation_id": lambda team: _invitation(team).id,
+    "search_id": lambda team: _search(team).id,
 }
 
 
@@ -28,6 +29,21 @@ def _invitation(team):
 
     return Invitation.objects.create(review=team.review, invitee="newcomer", role="reviewer",
                                      invited_by=team.users["owner"])
+
+
+def _search(team):
+    from django.core.files.base import ContentFile
+
+    from reviews.models import Search
+
+    existing = Search.objects.filter(review=team.review).first()
+    if existing:
+        return existing
+    search = Search(review=team.review, source="pubmed", file_name="a.ris", file_sha256="0" * 64,
+                    file_size=1, format="ris", record_count=1, created_by=team.users["owner"])
+    search.file.save("a.ris", ContentFile(b"TY  - JOUR\nTI  - A\nER  - \n"), save=False)
+    search.save()
+    return search
 
 
 def _walk(patterns, prefix=""):

@@ -37,7 +37,18 @@ def _database_url_for(settings_dict):
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, tmp_path_factory):
+def shared_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, shared_media):
+    # Overrides the suite's per-test folder: the worker must read the files the tests store.
+    settings.MEDIA_ROOT = shared_media
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, tmp_path_factory, shared_media):
     """A real worker process on the test database, reached through Redis."""
     from django.db import connection
 
@@ -50,6 +61,7 @@ def celery_worker(django_db_setup, tmp_path_factory):
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "DJANGO_EMAIL_FILE_PATH": str(mail_dir),
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DJANGO_MEDIA_ROOT": str(shared_media),
     })
     app.control.purge()
     log = open(tmp_path_factory.mktemp("worker") / "worker.log", "w+")  # noqa: SIM115

@@ -18,3 +18,19 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Import progress: poll while a search is queued, then reload to show the result.
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.getElementById("progress");
+  if (!box || box.dataset.status !== "queued") return;
+  const bar = document.getElementById("progress-bar");
+  const text = document.getElementById("progress-text");
+  const tick = async () => {
+    const res = await fetch(box.dataset.url, { headers: { Accept: "application/json" } });
+    if (!res.ok) return;
+    const p = await res.json();
+    bar.max = p.total; bar.value = p.done; text.textContent = `${p.done} / ${p.total}`;
+    if (p.status === "queued") setTimeout(tick, 1000); else window.location.reload();
+  };
+  setTimeout(tick, 500);
+});

@@ -1,0 +1,239 @@
+"""Services of the import stage: preview an export, import it all-or-nothing, discard it.
+
+Parsing lives in `reviews.importers` (pure); this module stores what it reads.
+"""
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .access import review_for
+from .audit import audit_record
+from .importers import FORMATS, ParseError, detect_format, iter_records
+from .importers.encoding import binary_stream, peek, sniff_encoding
+from .models import Record, Search
+
+log = logging.getLogger(__name__)
+
+PREVIEW_RECORDS = 10
+LISTED_PROBLEMS = 200
+BATCH = 2000
+RECORD_FIELDS = ("title", "title_translated", "abstract", "authors", "year", "journal", "volume",
+                 "issue", "pages", "doi", "pmid", "language", "keywords", "source_id", "type")
+
+
+class AlreadyImported(ValidationError):
+    def __init__(self, search):
+        self.search = search
+        super().__init__(
+            _("%(file)s was already imported into this review (search #%(id)s, %(n)s "
+              "records); nothing was added.")
+            % {"file": search.file_name, "id": search.id, "n": search.record_count},
+            code="already_imported",
+        )
+
+
+@dataclass
+class Scan:
+    format: str
+    encoding: str
+    count: int
+    problem_count: int
+    first: list
+    problems: list
+
+
+def _sha256(upload):
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _bounded(record):
+    # Database columns have lengths; an over-long value is cut and reported, never refused.
+    out, cut = {}, []
+    for name in RECORD_FIELDS:
+        value = record.get(name)
+        if name in ("authors", "keywords"):
+            value = value or []
+        limit = getattr(Record._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            value, cut = value[:limit], [*cut, name]
+        out[name] = value
+    return out, cut
+
+
+def _sniff(upload, filename, format):
+    """The format (detected unless named) and the text encoding of an upload."""
+    with binary_stream(upload.open("rb")) as stream:
+        head, _rest = peek(stream)
+    upload.seek(0)
+    format = format or detect_format(head, filename)
+    return format, ("binary" if format == "xlsx" else sniff_encoding(head))
+
+
+def scan_file(upload, *, filename, format=None, mapping=None):
+    """Read the whole file once: count, first records, problem records. ParseError if bad."""
+    format, encoding = _sniff(upload, filename, format)
+    first, problems, count, problem_count = [], [], 0, 0
+    records = iter_records(upload.open("rb"), filename=filename, format=format,
+                           mapping=mapping or None)
+    for count, parsed in enumerate(records, 1):
+        if count <= PREVIEW_RECORDS:
+            first.append(parsed.record)
+        if parsed.problems:
+            problem_count += 1
+            if len(problems) < LISTED_PROBLEMS:
+                problems.append({"position": count, "line": parsed.line,
+                                 "title": parsed.record.get("title"),
+                                 "problems": parsed.problems})
+    upload.seek(0)
+    if count == 0:
+        raise ParseError(filename, None, _("no records were found in the file"))
+    return Scan(format, encoding, count, problem_count, first, problems)
+
+
+def _check_size(upload):
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("%(file)s is %(size).1f MB; files over %(limit).0f MB are refused.")
+            % {"file": upload.name, "size": upload.size / 1e6,
+               "limit": settings.IMPORT_MAX_BYTES / 1e6},
+            code="too_large",
+        )
+
+
+def search_preview(*, actor, review_id, upload, source, source_detail="", date_searched=None,
+                   query="", notes="", format=None, mapping=None):
+    """Validate and scan an export; store it as a previewed search (no records yet)."""
+    review, _m = review_for(actor, review_id, "manage")
+    if source not in Search.Source.values:
+        raise ValidationError(_("Unknown database or method."), code="source")
+    if format and format not in FORMATS:
+        raise ValidationError(_("Unknown format %(f)s.") % {"f": format}, code="format")
+    _check_size(upload)
+    sha = _sha256(upload)
+    earlier = Search.objects.filter(review=review, file_sha256=sha).first()
+    if earlier is not None and earlier.status in (Search.Status.DONE, Search.Status.QUEUED):
+        raise AlreadyImported(earlier)
+    scan = scan_file(upload, filename=upload.name, format=format, mapping=mapping)
+    with transaction.atomic():
+        if earlier is not None:
+            earlier.file.delete(save=False)
+            earlier.delete()
+        search = Search(
+            review=review, source=source, source_detail=source_detail,
+            date_searched=date_searched, query=query, notes=notes, file_name=upload.name[:300],
+            file_sha256=sha, file_size=upload.size, format=scan.format, encoding=scan.encoding,
+            mapping=mapping or {}, record_count=scan.count, problem_count=scan.problem_count,
+            preview={"first": scan.first, "problems": scan.problems}, created_by=actor,
+        )
+        search.file.save(upload.name, upload, save=False)
+        search.save()
+    return search
+
+
+@transaction.atomic
+def search_import_start(*, actor, review_id, search_id):
+    review, _m = review_for(actor, review_id, "manage")
+    claimed = Search.objects.filter(
+        pk=search_id, review=review, status__in=[Search.Status.PREVIEW, Search.Status.FAILED]
+    ).update(status=Search.Status.QUEUED, error="")
+    search = Search.objects.get(pk=search_id, review=review)
+    if not claimed:
+        return search
+    audit_record(review=review, actor=actor, verb="search.queue", obj=search,
+                 after={"file": search.file_name, "source": search.source,
+                        "records": search.record_count})
+    from .tasks import search_import
+
+    transaction.on_commit(lambda: search_import.delay(search.id))
+    return search
+
+
+def progress_key(search_id):
+    return f"prismflow:search-import:{search_id}"
+
+
+def search_progress(search):
+    done = cache.get(progress_key(search.id), 0)
+    if search.status == Search.Status.DONE:
+        done = search.record_count
+    return {"status": search.status, "done": done, "total": search.record_count,
+            "error": search.error}
+
+
+def search_import_run(*, search_id):
+    """Store every record of a queued search in one transaction. Safe to run twice: the
+    search row is locked and a search no longer queued is left alone."""
+    try:
+        with transaction.atomic():
+            search = Search.objects.select_for_update().filter(pk=search_id).first()
+            if search is None or search.status != Search.Status.QUEUED:
+                return False
+            count, problems = _store_records(search)
+            search.status = Search.Status.DONE
+            search.record_count, search.problem_count = count, problems
+            search.imported_at = timezone.now()
+            search.save(update_fields=["status", "record_count", "problem_count",
+                                       "imported_at"])
+            audit_record(review=search.review, actor=search.created_by, verb="search.import",
+                         obj=search, after={"file": search.file_name, "records": count,
+                                            "problem_records": problems})
+    except ParseError as exc:
+        # Nothing of the file was written (the transaction rolled back); say why.
+        _fail(search_id, str(exc))
+        return False
+    except Exception as exc:
+        # Also rolled back whole; recorded on the search so the owner sees it, then re-raised
+        # so the worker logs the traceback and the task shows as failed.
+        _fail(search_id, _("The import stopped on an internal error (%(e)s); nothing of the "
+                           "file was stored. Try again or contact your administrator.")
+              % {"e": type(exc).__name__})
+        raise
+    finally:
+        cache.delete(progress_key(search_id))
+    return True
+
+
+def _fail(search_id, message):
+    Search.objects.filter(pk=search_id).update(status=Search.Status.FAILED, error=message)
+    log.warning("import of search %s failed: %s", search_id, message)
+
+
+def _store_records(search):
+    batch, count, problems = [], 0, 0
+    with search.file.open("rb") as fh:
+        for count, parsed in enumerate(
+            iter_records(fh, filename=search.file_name, format=search.format,
+                         mapping=search.mapping or None), 1
+        ):
+            fields, cut = _bounded(parsed.record)
+            notes = parsed.problems + [_("%(f)s was cut to fit") % {"f": f} for f in cut]
+            problems += bool(notes)
+            batch.append(Record(review_id=search.review_id, search=search, position=count,
+                                line=parsed.line, problems=notes, **fields))
+            if len(batch) >= BATCH:
+                Record.objects.bulk_create(batch)
+                batch = []
+                cache.set(progress_key(search.id), count, 3600)
+    Record.objects.bulk_create(batch)
+    return count, problems
+
+
+@transaction.atomic
+def search_discard(*, actor, review_id, search_id):
+    review, _m = review_for(actor, review_id, "manage")
+    search = Search.objects.select_for_update().get(
+        pk=search_id, review=review, status__in=[Search.Status.PREVIEW, Search.Status.FAILED]
+    )
+    search.file.delete(save=False)
+    search.delete()

@@ -1,0 +1,87 @@
+"""REST API of the import stage: upload (preview), import, progress, list."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from . import imports
+from .api_access import ReviewScopedAPIView
+from .importers import FORMATS, ParseError
+from .models import Search
+
+
+class SearchOutput(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Search
+        fields = ["id", "source", "source_detail", "date_searched", "query", "notes", "file_name",
+                  "file_sha256", "file_size", "format", "encoding", "record_count",
+                  "problem_count", "status", "error", "created_at", "imported_at", "preview",
+                  "progress"]
+
+    def get_progress(self, search) -> dict:
+        return imports.search_progress(search)
+
+
+class SearchUploadInput(serializers.Serializer):
+    file = serializers.FileField()
+    source = serializers.ChoiceField(choices=Search.Source.choices)
+    source_detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    date_searched = serializers.DateField(required=False, allow_null=True)
+    query = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    format = serializers.ChoiceField(choices=FORMATS, required=False)
+    mapping = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+class SearchListApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "POST": "manage"}
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=SearchOutput(many=True))
+    def get(self, request, review_id):
+        rows = Search.objects.filter(review=self.review)
+        return Response(SearchOutput(rows, many=True).data)
+
+    @extend_schema(request=SearchUploadInput, responses={201: SearchOutput})
+    def post(self, request, review_id):
+        data = SearchUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        try:
+            search = imports.search_preview(actor=request.user, review_id=review_id,
+                                            upload=values.pop("file"), **values)
+        except imports.AlreadyImported as exc:
+            return Response({"detail": exc.messages[0], "search": exc.search.id},
+                            status=status.HTTP_409_CONFLICT)
+        except ParseError as exc:
+            return Response({"detail": str(exc), "file": exc.filename, "line": exc.line,
+                             "reason": exc.reason}, status=status.HTTP_400_BAD_REQUEST)
+        except DjangoValidationError as exc:
+            return Response({"detail": "; ".join(exc.messages)},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(SearchOutput(search).data, status=status.HTTP_201_CREATED)
+
+
+class SearchDetailApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(responses=SearchOutput)
+    def get(self, request, review_id, search_id):
+        search = get_object_or_404(Search, pk=search_id, review=self.review)
+        return Response(SearchOutput(search).data)
+
+
+class SearchImportApi(ReviewScopedAPIView):
+    review_access = {"POST": "manage"}
+
+    @extend_schema(request=None, responses={202: SearchOutput})
+    def post(self, request, review_id, search_id):
+        get_object_or_404(Search, pk=search_id, review=self.review)
+        search = imports.search_import_start(actor=request.user, review_id=review_id,
+                                             search_id=search_id)
+        search.refresh_from_db()
+        return Response(SearchOutput(search).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,84 @@
+"""Pages of the import stage: the searches list with the upload form, preview, progress."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import imports
+from .access import review_view
+from .forms import SearchUploadForm
+from .importers import ParseError
+from .models import Search
+
+
+def _search(review, search_id):
+    search = Search.objects.filter(pk=search_id, review=review).first()
+    if search is None:
+        raise Http404
+    return search
+
+
+@review_view(GET="read", POST="manage")
+def searches(request, review, membership):
+    form = SearchUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            upload = data.pop("file")
+            try:
+                search = imports.search_preview(
+                    actor=request.user, review_id=review.id, upload=upload,
+                    format=data.pop("format") or None, **data)
+            except imports.AlreadyImported as exc:
+                messages.info(request, exc.messages[0])
+                return redirect("search_detail", review_id=review.id, search_id=exc.search.id)
+            except ParseError as exc:
+                form.add_error("file", str(exc))
+            except ValidationError as exc:
+                form.add_error(None, "; ".join(exc.messages))
+            else:
+                return redirect("search_detail", review_id=review.id, search_id=search.id)
+        status = 400
+    rows = Search.objects.filter(review=review).exclude(status=Search.Status.PREVIEW)
+    return render(request, "reviews/searches.html", {
+        "review": review, "membership": membership, "form": form, "searches": rows,
+        "total": sum(s.record_count for s in rows if s.status == Search.Status.DONE),
+    }, status=status)
+
+
+@review_view(GET="read")
+def search_detail(request, review, membership, search_id):
+    search = _search(review, search_id)
+    return render(request, "reviews/search_detail.html", {
+        "review": review, "membership": membership, "search": search,
+        "progress": imports.search_progress(search),
+        "fields": imports.RECORD_FIELDS,
+    })
+
+
+@review_view(POST="manage")
+def search_import(request, review, membership, search_id):
+    search = imports.search_import_start(actor=request.user, review_id=review.id,
+                                         search_id=_search(review, search_id).id)
+    search.refresh_from_db()
+    if search.status == Search.Status.DONE:
+        messages.success(request, _("%(n)s records imported.") % {"n": search.record_count})
+    return redirect("search_detail", review_id=review.id, search_id=search.id)
+
+
+@review_view(POST="manage")
+def search_discard(request, review, membership, search_id):
+    try:
+        imports.search_discard(actor=request.user, review_id=review.id,
+                               search_id=_search(review, search_id).id)
+    except Search.DoesNotExist as exc:
+        raise Http404 from exc
+    messages.info(request, _("The file was discarded; nothing was imported."))
+    return redirect("searches", review_id=review.id)
+
+
+@review_view(GET="read")
+def search_progress(request, review, membership, search_id):
+    return JsonResponse(imports.search_progress(_search(review, search_id)))

@@ -1,0 +1,47 @@
+"""In a real browser: the owner uploads an export, checks the preview, imports it."""
+import re
+
+import pytest
+
+from reviews.services import review_create
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+RIS = """TY  - JOUR
+TI  - Mesenchymal stem cells in systemic sclerosis: a pilot study
+AU  - Wang, Li
+PY  - 2013
+DO  - 10.1000/demo.1
+ER  -
+
+TY  - JOUR
+AU  - Missing, Title
+PY  - 2014
+ER  -
+"""
+
+
+def test_owner_uploads_previews_and_imports_a_search(page, live_server, transactional_db,
+                                                     django_user_model, tmp_path):
+    owner = django_user_model.objects.create_user("lead", password="lead-pass-123")
+    review = review_create(actor=owner, title="MSCs for SSc")
+    export = tmp_path / "pubmed.ris"
+    export.write_text(RIS, encoding="utf-8")
+
+    log_in(page, live_server.url, "lead", "lead-pass-123")
+    page.goto(f"{live_server.url}/reviews/{review.id}/searches/")
+    page.set_input_files("#id_file", str(export))
+    page.select_option("#id_source", "pubmed")
+    page.fill("#id_date_searched", "2021-02-01")
+    page.click("#upload-submit")
+    page.wait_for_url(re.compile(r".*/searches/\d+/$"))
+    assert "Mesenchymal stem cells" in page.locator("#preview-list").inner_text()
+    assert "no title" in page.locator("#problem-list").inner_text().lower()
+
+    page.click("#import-submit")
+    page.wait_for_selector("#search-status:has-text('Imported')")
+    page.goto(f"{live_server.url}/reviews/{review.id}/")
+    stage = page.locator("[data-stage=import]").inner_text()
+    assert "Records identified" in stage and "2" in stage
