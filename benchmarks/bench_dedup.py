@@ -1,0 +1,207 @@
+"""De-duplication benchmark: accuracy on every labelled set, and speed and memory at scale.
+
+    .venv/bin/python benchmarks/bench_dedup.py                 # accuracy, then 10k/50k/100k
+    .venv/bin/python benchmarks/bench_dedup.py --accuracy      # accuracy only
+    .venv/bin/python benchmarks/bench_dedup.py --speed 10000 100000 --repeat 3
+
+Accuracy is counted by record as bib-dedupe's evaluation does (sensitivity = removed true
+duplicates / removable), plus the false merges counted as pairs, the share of removable
+duplicates that merges and the review queue hold together, and the queue's length. The
+labelled files are read through reviews.importers, as a user's file would be.
+
+Speed sets are built from the real records of the labelled sets: distinct records are made
+by rewriting half the words of real titles and changing their numbers; a quarter of them get one or
+two perturbed copies (typos, dropped DOIs, changed case, abbreviated journals, reordered
+authors). Each size runs in a fresh process so its peak memory is its own.
+"""
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reviews.dedup import dedupe  # noqa: E402
+from reviews.dedup.evaluate import count, true_labels  # noqa: E402
+from reviews.importers import parse  # noqa: E402
+
+SETS_DIR = ROOT.parent / "shared" / "data" / "dedup" / "sets"
+SETS = ["cytology_screening", "respiratory", "digital_work", "special_cases", "diabetes"]
+
+
+def set_file(folder):
+    data = folder / "records_pre_merged.csv"
+    return data if data.exists() else folder / "asysd_labelled_test_set.csv"
+
+
+def read_clusters(folder):
+    import csv
+
+    with open(folder / "merged_record_ids.csv", encoding="utf-8", newline="") as handle:
+        return [row["merged_ids"].split(";") for row in csv.DictReader(handle)]
+
+
+def label_id(source_id):
+    """ASySD's record_id N is id_000000N in its cluster file."""
+    text = str(source_id)
+    return f"id_{int(text):07d}" if text.isdigit() else text
+
+
+def load_set(name):
+    """(records, true labels) of one labelled set, read through the importer."""
+    folder = SETS_DIR / name
+    path = set_file(folder)
+    records = [parsed.record for parsed in parse(path, filename=str(path)).records]
+    ids = [label_id(record["source_id"]) for record in records]
+    return records, true_labels(ids, read_clusters(folder))
+
+
+def accuracy():
+    print("set                  records  removable  sens    fp_pairs  with_queue  queue  secs")
+    for name in SETS:
+        if not (SETS_DIR / name).exists():
+            print(f"{name:20} absent")
+            continue
+        records, truth = load_set(name)
+        start = time.perf_counter()
+        result = dedupe(records)
+        seconds = time.perf_counter() - start
+        counts = count(truth, result.clusters, [(p.i, p.j) for p in result.possible])
+        print(
+            f"{name:20} {counts.records:7d}  {counts.removable:9d}  {counts.sensitivity:.4f}  "
+            f"{counts.false_pairs:8d}  {counts.with_queue:.4f}      "
+            f"{counts.queue:5d}  {seconds:.2f}"
+        )
+
+
+# ---- synthetic sets for speed ------------------------------------------------------------
+
+
+def _typo(text, rng):
+    if not text or len(text) < 8:
+        return text
+    k = rng.randrange(1, len(text) - 1)
+    return text[:k] + text[k + 1] + text[k] + text[k + 2 :]
+
+
+def _abbreviate(journal):
+    if not journal:
+        return journal
+    return " ".join(w[:4] if len(w) > 5 else w for w in journal.split() if w.lower() != "of")
+
+
+def _perturb(record, rng):
+    copy = dict(record)
+    choice = rng.random()
+    if choice < 0.3:
+        copy["title"] = _typo(copy["title"], rng)
+    elif choice < 0.5 and copy.get("title"):
+        copy["title"] = copy["title"].upper() if rng.random() < 0.5 else copy["title"].lower()
+    if rng.random() < 0.5:
+        copy["doi"] = None
+    if rng.random() < 0.4:
+        copy["journal"] = _abbreviate(copy.get("journal"))
+    if rng.random() < 0.2 and copy.get("authors"):
+        authors = list(copy["authors"])
+        rng.shuffle(authors)
+        copy["authors"] = authors
+    return copy
+
+
+def _distinct_variant(record, pool, rng, serial):
+    """A record that is a different study: words swapped in from other titles, new numbers."""
+    copy = dict(record)
+    words = (copy.get("title") or "study").split()
+    donor = (rng.choice(pool).get("title") or "other record").split()
+    # Half the words from another title: a different study, not a near-copy of the base.
+    for _ in range(max(3, len(words) // 2)):
+        if words and donor:
+            words[rng.randrange(len(words))] = rng.choice(donor)
+    copy["title"] = " ".join(words) + f" {rng.choice(['in', 'for', 'among'])} cohort {serial}"
+    copy["year"] = rng.randrange(1980, 2024)
+    copy["volume"] = str(rng.randrange(1, 300))
+    first = rng.randrange(1, 3000)
+    copy["pages"] = f"{first}-{first + rng.randrange(1, 20)}"
+    copy["doi"] = f"10.9999/synthetic.{serial}" if copy.get("doi") else None
+    copy["abstract"] = None
+    return copy
+
+
+def synthetic(n, seed=7):
+    rng = random.Random(seed)
+    real = []
+    for name in SETS:
+        if (SETS_DIR / name).exists():
+            real.extend(load_set(name)[0])
+    records = []
+    serial = 0
+    while len(records) < n:
+        # Every size has the same make-up: real records rewritten into distinct ones.
+        base = _distinct_variant(rng.choice(real), real, rng, serial)
+        serial += 1
+        records.append(base)
+        if rng.random() < 0.25:
+            for _ in range(rng.choice([1, 1, 2])):
+                records.append(_perturb(base, rng))
+    return records[:n]
+
+
+def speed_one(n):
+    records = synthetic(n)
+    start = time.perf_counter()
+    result = dedupe(records)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    merged = len(records) - len(set(result.clusters))
+    print(
+        json.dumps(
+            {"n": n, "seconds": round(seconds, 2), "peak_mb": round(peak_mb),
+             "removed": merged, "queue": len(result.possible)}
+        )
+    )  # fmt: skip
+
+
+def speed(sizes, repeat):
+    print("records  median_s  runs_s                peak_MB  removed  queue")
+    for n in sizes:
+        runs = []
+        for _ in range(repeat):
+            out = subprocess.run(
+                [sys.executable, __file__, "--speed-one", str(n)],
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        times = sorted(run["seconds"] for run in runs)
+        median = times[len(times) // 2]
+        peak = max(run["peak_mb"] for run in runs)
+        shown = " ".join(f"{t:.1f}" for t in times)
+        print(
+            f"{n:7d}  {median:8.2f}  {shown:20}  {peak:7d}  {runs[0]['removed']:7d}  "
+            f"{runs[0]['queue']:5d}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accuracy", action="store_true", help="accuracy only")
+    parser.add_argument("--speed", nargs="*", type=int, help="sizes to time (speed only)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--speed-one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.speed_one:
+        speed_one(args.speed_one)
+        return
+    if args.speed is None:
+        accuracy()
+    if not args.accuracy:
+        speed(args.speed or [10_000, 50_000, 100_000], args.repeat)
+
+
+if __name__ == "__main__":
+    main()
