@@ -19,20 +19,7 @@ class ReviewOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = [
-            "id",
-            "title",
-            "population",
-            "intervention",
-            "comparator",
-            "outcomes",
-            "registration_id",
-            "status",
-            "reviewers_per_record",
-            "blind_screening",
-            "created_at",
-            "role",
-        ]
+        fields = ["id", *services.REVIEW_FIELDS, "created_at", "role"]
 
     def get_role(self, review) -> str | None:
         return selectors.role_of(user=self.context["request"].user, review=review)
@@ -41,17 +28,7 @@ class ReviewOutput(serializers.ModelSerializer):
 class ReviewInput(serializers.ModelSerializer):
     class Meta:
         model = Review
-        fields = [
-            "title",
-            "population",
-            "intervention",
-            "comparator",
-            "outcomes",
-            "registration_id",
-            "status",
-            "reviewers_per_record",
-            "blind_screening",
-        ]
+        fields = list(services.REVIEW_FIELDS)
 
 
 def _django_errors(exc):
