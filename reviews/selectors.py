@@ -55,3 +55,10 @@ def stage_counts(*, review):
     totals = done.aggregate(n=Count("id"), records=Sum("record_count"))
     return {"import": [(_("Searches"), totals["n"] or 0),
                        (_("Records identified"), totals["records"] or 0)]}
+
+
+def unique_records_for_review(*, review):
+    """The records that enter title/abstract screening: one per duplicate cluster, by id."""
+    from .models import Record
+
+    return Record.objects.filter(review=review).order_by("id")

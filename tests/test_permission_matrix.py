@@ -21,6 +21,8 @@ KWARG_FACTORIES = {
     "membership_id": lambda team: team.memberships["reviewer"].id,
     "invitation_id": lambda team: _invitation(team).id,
     "search_id": lambda team: _search(team).id,
+    "stage": lambda team: "ta",
+    "item_id": lambda team: _item(team).id,
 }
 
 
@@ -44,6 +46,23 @@ def _search(team):
     search.file.save("a.ris", ContentFile(b"TY  - JOUR\nTI  - A\nER  - \n"), save=False)
     search.save()
     return search
+
+
+def _item(team):
+    from django.core.files.base import ContentFile
+
+    from reviews.models import Record
+    from screening.models import FullText, Item
+
+    existing = Item.objects.filter(review=team.review).first()
+    if existing:
+        return existing
+    record = Record.objects.create(review=team.review, search=_search(team), position=1,
+                                   title="A record")
+    ft = FullText(record=record, file_name="a.pdf", size=9, uploaded_by=team.users["owner"])
+    ft.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    ft.save()
+    return Item.objects.create(review=team.review, record=record, stage="ta")
 
 
 def _walk(patterns, prefix=""):

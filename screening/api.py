@@ -1,0 +1,235 @@
+"""REST API of screening: next record, vote (answering with the next record), undo,
+conflicts, adjudication, reopening, progress, agreement, PRISMA counts."""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from reviews.api_access import ReviewScopedAPIView
+
+from . import selectors, services
+from .models import Decision, Item, Stage
+
+
+def _stage(value):
+    if value not in Stage.values:
+        raise Http404("Unknown stage.")
+    return value
+
+
+def _item(review, item_id):
+    item = Item.objects.select_related("record", "review").filter(pk=item_id,
+                                                                  review=review).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _call(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError({"detail": exc.messages}) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+class ProgressOutput(serializers.Serializer):
+    stage = serializers.CharField()
+    total = serializers.IntegerField()
+    my_votes = serializers.IntegerField()
+    my_remaining = serializers.IntegerField()
+    settled = serializers.IntegerField()
+    included = serializers.IntegerField()
+    excluded = serializers.IntegerField()
+    conflicts = serializers.IntegerField()
+    pending = serializers.IntegerField()
+
+
+class VoteOutput(serializers.Serializer):
+    decision = serializers.CharField()
+    reason = serializers.IntegerField(allow_null=True)
+    reason_text = serializers.CharField()
+    note = serializers.CharField()
+    reviewer = serializers.CharField(required=False)
+
+
+class ItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    stage = serializers.CharField()
+    status = serializers.CharField()
+    record = serializers.DictField()
+    my_vote = VoteOutput(allow_null=True)
+    full_text = serializers.DictField(allow_null=True)
+    not_retrieved = serializers.BooleanField()
+    votes = VoteOutput(many=True, allow_null=True, help_text="null while blinded")
+    decision = serializers.CharField(allow_null=True)
+
+
+class ScreeningPayload(serializers.Serializer):
+    item = ItemOutput(allow_null=True)
+    progress = ProgressOutput()
+
+
+class StatusOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    decision = serializers.CharField(required=False)
+
+
+class AgreementOutput(serializers.Serializer):
+    stage = serializers.CharField()
+    reviewer_a = serializers.CharField()
+    reviewer_b = serializers.CharField()
+    n = serializers.IntegerField()
+    percent_agreement = serializers.FloatField()
+    kappa = serializers.FloatField()
+
+
+class PrismaOutput(serializers.Serializer):
+    screened = serializers.IntegerField()
+    excluded_screening = serializers.IntegerField()
+    sought = serializers.IntegerField()
+    not_retrieved = serializers.IntegerField()
+    assessed = serializers.IntegerField()
+    excluded_full_text = serializers.DictField(child=serializers.IntegerField())
+    reports_included = serializers.IntegerField()
+    studies_included = serializers.IntegerField()
+
+
+class VoteInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    reason = serializers.IntegerField(required=False, allow_null=True)
+    reason_text = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ResolveInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[Decision.INCLUDE, Decision.EXCLUDE])
+    reason = serializers.IntegerField(required=False, allow_null=True)
+    reason_text = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    note = serializers.CharField(max_length=5000)
+
+
+def next_payload(view, stage, skip=()):
+    """My next record and my progress, in one response, so a vote costs one round trip."""
+    user, review = view.request.user, view.review
+    queue = selectors.queue_for_reviewer(user=user, review=review, stage=stage)
+    nxt = queue.exclude(pk__in=list(skip)).first() or (queue.first() if skip else None)
+    item = selectors.item_view(user=user, membership=view.membership, item=nxt) if nxt else None
+    return {"item": item, "progress": selectors.progress(user=user, review=review, stage=stage)}
+
+
+class NextApi(ReviewScopedAPIView):
+    review_access = {"GET": "screen"}
+
+    @extend_schema(responses=ScreeningPayload)
+    def get(self, request, review_id, stage):
+        if _stage(stage) == Stage.TITLE_ABSTRACT:
+            services.items_sync(review=self.review)
+        skip = [int(x) for x in request.query_params.get("skip", "").split(",") if x.isdigit()]
+        return Response(next_payload(self, stage, skip))
+
+
+class ItemApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(responses=ItemOutput)
+    def get(self, request, review_id, item_id):
+        item = _item(self.review, item_id)
+        return Response(selectors.item_view(user=request.user, membership=self.membership,
+                                            item=item))
+
+
+class VoteApi(ReviewScopedAPIView):
+    review_access = {"POST": "screen"}
+
+    @extend_schema(request=VoteInput, responses=ScreeningPayload)
+    def post(self, request, review_id, item_id):
+        item = _item(self.review, item_id)
+        data = VoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        _call(services.vote_cast, actor=request.user, item_id=item.id, decision=v["decision"],
+              reason_id=v.get("reason"), reason_text=v.get("reason_text", ""),
+              note=v.get("note", ""))
+        return Response(next_payload(self, item.stage))
+
+
+class RetractApi(ReviewScopedAPIView):
+    review_access = {"POST": "screen"}
+
+    @extend_schema(request=None, responses=ScreeningPayload)
+    def post(self, request, review_id, item_id):
+        item = _item(self.review, item_id)
+        _call(services.vote_retract, actor=request.user, item_id=item.id)
+        item.refresh_from_db()
+        return Response({"item": selectors.item_view(user=request.user,
+                                                     membership=self.membership, item=item),
+                         "progress": selectors.progress(user=request.user, review=self.review,
+                                                        stage=item.stage)})
+
+
+class ResolveApi(ReviewScopedAPIView):
+    review_access = {"POST": "adjudicate"}
+
+    @extend_schema(request=ResolveInput, responses=StatusOutput)
+    def post(self, request, review_id, item_id):
+        item = _item(self.review, item_id)
+        data = ResolveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        _call(services.conflict_resolve, actor=request.user, item_id=item.id,
+              decision=v["decision"], reason_id=v.get("reason"),
+              reason_text=v.get("reason_text", ""), note=v["note"])
+        item.refresh_from_db()
+        return Response({"id": item.id, "status": item.status, "decision": item.decision})
+
+
+class ReopenApi(ReviewScopedAPIView):
+    review_access = {"POST": "adjudicate"}
+
+    @extend_schema(request=None, responses=StatusOutput)
+    def post(self, request, review_id, item_id):
+        item = _call(services.item_reopen, actor=request.user,
+                     item_id=_item(self.review, item_id).id)
+        return Response({"id": item.id, "status": item.status})
+
+
+class ConflictsApi(ReviewScopedAPIView):
+    review_access = {"GET": "adjudicate"}
+
+    @extend_schema(responses=ItemOutput(many=True))
+    def get(self, request, review_id, stage):
+        items = selectors.conflicts_for_review(user=request.user, review_id=review_id,
+                                               stage=_stage(stage))
+        return Response([selectors.item_view(user=request.user, membership=self.membership,
+                                             item=i) for i in items[:200]])
+
+
+class ProgressApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(responses=ProgressOutput)
+    def get(self, request, review_id, stage):
+        return Response(selectors.progress(user=request.user, review=self.review,
+                                           stage=_stage(stage)))
+
+
+class AgreementApi(ReviewScopedAPIView):
+    review_access = {"GET": "manage"}
+
+    @extend_schema(responses=AgreementOutput(many=True))
+    def get(self, request, review_id):
+        return Response(selectors.agreement_for_review(user=request.user, review_id=review_id))
+
+
+class PrismaApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(responses=PrismaOutput)
+    def get(self, request, review_id):
+        return Response(selectors.prisma_counts(review=self.review))

@@ -1,0 +1,192 @@
+"""Screening: stages, votes, conflicts and adjudication, exclusion reasons, full texts, studies."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from reviews.models import Record, Review
+
+
+class Stage(models.TextChoices):
+    TITLE_ABSTRACT = "ta", _("Title/abstract")
+    FULL_TEXT = "ft", _("Full text")
+
+
+class Decision(models.TextChoices):
+    INCLUDE = "include", _("Include")
+    EXCLUDE = "exclude", _("Exclude")
+    MAYBE = "maybe", _("Maybe")
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", _("Needs votes")
+    CONFLICT = "conflict", _("Conflict")
+    INCLUDED = "included", _("Included")
+    EXCLUDED = "excluded", _("Excluded")
+
+
+DEFAULT_REASONS = [
+    ("Wrong population", "研究人群不符"),
+    ("Wrong intervention", "干预措施不符"),
+    ("Wrong comparator", "对照不符"),
+    ("Wrong outcomes", "结局指标不符"),
+    ("Wrong study design", "研究设计不符"),
+    ("Duplicate report", "重复报告"),
+    ("Other", "其他"),
+]
+
+
+class ScreeningSettings(models.Model):
+    """Per-review screening options the owner edits."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="screening")
+    maybe_advances = models.BooleanField(_("“maybe” advances like include"), default=True)
+    include_keywords = models.TextField(_("inclusion keywords"), blank=True,
+                                        help_text=_("One a line; English or Chinese."))
+    exclude_keywords = models.TextField(_("exclusion keywords"), blank=True,
+                                        help_text=_("One a line; English or Chinese."))
+    unblinded_stages = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"screening settings of review {self.review_id}"
+
+    def keywords(self, which):
+        text = self.include_keywords if which == "include" else self.exclude_keywords
+        return [w.strip() for w in text.splitlines() if w.strip()]
+
+
+class ExclusionReason(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="exclusion_reasons")
+    label = models.CharField(max_length=200)
+    label_zh = models.CharField(max_length=200, blank=True)
+    is_other = models.BooleanField(default=False)  # asks for free text
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "label"], name="reason_label_once")
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Item(models.Model):
+    """One record at one stage: its status and, once settled, the decision."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="screening_items")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="screening_items")
+    stage = models.CharField(max_length=2, choices=Stage.choices)
+    status = models.CharField(max_length=10, choices=ItemStatus.choices,
+                              default=ItemStatus.PENDING)
+    priority = models.FloatField(default=0.0)  # higher is screened first
+    live_votes = models.PositiveSmallIntegerField(default=0)  # kept by services, for queues
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
+    reason = models.ForeignKey(ExclusionReason, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    reason_text = models.CharField(max_length=500, blank=True)
+    settled_by_adjudication = models.BooleanField(default=False)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    not_retrieved = models.BooleanField(default=False)  # full text could not be obtained
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "stage"], name="item_once_per_stage"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["included", "excluded"]) | ~Q(decision=""),
+                name="item_settled_has_decision",
+            ),
+        ]
+        indexes = [models.Index(fields=["review", "stage", "status", "live_votes", "-priority",
+                                        "id"])]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} #{self.record_id}"
+
+    @property
+    def settled(self):
+        return self.status in (ItemStatus.INCLUDED, ItemStatus.EXCLUDED)
+
+
+class Vote(models.Model):
+    """A reviewer's vote. A changed vote supersedes the old one, which is kept."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="votes")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="screening_votes")
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    reason = models.ForeignKey(ExclusionReason, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    reason_text = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One live vote per reviewer, record and stage: the database enforces it.
+            models.UniqueConstraint(fields=["item", "reviewer"],
+                                    condition=Q(superseded_at__isnull=True),
+                                    name="vote_one_live_per_reviewer"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_id}: {self.decision} on item {self.item_id}"
+
+
+class Adjudication(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="adjudications")
+    adjudicator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    reason = models.ForeignKey(ExclusionReason, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    reason_text = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.decision} on item {self.item_id}"
+
+
+class FullText(models.Model):
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, related_name="full_text")
+    file = models.FileField(upload_to="fulltext/%Y/%m/", max_length=500)
+    file_name = models.CharField(max_length=300)
+    size = models.BigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.file_name
+
+
+class Study(models.Model):
+    """A study with one or more reports (records), as PRISMA 2020 counts them."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="studies")
+    label = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label", "id"]
+
+    def __str__(self):
+        return self.label
+
+
+class StudyReport(models.Model):
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="reports")
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, related_name="study_report")
+
+    def __str__(self):
+        return f"{self.study} / {self.record_id}"

@@ -1,0 +1,252 @@
+"""Writes of the screening stage: votes, settlement, conflicts, adjudication, reopening.
+
+Each service locks the item row first, so two reviewers voting on the same record at the same
+moment are serialised: both votes stand and the status (hence at most one conflict) is
+computed once per vote, under the lock.
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reviews.access import review_for
+from reviews.audit import audit_record
+from reviews.selectors import unique_records_for_review
+
+from .models import (
+    DEFAULT_REASONS,
+    Adjudication,
+    Decision,
+    ExclusionReason,
+    Item,
+    ItemStatus,
+    ScreeningSettings,
+    Stage,
+    Vote,
+)
+
+
+def settings_for(review):
+    obj, _created = ScreeningSettings.objects.get_or_create(review=review)
+    return obj
+
+
+def reasons_for(review):
+    """The review's exclusion reasons, created with the defaults the first time."""
+    if not ExclusionReason.objects.filter(review=review).exists():
+        for position, (label, label_zh) in enumerate(DEFAULT_REASONS):
+            ExclusionReason.objects.get_or_create(
+                review=review, label=label,
+                defaults={"label_zh": label_zh, "position": position,
+                          "is_other": label == "Other"})
+    return ExclusionReason.objects.filter(review=review, active=True)
+
+
+@transaction.atomic
+def items_sync(*, review):
+    """Every unique record gets a title/abstract item. Idempotent."""
+    have = set(Item.objects.filter(review=review, stage=Stage.TITLE_ABSTRACT)
+               .values_list("record_id", flat=True))
+    unique = unique_records_for_review(review=review).values_list("id", flat=True)
+    new = [Item(review=review, record_id=rid, stage=Stage.TITLE_ABSTRACT)
+           for rid in unique if rid not in have]
+    Item.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _locked_item(actor, item_id, ability):
+    item = Item.objects.select_related("review").filter(pk=item_id).first()
+    if item is None:
+        raise Item.DoesNotExist
+    review, membership = review_for(actor, item.review_id, ability)
+    item = Item.objects.select_for_update().select_related("review").get(pk=item_id)
+    return item, membership
+
+
+def _reason(item, decision, reason_id, reason_text):
+    """Full-text exclusions need a reason from the review's list ("Other" needs text)."""
+    if decision != Decision.EXCLUDE or item.stage != Stage.FULL_TEXT:
+        return None, ""
+    reason = ExclusionReason.objects.filter(pk=reason_id, review=item.review).first()
+    if reason is None:
+        raise ValidationError(_("Choose an exclusion reason for a full-text exclusion."))
+    if reason.is_other and not (reason_text or "").strip():
+        raise ValidationError(_("Describe the reason when you choose “Other”."))
+    return reason, (reason_text or "").strip()[:500]
+
+
+def _live_votes(item):
+    return list(Vote.objects.filter(item=item, superseded_at__isnull=True).order_by("id"))
+
+
+@transaction.atomic
+def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=""):
+    """Cast or change the actor's vote; settle or flag a conflict when all votes are in."""
+    if decision not in Decision.values:
+        raise ValidationError(_("Vote include, exclude or maybe."))
+    item, _m = _locked_item(actor, item_id, "screen")
+    if item.settled:
+        raise ValidationError(_("This record is settled; an adjudicator or the owner can "
+                                "reopen it."))
+    reason, reason_text = _reason(item, decision, reason_id, reason_text)
+    live = _live_votes(item)
+    mine = next((v for v in live if v.reviewer_id == actor.id), None)
+    if mine is None and len(live) >= item.review.reviewers_per_record:
+        raise ValidationError(_("This record already has all its votes."))
+    if mine and (mine.decision, mine.reason_id, mine.reason_text, mine.note) == (
+            decision, reason and reason.id, reason_text, note):
+        return mine  # a double submit: nothing changes
+    if mine:
+        mine.superseded_at = timezone.now()
+        mine.save(update_fields=["superseded_at"])
+    vote = Vote.objects.create(item=item, reviewer=actor, decision=decision, reason=reason,
+                               reason_text=reason_text, note=note)
+    audit_record(review=item.review, actor=actor, verb="vote.cast", obj=vote,
+                 before={"decision": mine.decision} if mine else None,
+                 after={"item": item.id, "stage": item.stage, "decision": decision,
+                        "reason": reason.label if reason else None})
+    _evaluate(item, actor)
+    return vote
+
+
+@transaction.atomic
+def vote_retract(*, actor, item_id):
+    """Undo: withdraw the actor's live vote on an unsettled record."""
+    item, _m = _locked_item(actor, item_id, "screen")
+    if item.settled:
+        raise ValidationError(_("This record is settled; an adjudicator or the owner can "
+                                "reopen it."))
+    mine = Vote.objects.filter(item=item, reviewer=actor, superseded_at__isnull=True).first()
+    if mine is None:
+        return None
+    mine.superseded_at = timezone.now()
+    mine.save(update_fields=["superseded_at"])
+    audit_record(review=item.review, actor=actor, verb="vote.retract", obj=mine,
+                 before={"item": item.id, "decision": mine.decision})
+    _evaluate(item, actor)
+    return mine
+
+
+def _side(decision, maybe_advances):
+    if decision == Decision.EXCLUDE:
+        return "out"
+    if decision == Decision.MAYBE and not maybe_advances:
+        return "maybe"  # its own side: a maybe needs a third opinion
+    return "in"
+
+
+def _evaluate(item, actor):
+    live = _live_votes(item)
+    if item.live_votes != len(live):
+        item.live_votes = len(live)
+        item.save(update_fields=["live_votes"])
+    needed = item.review.reviewers_per_record
+    if len(live) < needed:
+        _set_status(item, actor, ItemStatus.PENDING)
+        return
+    maybe_advances = settings_for(item.review).maybe_advances
+    sides = {_side(v.decision, maybe_advances) for v in live}
+    reasons = {(v.reason_id, v.reason_text) for v in live}
+    if sides == {"in"}:
+        _settle(item, actor, Decision.INCLUDE, None, "", adjudicated=False)
+    elif sides == {"out"} and (item.stage == Stage.TITLE_ABSTRACT or len(reasons) == 1):
+        reason_id, text = reasons.pop()
+        reason = ExclusionReason.objects.filter(pk=reason_id).first()
+        _settle(item, actor, Decision.EXCLUDE, reason, text, adjudicated=False)
+    else:
+        # Split votes, or full-text exclusions with different reasons (as Covidence does).
+        _set_status(item, actor, ItemStatus.CONFLICT)
+
+
+def _set_status(item, actor, status):
+    if item.status == status:
+        return
+    before = item.status
+    item.status, item.decision, item.reason, item.reason_text = status, "", None, ""
+    item.settled_at, item.settled_by_adjudication = None, False
+    item.save(update_fields=["status", "decision", "reason", "reason_text", "settled_at",
+                             "settled_by_adjudication"])
+    if status == ItemStatus.CONFLICT or before == ItemStatus.CONFLICT:
+        audit_record(review=item.review, actor=actor, verb=f"item.{status}", obj=item,
+                     before={"status": before}, after={"status": status})
+
+
+def _settle(item, actor, decision, reason, reason_text, *, adjudicated):
+    item.status = ItemStatus.INCLUDED if decision != Decision.EXCLUDE else ItemStatus.EXCLUDED
+    item.decision = Decision.INCLUDE if decision != Decision.EXCLUDE else Decision.EXCLUDE
+    item.reason, item.reason_text = reason, reason_text
+    item.settled_at, item.settled_by_adjudication = timezone.now(), adjudicated
+    item.save()
+    audit_record(review=item.review, actor=actor, verb="item.settle", obj=item,
+                 after={"stage": item.stage, "decision": item.decision,
+                        "reason": reason.label if reason else None,
+                        "adjudicated": adjudicated})
+    if item.stage == Stage.TITLE_ABSTRACT and item.decision == Decision.INCLUDE:
+        Item.objects.get_or_create(review=item.review, record=item.record,
+                                   stage=Stage.FULL_TEXT)
+
+
+@transaction.atomic
+def conflict_resolve(*, actor, item_id, decision, reason_id=None, reason_text="", note=""):
+    """A third reviewer, who did not vote on the record, settles a conflict."""
+    if decision not in (Decision.INCLUDE, Decision.EXCLUDE):
+        raise ValidationError(_("Resolve a conflict with include or exclude."))
+    item, _m = _locked_item(actor, item_id, "adjudicate")
+    if item.status != ItemStatus.CONFLICT:
+        raise ValidationError(_("This record is not in conflict."))
+    if Vote.objects.filter(item=item, reviewer=actor).exists():
+        raise PermissionDenied(_("You voted on this record; another adjudicator must "
+                                 "resolve it."))
+    reason, reason_text = _reason(item, decision, reason_id, reason_text)
+    if not note.strip():
+        raise ValidationError(_("Give the reason for your decision."))
+    adjudication = Adjudication.objects.create(item=item, adjudicator=actor, decision=decision,
+                                               reason=reason, reason_text=reason_text, note=note)
+    audit_record(review=item.review, actor=actor, verb="conflict.resolve", obj=adjudication,
+                 after={"item": item.id, "decision": decision, "note": note})
+    _settle(item, actor, decision, reason, reason_text, adjudicated=True)
+    return adjudication
+
+
+@transaction.atomic
+def item_reopen(*, actor, item_id):
+    """Only an adjudicator or the owner reopens a settled record; votes stay and may change."""
+    item, _m = _locked_item(actor, item_id, "adjudicate")
+    if not item.settled:
+        raise ValidationError(_("This record is not settled."))
+    if item.stage == Stage.TITLE_ABSTRACT:
+        later = Item.objects.filter(record=item.record, stage=Stage.FULL_TEXT).first()
+        if later is not None and Vote.objects.filter(item=later).exists():
+            raise ValidationError(_("Its full text has votes already; reopen that first."))
+        if later is not None:
+            later.delete()
+    before = {"status": item.status, "decision": item.decision}
+    item.status, item.decision, item.reason, item.reason_text = (ItemStatus.PENDING, "",
+                                                                  None, "")
+    item.settled_at, item.settled_by_adjudication = None, False
+    item.save()
+    audit_record(review=item.review, actor=actor, verb="item.reopen", obj=item, before=before,
+                 after={"status": item.status})
+    # Votes already in may now disagree again, or be complete.
+    live = _live_votes(item)
+    if len(live) >= item.review.reviewers_per_record:
+        _set_status(item, actor, ItemStatus.CONFLICT)
+    return item
+
+
+@transaction.atomic
+def stage_unblind(*, actor, review_id, stage):
+    """The owner unblinds a finished stage: every vote becomes visible to the team."""
+    review, _m = review_for(actor, review_id, "manage")
+    open_items = Item.objects.filter(review=review, stage=stage).exclude(
+        status__in=[ItemStatus.INCLUDED, ItemStatus.EXCLUDED])
+    if open_items.exists():
+        raise ValidationError(_("Only a finished stage can be unblinded."))
+    screening = settings_for(review)
+    if stage not in screening.unblinded_stages:
+        screening.unblinded_stages = [*screening.unblinded_stages, stage]
+        screening.save(update_fields=["unblinded_stages"])
+        audit_record(review=review, actor=actor, verb="stage.unblind", obj=screening,
+                     after={"stage": stage})
+    return screening
+

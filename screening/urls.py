@@ -1,0 +1,45 @@
+from django.urls import path
+
+from . import api, views
+
+urlpatterns = [
+    path("reviews/<int:review_id>/screening/", views.overview, name="screening_overview"),
+    path("reviews/<int:review_id>/screening/settings/", views.screening_settings,
+         name="screening_settings"),
+    path("reviews/<int:review_id>/screening/agreement.csv", views.agreement_export,
+         name="screening_agreement_export"),
+    path("reviews/<int:review_id>/screening/fulltexts/", views.fulltext_bulk,
+         name="screening_fulltext_bulk"),
+    path("reviews/<int:review_id>/screening/items/<int:item_id>/fulltext/",
+         views.item_fulltext, name="screening_item_fulltext"),
+    path("reviews/<int:review_id>/screening/items/<int:item_id>/reopen/", views.reopen,
+         name="screening_reopen"),
+    path("reviews/<int:review_id>/screening/<str:stage>/", views.screen, name="screening_screen"),
+    path("reviews/<int:review_id>/screening/<str:stage>/conflicts/", views.conflicts,
+         name="screening_conflicts"),
+    path("reviews/<int:review_id>/screening/<str:stage>/unblind/", views.unblind,
+         name="screening_unblind"),
+]
+
+api_urlpatterns = [
+    path("reviews/<int:review_id>/screening/<str:stage>/next/", api.NextApi.as_view(),
+         name="api_screening_next"),
+    path("reviews/<int:review_id>/screening/<str:stage>/progress/", api.ProgressApi.as_view(),
+         name="api_screening_progress"),
+    path("reviews/<int:review_id>/screening/<str:stage>/conflicts/", api.ConflictsApi.as_view(),
+         name="api_screening_conflicts"),
+    path("reviews/<int:review_id>/screening/items/<int:item_id>/", api.ItemApi.as_view(),
+         name="api_screening_item"),
+    path("reviews/<int:review_id>/screening/items/<int:item_id>/vote/", api.VoteApi.as_view(),
+         name="api_screening_vote"),
+    path("reviews/<int:review_id>/screening/items/<int:item_id>/retract/",
+         api.RetractApi.as_view(), name="api_screening_retract"),
+    path("reviews/<int:review_id>/screening/items/<int:item_id>/resolve/",
+         api.ResolveApi.as_view(), name="api_screening_resolve"),
+    path("reviews/<int:review_id>/screening/items/<int:item_id>/reopen/",
+         api.ReopenApi.as_view(), name="api_screening_reopen"),
+    path("reviews/<int:review_id>/screening/agreement/", api.AgreementApi.as_view(),
+         name="api_screening_agreement"),
+    path("reviews/<int:review_id>/screening/prisma/", api.PrismaApi.as_view(),
+         name="api_screening_prisma"),
+]

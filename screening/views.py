@@ -1,0 +1,171 @@
+"""Pages of screening: overview, the keyboard screening page, conflicts, settings, full texts."""
+import csv
+
+from django.conf import settings as django_settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from reviews.access import can, review_view
+
+from . import fulltext, selectors, services
+from .forms import ResolveForm, ScreeningSettingsForm
+from .models import Item, Stage
+
+
+def _stage(stage):
+    if stage not in Stage.values:
+        raise Http404
+    return stage
+
+
+@review_view(GET="read")
+def overview(request, review, membership):
+    services.items_sync(review=review)
+    stages = [(Stage(s), selectors.progress(user=request.user, review=review, stage=s))
+              for s in Stage.values]
+    context = {"review": review, "membership": membership, "stages": stages,
+               "can_screen": can(membership, "screen"),
+               "can_adjudicate": can(membership, "adjudicate"),
+               "prisma": selectors.prisma_counts(review=review),
+               "unblinded": services.settings_for(review).unblinded_stages}
+    if membership.role == "owner":
+        context["agreement"] = selectors.agreement_for_review(user=request.user,
+                                                              review_id=review.id)
+    return render(request, "screening/overview.html", context)
+
+
+@review_view(GET="screen")
+def screen(request, review, membership, stage):
+    stage = _stage(stage)
+    screening = services.settings_for(review)
+    reasons = [{"id": r.id, "label": r.label_zh if request.LANGUAGE_CODE == "zh-hans"
+                and r.label_zh else r.label, "other": r.is_other}
+               for r in services.reasons_for(review)]
+    return render(request, "screening/screen.html", {
+        "review": review, "membership": membership, "stage": Stage(stage),
+        "config": {"review": review.id, "stage": stage, "reasons": reasons,
+                   "include_keywords": screening.keywords("include"),
+                   "exclude_keywords": screening.keywords("exclude"),
+                   "api": f"/api/reviews/{review.id}/screening/",
+                   "fulltext": f"/reviews/{review.id}/screening/items/"},
+    })
+
+
+@review_view(GET="adjudicate", POST="adjudicate")
+def conflicts(request, review, membership, stage):
+    stage = _stage(stage)
+    form = ResolveForm(request.POST or None, review=review)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.conflict_resolve(actor=request.user, item_id=data["item"],
+                                      decision=data["decision"],
+                                      reason_id=data["reason"] and data["reason"].id,
+                                      reason_text=data["reason_text"], note=data["note"])
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        except Item.DoesNotExist as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("Conflict resolved."))
+        return redirect("screening_conflicts", review_id=review.id, stage=stage)
+    items = selectors.conflicts_for_review(user=request.user, review_id=review.id, stage=stage)
+    rows = [selectors.item_view(user=request.user, membership=membership, item=i)
+            for i in items[:200]]
+    return render(request, "screening/conflicts.html", {
+        "review": review, "membership": membership, "stage": Stage(stage), "rows": rows,
+        "reasons": services.reasons_for(review)})
+
+
+@review_view(POST="adjudicate")
+def reopen(request, review, membership, item_id):
+    try:
+        item = services.item_reopen(actor=request.user, item_id=_own_item(review, item_id).id)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("screening_overview", review_id=review.id)
+    messages.success(request, _("Record reopened."))
+    return redirect("screening_overview", review_id=item.review_id)
+
+
+@review_view(GET="read", POST="manage")
+def screening_settings(request, review, membership):
+    screening = services.settings_for(review)
+    services.reasons_for(review)
+    form = ScreeningSettingsForm(request.POST or None, instance=screening, review=review)
+    if request.method == "POST" and form.is_valid():
+        form.save_with_audit(actor=request.user)
+        messages.success(request, _("Screening settings saved."))
+        return redirect("screening_settings", review_id=review.id)
+    if membership.role != "owner":
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "screening/settings.html",
+                  {"review": review, "membership": membership, "form": form})
+
+
+@review_view(POST="manage")
+def unblind(request, review, membership, stage):
+    try:
+        services.stage_unblind(actor=request.user, review_id=review.id, stage=_stage(stage))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("screening_overview", review_id=review.id)
+
+
+@review_view(GET="manage")
+def agreement_export(request, review, membership):
+    rows = selectors.agreement_for_review(user=request.user, review_id=review.id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="review-{review.id}-agreement.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["stage", "reviewer_a", "reviewer_b", "n", "percent_agreement", "kappa"])
+    for r in rows:
+        writer.writerow([r["stage"], r["reviewer_a"], r["reviewer_b"], r["n"],
+                         f"{r['percent_agreement']:.1f}", f"{r['kappa']:.4f}"])
+    return response
+
+
+def _own_item(review, item_id):
+    item = Item.objects.filter(pk=item_id, review=review).select_related("record").first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@review_view(GET="read", POST="screen")
+def item_fulltext(request, review, membership, item_id):
+    item = _own_item(review, item_id)
+    if request.method == "POST":
+        try:
+            if request.POST.get("not_retrieved"):
+                fulltext.fulltext_not_retrieved(actor=request.user, item_id=item.id,
+                                                value=request.POST["not_retrieved"] == "1")
+            else:
+                fulltext.fulltext_attach(actor=request.user, record_id=item.record_id,
+                                         upload=request.FILES.get("file"))
+        except ValidationError as exc:
+            return HttpResponse("; ".join(exc.messages), status=400)
+        return HttpResponse(status=204)
+    ft = getattr(item.record, "full_text", None)
+    if ft is None:
+        raise Http404
+    response = FileResponse(ft.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{ft.file_name}"'
+    # Shown inline in the screening page's frame: same origin only.
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@review_view(GET="read", POST="screen")
+def fulltext_bulk(request, review, membership):
+    report = None
+    if request.method == "POST":
+        report = fulltext.fulltext_bulk_attach(actor=request.user, review_id=review.id,
+                                               uploads=request.FILES.getlist("files"))
+    return render(request, "screening/fulltext_bulk.html", {
+        "review": review, "membership": membership, "report": report,
+        "limit_mb": django_settings.FULLTEXT_MAX_BYTES // 1_000_000})

@@ -1,0 +1,156 @@
+// The screening page: one record at a time, keyboard first, no full reloads.
+(() => {
+  const cfg = JSON.parse(document.getElementById("screen-config").textContent);
+  const $ = (id) => document.getElementById(id);
+  const history = [];           // item ids I voted on in this sitting, newest last
+  const skipped = new Set();    // items passed over with N / right arrow
+  let current = null;
+
+  const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+  async function call(method, path, body) {
+    const res = await fetch(cfg.api + path, {
+      method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(flatten(data) || res.statusText);
+    return data;
+  }
+  const flatten = (d) => (typeof d === "string" ? d : Object.values(d || {}).flat().join(" "));
+
+  const escapeHtml = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => (
+    { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  function highlight(text) {
+    let html = escapeHtml(text);
+    const mark = (words, cls) => {
+      const list = words.filter(Boolean).map((w) => escapeRe(escapeHtml(w)));
+      if (!list.length) return;
+      html = html.replace(new RegExp(`(${list.join("|")})`, "gi"), `<mark class="${cls}">$1</mark>`);
+    };
+    mark(cfg.include_keywords, "kw-in");
+    mark(cfg.exclude_keywords, "kw-out");
+    return html;
+  }
+
+  function say(msg, bad) {
+    const box = $("screen-message");
+    box.textContent = msg || "";
+    box.className = bad ? "msg-error" : "muted";
+  }
+
+  function renderProgress(p) {
+    $("my-progress").value = p.my_votes; $("my-progress").max = p.my_votes + p.my_remaining || 1;
+    $("my-progress-text").textContent = `${p.my_votes} / ${p.my_votes + p.my_remaining}`;
+    $("team-progress").value = p.settled; $("team-progress").max = p.total || 1;
+    $("team-progress-text").textContent = `${p.settled} / ${p.total}`;
+    $("conflict-count").textContent = p.conflicts;
+  }
+
+  function renderItem(item) {
+    current = item;
+    $("record").hidden = !item;
+    $("done").hidden = !!item;
+    if (!item) return;
+    const r = item.record;
+    $("rec-title").innerHTML = highlight(r.title || "(no title)");
+    $("rec-title-translated").innerHTML = highlight(r.title_translated || "");
+    $("rec-authors").textContent = (r.authors || []).join("; ");
+    $("rec-source").textContent = [r.journal, r.year, r.volume && `${r.volume}${r.issue ? `(${r.issue})` : ""}`, r.pages]
+      .filter(Boolean).join(" · ");
+    $("rec-ids").textContent = [r.doi && `DOI ${r.doi}`, r.pmid && `PMID ${r.pmid}`].filter(Boolean).join(" · ");
+    $("rec-abstract").innerHTML = highlight(r.abstract || "");
+    $("rec-keywords").innerHTML = highlight((r.keywords || []).join("; "));
+    $("my-vote").textContent = item.my_vote ? item.my_vote.decision : "—";
+    const votes = $("other-votes");
+    votes.hidden = !item.votes;
+    if (item.votes) votes.textContent = item.votes.map((v) => `${v.reviewer}: ${v.decision}`).join(", ");
+    if (cfg.stage === "ft") renderFullText(item);
+    $("note").value = item.my_vote ? item.my_vote.note : "";
+    if ($("reason")) $("reason").value = item.my_vote && item.my_vote.reason ? item.my_vote.reason : "";
+  }
+
+  function renderFullText(item) {
+    const frame = $("pdf-frame");
+    frame.hidden = !item.full_text;
+    frame.src = item.full_text ? `${cfg.fulltext}${item.id}/fulltext/` : "about:blank";
+    $("pdf-missing").hidden = !!item.full_text;
+    $("not-retrieved").checked = item.not_retrieved;
+  }
+
+  async function loadNext() {
+    try {
+      const data = await call("GET", `${cfg.stage}/next/?skip=${[...skipped].join(",")}`);
+      renderItem(data.item); renderProgress(data.progress); say("");
+    } catch (e) { say(e.message, true); }
+  }
+
+  async function vote(decision) {
+    if (!current) return;
+    const body = { decision, note: $("note").value };
+    if (cfg.stage === "ft" && decision === "exclude") {
+      const reason = $("reason").value;
+      if (!reason) { say($("reason").dataset.required, true); $("reason").focus(); return; }
+      body.reason = Number(reason); body.reason_text = $("reason-text").value;
+    }
+    try {
+      const data = await call("POST", `items/${current.id}/vote/`, body);
+      history.push(current.id); skipped.delete(current.id);
+      renderItem(data.item); renderProgress(data.progress); say("");
+    } catch (e) { say(e.message, true); }
+  }
+
+  async function showPrevious() {
+    const id = history[history.length - 1];
+    if (!id) return;
+    try { renderItem(await call("GET", `items/${id}/`)); } catch (e) { say(e.message, true); }
+  }
+
+  async function undo() {
+    const id = history.pop();
+    if (!id) return;
+    try {
+      const data = await call("POST", `items/${id}/retract/`);
+      renderItem(data.item); renderProgress(data.progress); say($("undo-done").textContent);
+    } catch (e) { history.push(id); say(e.message, true); }
+  }
+
+  function skip() { if (current) { skipped.add(current.id); loadNext(); } }
+
+  document.addEventListener("keydown", (ev) => {
+    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+    if (typing) { if (ev.key === "Escape") document.activeElement.blur(); return; }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const key = ev.key.toLowerCase();
+    const actions = {
+      i: () => vote("include"), e: () => vote("exclude"), m: () => vote("maybe"), u: undo,
+      n: skip, arrowright: skip, p: showPrevious, arrowleft: showPrevious,
+      "?": () => { $("help").hidden = !$("help").hidden; },
+    };
+    if (actions[key]) { ev.preventDefault(); actions[key](); }
+  });
+  document.querySelectorAll("[data-vote]").forEach((b) => b.addEventListener("click", () => vote(b.dataset.vote)));
+  $("btn-undo").addEventListener("click", undo);
+  $("btn-prev").addEventListener("click", showPrevious);
+  $("btn-skip").addEventListener("click", skip);
+  $("btn-help").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
+
+  if (cfg.stage === "ft") {
+    $("pdf-upload").addEventListener("change", async (ev) => {
+      const file = ev.target.files[0];
+      if (!file || !current) return;
+      const form = new FormData(); form.append("file", file);
+      const res = await fetch(`${cfg.fulltext}${current.id}/fulltext/`, {
+        method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } });
+      if (!res.ok) { say(await res.text(), true); return; }
+      renderItem(await call("GET", `items/${current.id}/`));
+    });
+    $("not-retrieved").addEventListener("change", async (ev) => {
+      const form = new FormData(); form.append("not_retrieved", ev.target.checked ? "1" : "0");
+      await fetch(`${cfg.fulltext}${current.id}/fulltext/`, {
+        method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } });
+    });
+  }
+  loadNext();
+})();

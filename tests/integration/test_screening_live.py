@@ -1,0 +1,68 @@
+"""Screening races on PostgreSQL with real threads."""
+import threading
+
+import pytest
+from django.db import connection
+
+from screening import services
+from screening.models import Item, Vote
+from tests.screening.conftest import make_records
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def live_items(live_team):
+    make_records(live_team.review, live_team.users["owner"], ["A", "B", "C", "D", "E", "F"])
+    services.items_sync(review=live_team.review)
+    return live_team, list(Item.objects.filter(review=live_team.review).order_by("id"))
+
+
+def _together(*calls):
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        barrier.wait()
+        try:
+            call()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_two_reviewers_voting_at_once_leave_both_votes_and_one_conflict(live_items):
+    team, items = live_items
+    for item in items:
+        errors = _together(
+            lambda i=item: services.vote_cast(actor=team.users["reviewer"], item_id=i.id,
+                                              decision="include"),
+            lambda i=item: services.vote_cast(actor=team.users["adjudicator"], item_id=i.id,
+                                              decision="exclude"),
+        )
+        assert errors == []
+        assert Vote.objects.filter(item=item, superseded_at__isnull=True).count() == 2
+        item.refresh_from_db()
+        assert item.status == "conflict" and item.live_votes == 2
+    from reviews.models import AuditEvent
+
+    assert AuditEvent.objects.filter(verb="item.conflict").count() == len(items)
+
+
+def test_a_double_submit_at_the_same_moment_leaves_one_vote(live_items):
+    team, items = live_items
+    for item in items:
+        errors = _together(*[
+            (lambda i=item: services.vote_cast(actor=team.users["reviewer"], item_id=i.id,
+                                               decision="include", note="same"))
+            for _ in range(3)])
+        assert errors == []
+        assert Vote.objects.filter(item=item).count() == 1
