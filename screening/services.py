@@ -181,9 +181,22 @@ def _settle(item, actor, decision, reason, reason_text, *, adjudicated):
                  after={"stage": item.stage, "decision": item.decision,
                         "reason": reason.label if reason else None,
                         "adjudicated": adjudicated})
-    if item.stage == Stage.TITLE_ABSTRACT and item.decision == Decision.INCLUDE:
+    if item.stage == Stage.TITLE_ABSTRACT:
+        _after_title_abstract_settlement(item)
+
+
+def _after_title_abstract_settlement(item):
+    from .prioritise import prioritise_soon
+
+    settled = Item.objects.filter(review=item.review, stage=Stage.TITLE_ABSTRACT,
+                                  status__in=[ItemStatus.INCLUDED, ItemStatus.EXCLUDED])
+    first_include = False
+    if item.decision == Decision.INCLUDE:
         Item.objects.get_or_create(review=item.review, record=item.record,
                                    stage=Stage.FULL_TEXT)
+        first_include = not settled.filter(status=ItemStatus.INCLUDED).exclude(
+            pk=item.pk).exists()
+    prioritise_soon(item.review_id, settled.count(), first_include=first_include)
 
 
 @transaction.atomic

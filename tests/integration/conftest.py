@@ -47,6 +47,11 @@ def _media_in_tmp(settings, shared_media):
     settings.MEDIA_ROOT = shared_media
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Overrides the suite's in-memory cache: here web and worker share Redis."""
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, tmp_path_factory, shared_media):
     """A real worker process on the test database, reached through Redis."""

@@ -66,3 +66,14 @@ def test_a_double_submit_at_the_same_moment_leaves_one_vote(live_items):
             for _ in range(3)])
         assert errors == []
         assert Vote.objects.filter(item=item).count() == 1
+
+
+def test_settling_the_first_include_reorders_the_queue_through_the_worker(live_items,
+                                                                        celery_worker):
+    from .conftest import wait_for
+
+    team, items = live_items
+    for who in ("reviewer", "adjudicator"):
+        services.vote_cast(actor=team.users[who], item_id=items[0].id, decision="include")
+    assert wait_for(lambda: Item.objects.filter(review=team.review, priority__gt=0).exists(),
+                    timeout=60)

@@ -1,0 +1,36 @@
+"""The queue follows the model once decisions are in."""
+from screening import selectors
+from screening.models import Item
+from screening.prioritise import items_prioritise_run
+
+from .conftest import make_records
+from .test_votes import vote
+
+
+def test_after_a_relevant_record_similar_records_move_to_the_front(team,
+                                                                  django_capture_on_commit_callbacks):
+    titles = ["Mesenchymal stem cells for systemic sclerosis skin fibrosis",
+              "Beta blockers after myocardial infarction",
+              "Statins and sepsis mortality in intensive care",
+              "Adipose-derived mesenchymal stem cells in systemic sclerosis hands",
+              "Hand hygiene compliance in nursing homes",
+              "Umbilical cord mesenchymal stem cells for diffuse systemic sclerosis"]
+    make_records(team.review, team.users["owner"], titles)
+    from screening import services
+
+    services.items_sync(review=team.review)
+    items = list(Item.objects.filter(review=team.review).order_by("id"))
+    with django_capture_on_commit_callbacks(execute=True):
+        for who in ("reviewer", "owner"):
+            vote(team, who, items[0], "include")
+            vote(team, who, items[1], "exclude")
+    queue = [i.record.title for i in selectors.queue_for_reviewer(
+        user=team.users["adjudicator"], review=team.review, stage="ta")]
+    assert set(queue[:2]) == {titles[3], titles[5]}
+
+
+def test_with_no_relevant_record_the_order_stays_stable(screening_team):
+    assert items_prioritise_run(review_id=screening_team.review.id) == 0
+    queue = list(selectors.queue_for_reviewer(user=screening_team.users["reviewer"],
+                                              review=screening_team.review, stage="ta"))
+    assert [i.id for i in queue] == [i.id for i in screening_team.items]
