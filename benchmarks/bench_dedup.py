@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_dedup.py                 # accuracy, then 10k/50k/100k
     .venv/bin/python benchmarks/bench_dedup.py --accuracy      # accuracy only
     .venv/bin/python benchmarks/bench_dedup.py --speed 10000 100000 --repeat 3
+    .venv/bin/python benchmarks/bench_dedup.py --misses respiratory   # missed pairs, side by side
 
 Accuracy is counted by record as bib-dedupe's evaluation does (sensitivity = removed true
 duplicates / removable), plus the false merges counted as pairs, the share of removable
@@ -27,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviews.dedup import dedupe  # noqa: E402
+from reviews.dedup import decide, dedupe, normalise  # noqa: E402
 from reviews.dedup.evaluate import count, true_labels  # noqa: E402
 from reviews.importers import parse  # noqa: E402
 
@@ -78,6 +79,36 @@ def accuracy():
             f"{counts.false_pairs:8d}  {counts.with_queue:.4f}      "
             f"{counts.queue:5d}  {seconds:.2f}"
         )
+
+
+SHOWN = ["title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "type"]
+
+
+def misses(name):
+    """Print one pair for every two predicted clusters the labels join, fields side by side."""
+    records, truth = load_set(name)
+    result = dedupe(records)
+    labels = result.clusters
+    queued = {frozenset((labels[p.i], labels[p.j])) for p in result.possible}
+    by_truth = {}
+    for index, label in enumerate(truth):
+        by_truth.setdefault(label, {}).setdefault(labels[index], []).append(index)
+    for parts in by_truth.values():
+        heads = [members[0] for members in parts.values()]
+        for i, j in zip(heads, heads[1:], strict=False):
+            i, j = min(i, j), max(i, j)
+            found = decide(normalise(records[i]), normalise(records[j]))
+            in_queue = frozenset((labels[i], labels[j])) in queued
+            print(f"=== {records[i]['source_id']} / {records[j]['source_id']}  {found.outcome} "
+                  f"{found.score} [{found.reason}] queued={in_queue}")  # fmt: skip
+            for key in SHOWN:
+                x, y = (_shown(records[k].get(key)) for k in (i, j))
+                print(f" {'  ' if x == y else '**'}{key:8} {x}\n {'':11}{y}")
+
+
+def _shown(value):
+    text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text[:140]
 
 
 # ---- synthetic sets for speed ------------------------------------------------------------
@@ -192,8 +223,12 @@ def main():
     parser.add_argument("--accuracy", action="store_true", help="accuracy only")
     parser.add_argument("--speed", nargs="*", type=int, help="sizes to time (speed only)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--misses", metavar="SET", help="print one labelled set's missed pairs")
     parser.add_argument("--speed-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.misses:
+        misses(args.misses)
+        return
     if args.speed_one:
         speed_one(args.speed_one)
         return

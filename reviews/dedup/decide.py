@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .scoring import AGREE, CONFLICT, compare, title_similarity
+from .scoring import AGREE, CONFLICT, UNKNOWN, compare, title_similarity
 
 DUPLICATE, POSSIBLE, DISTINCT = "duplicate", "possible", "distinct"
 # Reasons of a POSSIBLE outcome that carry no evidence of two different records; clustering
@@ -27,27 +27,50 @@ def decide(a, b):
     score = _score(c)
     veto = _veto(a, b, c)
     if veto:
-        return Decision(DISTINCT, score, veto)
+        # A living review updated years later keeps its title, authors and article number.
+        updated = c.title >= 97 and c.pages == AGREE and c.authors >= 80
+        outcome = POSSIBLE if veto == "years far apart" and updated else DISTINCT
+        return Decision(outcome, score, veto)
     if c.title < 80 and not c.truncated:
-        if _same_identifier(c) or (_same_place(c) and c.first_author == AGREE):
-            return Decision(POSSIBLE, score, "same place, different title")
-        return Decision(DISTINCT, score, "titles differ")
+        return _different_titles(a, b, c, score)
     conflicts = _conflicts(a, b, c)
     if conflicts:
         if _alike(c) and _outweighs(c, conflicts):
             conflicts = conflicts - {"volume", "pages"}
+        if _same_text(a, b, c):
+            conflicts = conflicts - {"doi", "volume", "pages", "years"}
+        if _authors_outweighed(a, b, c):
+            conflicts = conflicts - {"first authors"}
         if conflicts:
             reason = ", ".join(sorted(conflicts)) + " differ"
-            return Decision(POSSIBLE if _possible(c, conflicts) else DISTINCT, score, reason)
+            return Decision(POSSIBLE if _possible(a, b, c, conflicts) else DISTINCT, score, reason)
     if a.language and b.language and a.language != b.language:
         return Decision(POSSIBLE, score, "different languages")
     if c.cross_language:
         return Decision(POSSIBLE, score, "title matches only in translation")
+    if _same_text(a, b, c):
+        return Decision(DUPLICATE, score, "same title, authors and abstract")
     if _is_duplicate(a, b, c):
         return Decision(DUPLICATE, score, "fields agree")
     if c.title >= 85 or _same_identifier(c):
         return Decision(POSSIBLE, score, "too little evidence")
+    if _same_location(a, b, c):
+        return Decision(POSSIBLE, score, "same place, different title")
     return Decision(DISTINCT, score, "too little evidence")
+
+
+def _different_titles(a, b, c, score):
+    """Titles that differ: a translation when place and authors agree, else a person looks
+    only where the records share a place or an identifier."""
+    if _translated(a, b, c):
+        return Decision(DUPLICATE, score, "same place and authors, title translated")
+    if (
+        (_same_identifier(c) and c.pages != CONFLICT)
+        or (_same_place(c) and c.first_author == AGREE)
+        or (_same_location(a, b, c) and c.first_author != CONFLICT)
+    ):
+        return Decision(POSSIBLE, score, "same place, different title")
+    return Decision(DISTINCT, score, "titles differ")
 
 
 def _may_share_place(a, b):
@@ -65,9 +88,92 @@ def _same_place(c):
     return c.pages == AGREE and c.volume == AGREE
 
 
-def _same_text(c):
+def _same_abstract_in_volume(c):
     """The same abstract word for word in the same volume: one record typed two ways."""
     return (c.abstract or 0) >= 97 and c.volume == AGREE and c.year_gap == 0
+
+
+def _same_text(a, b, c):
+    """Title, authors, journal and a long abstract all the same: one record, even when the
+    two copies carry different DOIs, volumes or pages (online-first and print, a DOI
+    registered twice). Notices and numbered parts were vetoed before."""
+    if _supplement(a) or _supplement(b):
+        # A meeting abstract printed in a supplement may be the later paper's abstract.
+        return False
+    return (
+        (c.abstract or 0) >= 97
+        and min(len(a.abstract), len(b.abstract)) >= 200
+        and c.title >= 97
+        and c.authors >= 90
+        and c.journal == AGREE
+        and c.year_gap is not None
+        and c.year_gap <= 1
+    )
+
+
+def _supplement(norm):
+    """A meeting abstract or supplement: a conference record, a supplement volume, or pages
+    such as "S33" and "A512" (an "e" before a number is an article number instead)."""
+    prefix = norm.first_page[:1]
+    return norm.conference or "suppl" in norm.volume or (prefix.isalpha() and prefix != "e")
+
+
+def _same_pages(a, b, c):
+    """The same page range (first and last page), not a single page shared by chance."""
+    return (
+        c.pages == AGREE
+        and c.last_page == AGREE
+        and a.first_page != a.last_page
+        and b.first_page != b.last_page
+    )
+
+
+def _same_location(a, b, c):
+    """The same page range in the same volume (or the same journal when a volume is missing)
+    and year: only one article sits there."""
+    if not _same_pages(a, b, c) or c.year_gap != 0 or CONFLICT in (c.journal, c.issue):
+        return False
+    return c.volume == AGREE or (c.volume == UNKNOWN and c.journal == AGREE)
+
+
+# Words of a group's name standing in an author list ("Group, ALTS Study").
+CORPORATE = (
+    "group", "study", "studies", "trialists", "consortium", "committee", "collaborat",
+    "investigators", "network", "society", "association", "council", "organi", "taskforce",
+)  # fmt: skip
+
+
+def _authors_outweighed(a, b, c):
+    """The same title under one DOI, or in one place with a corporate or garbled author list
+    ("Group, ALTS" for "Solomon, D"; given and family names swapped): the authors cannot
+    tell these apart. Letters in one correspondence block share the title and pages but
+    not the writers, so differing personal names still count there."""
+    if c.title < 97:
+        return False
+    if _same_identifier(c) and c.pages != CONFLICT:
+        return True
+    return _same_location(a, b, c) and _authors_garbled(a, b)
+
+
+def _authors_garbled(a, b):
+    for norm in (a, b):
+        if any(word in name for name in norm.families + norm.given for word in CORPORATE):
+            return True
+    swapped = set(a.families) & set(b.given) or set(b.families) & set(a.given)
+    return bool(swapped)
+
+
+def _translated(a, b, c):
+    """A title given in two languages: the same page range, volume, year, journal and
+    authors, so the differing titles are one article's translations."""
+    if a.generic or b.generic or c.doi == CONFLICT or c.pmid == CONFLICT:
+        return False
+    if not (_same_location(a, b, c) and c.volume == AGREE and c.journal == AGREE):
+        return False
+    # One author's name on the same pages of two issues is too little; several names, or
+    # the same issue, make it one article.
+    several = min(len(a.families), len(b.families)) >= 2 or c.issue == AGREE
+    return several and c.authors >= 90 and c.first_author == AGREE
 
 
 def _veto(a, b, c):
@@ -75,14 +181,40 @@ def _veto(a, b, c):
     if a.notice != b.notice:
         return "notice and original"
     if not c.cross_language and a.numbers != b.numbers and not _numbers_truncated(a, b, c):
-        return "different part or report number"
+        # Parts and phases never share a page range; a dropped digit ("p6INK4a") may.
+        typo = _number_typo(a, b) and c.title >= 90 and c.authors >= 80
+        footnote = _footnote_mark(a, b) and (c.abstract or 0) >= 97 and c.authors >= 80
+        if not (typo and _same_location(a, b, c)) and not footnote:
+            return "different part or report number"
     if a.conference != b.conference and not (
-        _same_identifier(c) or _same_place(c) or _same_text(c)
+        _same_identifier(c) or _same_place(c) or _same_abstract_in_volume(c)
     ):
         return "conference abstract and article"
     if c.year_gap is not None and c.year_gap > 3 and not _same_identifier(c):
         return "years far apart"
     return ""
+
+
+def _footnote_mark(a, b):
+    """One title is the other with a footnote mark after it ("... representation 1")."""
+    short, long_ = (a.title, b.title) if len(a.title) <= len(b.title) else (b.title, a.title)
+    mark = long_[len(short) :]
+    return long_.startswith(short) and mark[:1] == " " and mark[1:].isdigit() and len(mark) <= 3
+
+
+def _number_typo(a, b):
+    """One number differs by a dropped or added digit ("p6INK4a" and "p16INK4a")."""
+    only_a = list(a.numbers)
+    only_b = []
+    for number in b.numbers:
+        if number in only_a:
+            only_a.remove(number)
+        else:
+            only_b.append(number)
+    if len(only_a) != 1 or len(only_b) != 1:
+        return False
+    x, y = only_a[0], only_b[0]
+    return x != y and (x in y or y in x)
 
 
 def _numbers_truncated(a, b, c):
@@ -116,9 +248,12 @@ def _outweighs(c, conflicts):
     return conflicts == {"volume"} and c.pages == AGREE and (c.abstract or 0) >= 95
 
 
-def _possible(c, conflicts):
+def _possible(a, b, c, conflicts):
     """Shown to a person: the records agree on nearly everything but one field."""
     if c.title < 90 and not c.truncated:
+        return False
+    if a.generic or b.generic:
+        # An editorial per issue: a differing DOI, volume or page says it is another issue's.
         return False
     if "doi" in conflicts or "pmid" in conflicts:
         return c.title >= 97 and c.pages == AGREE and c.authors >= 80
@@ -135,11 +270,15 @@ def _support(c):
 
 def _is_duplicate(a, b, c):
     identifier = _same_identifier(c)
-    place = identifier or _same_place(c)
+    located = _same_location(a, b, c)
+    place = identifier or _same_place(c) or located or _same_proceedings_pages(a, b, c)
     if a.generic or b.generic:
         # "Editorial" recurs in every issue: only an identifier or the same pages tell.
-        if not (identifier or (c.pages == AGREE and c.journal != CONFLICT)):
+        same_pages = c.pages == AGREE and c.last_page != CONFLICT and c.journal != CONFLICT
+        if not (identifier or same_pages):
             return False
+    if _next_year(a, b, c):
+        return True
     if c.year_gap is None or c.year_gap == 1:
         if not place:
             return False
@@ -149,16 +288,50 @@ def _is_duplicate(a, b, c):
         return False
     if c.authors < 0 and not place:
         return False
-    if 0 <= c.authors < 60 and not (identifier and c.first_author == AGREE):
+    settled = _authors_outweighed(a, b, c)
+    if 0 <= c.authors < 60 and not (identifier and c.first_author == AGREE) and not settled:
         return False
     if c.truncated and c.title < 95:
-        title_ok = identifier or (_same_place(c) and c.first_author == AGREE)
+        title_ok = identifier or ((_same_place(c) or located) and c.first_author == AGREE)
     else:
         evidence = identifier or (c.abstract or 0) >= 95 or place
-        title_ok = c.title >= 95 or (c.title >= 88 and evidence)
+        title_ok = c.title >= 95 or (c.title >= 88 and evidence) or _translated(a, b, c)
     if title_ok and c.title >= 95 and (c.abstract or 0) >= 97 and c.authors >= 80:
         return True  # the same title, authors and abstract word for word
     return title_ok and _support(c) >= 3
+
+
+def _same_proceedings_pages(a, b, c):
+    """Two conference records with one title on the same page range in the same year:
+    proceedings are named so many ways that their names cannot tell them apart."""
+    return (
+        a.conference
+        and b.conference
+        and c.title >= 97
+        and _same_pages(a, b, c)
+        and c.year_gap == 0
+        and CONFLICT not in (c.volume, c.issue)
+    )
+
+
+def _next_year(a, b, c):
+    """One year apart with no place to compare: online first and print, or a conference paper
+    dated by its meeting and by its proceedings. The same long title, the same several
+    authors and the same journal or meeting make it one record."""
+    return (
+        c.year_gap == 1
+        and c.title >= 97
+        and len(a.title) >= 40
+        and not (a.generic or b.generic)
+        and min(len(a.families), len(b.families)) >= 2
+        and c.authors >= 90
+        and c.journal == AGREE
+        and (c.pages == AGREE or not (a.first_page and b.first_page))
+        and (c.volume == AGREE or not (a.volume and b.volume))
+        # Two proceedings of one meeting, or two copies of an article; not a meeting
+        # abstract in a supplement and the paper that followed it.
+        and ((a.conference and b.conference) or not (_supplement(a) or _supplement(b)))
+    )
 
 
 def _score(c):

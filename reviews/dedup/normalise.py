@@ -80,11 +80,61 @@ def norm_digits(value):
     return found.group(0).lstrip("0") or "0" if found else ""
 
 
+# Words a volume field may hold besides its number ("Volume 14", "24 Suppl 3", "35 Pt 1").
+VOLUME_WORDS = {
+    "volume",
+    "vol",
+    "suppl",
+    "supplement",
+    "part",
+    "pt",
+    "issue",
+    "no",
+    "spec",
+    "special",
+}
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
 def norm_volume(value):
-    """Volume as folded alphanumerics ('30A' -> '30a'); '' when absent."""
+    """Volume as folded alphanumerics ('30A' -> '30a'); '' when absent or not a volume.
+
+    Exports put the issue in brackets ("10 (11) (no pagination)"), cut a supplement note in
+    half ("1)") or spill other fields into it ("Korsakova. Part 2. 117"): brackets are dropped,
+    and a fragment or a field holding other words says nothing about the volume.
+    """
     if is_missing(value):
         return ""
-    return "".join(words(str(value)))
+    text = str(value)
+    if text.count(")") > text.count("("):
+        return ""
+    tokens = words(_PARENTHESES.sub(" ", text))
+    if any(t.isalpha() and len(t) > 4 and t not in VOLUME_WORDS for t in tokens):
+        return ""
+    kept = []
+    for token in tokens:
+        if token in VOLUME_WORDS and token not in {"suppl", "supplement"}:
+            continue
+        # "96-98": a range of volumes is compared by its first.
+        if not (token.isdigit() and kept and kept[-1].isdigit()):
+            kept.append(token)
+    return "".join(kept)
+
+
+def norm_issue(value):
+    """A plain issue number ('3', 'No. 3' -> '3'); '' for anything else.
+
+    Some exports fill the issue column with accession or record numbers in the hundreds, and
+    supplements ("Supplement 1") are numbered apart from issues: only a small number alone is
+    trusted to tell two issues apart.
+    """
+    if is_missing(value):
+        return ""
+    tokens = [t for t in words(str(value)) if t not in {"no", "issue", "n"}]
+    if len(tokens) != 1 or not tokens[0].isdigit():
+        return ""
+    number = tokens[0].lstrip("0")
+    return number if number and int(number) <= 60 else ""
 
 
 def norm_year(value):
@@ -96,18 +146,52 @@ def norm_year(value):
     return int(found.group(0)) if found else None
 
 
-def norm_pages(value):
-    """(first, last) page as strings; '221-8' expands to ('221', '228')."""
-    if is_missing(value):
-        return "", ""
-    parts = re.findall(r"[a-z]*\d+[a-z]*", fold(value))
+# A spreadsheet turned a range such as "1-4" into a date ("01-Apr"); the range is lost.
+_DATE_PAGES = re.compile(r"^\d{1,2}[ -](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$")
+# "Suppl 2 S33": the supplement number is not a page.
+_SUPPLEMENT = re.compile(r"\bsuppl(ement)?\b\.?\s*\d*\s*[:,]?")
+# "t-8", "Suppl-29": the first page was cut off and only the end of the last is left.
+_CUT_PAGES = re.compile(r"^[a-z]+\s*-\s*\d+$")
+_PAGE = re.compile(r"[a-z]*\d+[a-z]*")
+
+
+def _page_range(chunk):
+    """(first, last) of one range such as '221-8'; None when the chunk has no page."""
+    parts = _PAGE.findall(chunk)
     if not parts:
-        return "", ""
+        return None
     first = parts[0].lstrip("0") or parts[0]
     last = parts[1].lstrip("0") if len(parts) > 1 else ""
     if last.isdigit() and first.isdigit() and len(last) < len(first):
         last = first[: len(first) - len(last)] + last
     return first, last or first
+
+
+def _page_number(page):
+    digits = "".join(ch for ch in page if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def norm_pages(value):
+    """(first, last) page as strings; '221-8' expands to ('221', '228').
+
+    Several ranges ("233-8, 230-5") give the lowest first page and the highest last page, so
+    databases that list the ranges in another order agree.
+    """
+    if is_missing(value):
+        return "", ""
+    text = fold(value).strip()
+    if _DATE_PAGES.match(text) or _CUT_PAGES.match(text):
+        return "", ""
+    text = _SUPPLEMENT.sub(" ", text)
+    ranges = [r for r in map(_page_range, re.split(r"[,;+&]", text)) if r is not None]
+    if not ranges:
+        return "", ""
+    if len(ranges) == 1 or any(not first for first, _ in ranges):
+        return ranges[0]
+    first = min((r[0] for r in ranges), key=_page_number)
+    last = max((r[1] for r in ranges), key=_page_number)
+    return first, last
 
 
 MAX_AUTHORS = 30  # enough to compare; consortium lists run to hundreds of names
@@ -143,9 +227,14 @@ def author_names(authors):
     return families, initials, given_names
 
 
+_THOUSANDS = re.compile(r"\b(\d{1,3}) (?=\d{3}\b)")
+
+
 def numbers_in_title(tokens):
     """The numbers that tell parts, phases or reports apart: digits and numbered romans."""
-    found = [run.lstrip("0") or "0" for run in _DIGITS.findall(" ".join(tokens))]
+    # "10 000 women" and "10000 women" are one number.
+    text = _THOUSANDS.sub(r"\1", " ".join(tokens))
+    found = [run.lstrip("0") or "0" for run in _DIGITS.findall(text)]
     for k, tok in enumerate(tokens):
         if tok in ROMAN and (tok != "i" and tok != "v" or (k and tokens[k - 1] in NUMBERED)):
             found.append(str(_roman_value(tok)))
@@ -235,6 +324,7 @@ class Norm:
     language: str
     conference: bool
     kind: str
+    issue: str = ""
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -247,20 +337,28 @@ def detect_language(record, title):
     return "zh" if _CJK.search(title or "") else ""
 
 
-# Notes that databases append to a title: "[Erratum appears in ...]", "[see comments]", and
-# OVID's "<ORIGINAL> title in the original language". They are not part of the title.
+# Notes that databases append to a title: "[Erratum appears in ...]", "[see comments]",
+# MEDLINE's "[Review] [42 refs]", CRD's "(Structured abstract)" and OVID's "<ORIGINAL> title in
+# the original language". They are not part of the title.
 _TITLE_NOTE = re.compile(
-    r"(\[\s*(erratum|errata|corrected|correction|retract|comment|see |update|published)"
-    r"|<\s*original\s*>|\(\s*(erratum|retraction) (in|appears))",
+    r"(\[\s*(erratum|errata|corrected|correction|retract|comment|see |update|published|review\s*\]"
+    r"|\d+\s*refs?\s*\])"
+    r"|<\s*original\s*>|\(\s*(erratum|retraction) (in|appears)"
+    r"|\(\s*(provisional|structured) abstract\s*\)"
+    r"|\[\s*(english|japanese|chinese|german|french|spanish|italian|russian|portuguese|polish"
+    r"|czech|dutch|korean|turkish|hungarian|danish|swedish|norwegian|finnish|hebrew|greek)"
+    r"( abstract)?\s*\])",
     re.IGNORECASE,
 )
+# Notes inside a title ("cisplatin or carboplatin [corrected], with ..."): only the note goes.
+_INLINE_NOTE = re.compile(r"\[\s*(corrected|sic)\s*\]", re.IGNORECASE)
 
 
 def strip_title(text):
-    """Title words without appended database notes."""
+    """Title words without database notes."""
     if is_missing(text):
         return ""
-    text = str(text)
+    text = _INLINE_NOTE.sub(" ", str(text))
     found = _TITLE_NOTE.search(text)
     if found and found.start() > 10:
         text = text[: found.start()]
@@ -302,4 +400,5 @@ def normalise(record):
         language=detect_language(record, record.get("title")),
         conference=is_conference(record, journal),
         kind=(record.get("type") or "").lower(),
+        issue=norm_issue(record.get("issue")),
     )

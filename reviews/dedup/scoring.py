@@ -26,6 +26,7 @@ class Comparison:
     doi: int
     pmid: int
     abstract: float | None
+    issue: int = UNKNOWN
 
 
 def compare(a, b, titles=None):
@@ -43,11 +44,12 @@ def compare(a, b, titles=None):
         year_gap=abs(a.year - b.year) if a.year and b.year else None,
         journal=journal_agreement(a.journal, b.journal),
         volume=_volume_agreement(a.volume, b.volume),
-        pages=_page_agreement(a.first_page, b.first_page),
+        pages=_first_page_agreement(a, b),
         last_page=_page_agreement(a.last_page, b.last_page),
         doi=_exact(a.doi, b.doi),
         pmid=_exact(a.pmid, b.pmid),
         abstract=_abstract_similarity(a.abstract, b.abstract),
+        issue=_exact(a.issue, b.issue),
     )
 
 
@@ -92,6 +94,21 @@ def _page_agreement(x, y):
     if x.isdigit() != y.isdigit():
         return UNKNOWN
     return CONFLICT
+
+
+def _first_page_agreement(a, b):
+    found = _page_agreement(a.first_page, b.first_page)
+    if found == CONFLICT and (_within(a, b) or _within(b, a)):
+        # "488" and "487-488": one database gave a single page of the range.
+        return UNKNOWN
+    return found
+
+
+def _within(single, ranged):
+    if single.first_page != single.last_page or ranged.first_page == ranged.last_page:
+        return False
+    page, low, high = (_digits(v) for v in (single.first_page, ranged.first_page, ranged.last_page))
+    return bool(page and low and high) and int(low) <= int(page) <= int(high)
 
 
 def title_similarity(a, b):

@@ -96,3 +96,145 @@ def test_recurring_editorial_titles_need_the_same_pages():
     first = record(title="Editorial", authors=["Lee, A"], year=2000, journal="MIS Q", volume="24")
     assert outcome(first, dict(first, issue="2")) != DUPLICATE
     assert outcome(dict(first, pages="1-2"), dict(first, pages="1-2")) == DUPLICATE
+
+
+ARTICLE = record(
+    title="Incentive spirometry with expiratory positive airway pressure after revascularization",
+    authors=["Ferreira, G M", "Haeffner, M P", "Barreto, S S", "Dall'Ago, P"],
+    year=2010,
+    journal="Arquivos Brasileiros de Cardiologia",
+    volume="94",
+    issue="2",
+    pages="230-235",
+)
+LONG_ABSTRACT = (
+    "Project sponsorship is assumed to be critical to the success of information systems "
+    "development. However, little is known about how sponsors manage vendors. We draw on "
+    "agency theory and report a survey of 120 projects in which sponsors and vendor managers "
+    "rated their governance practices, and we find that sponsor control predicts success."
+)
+
+
+def test_a_title_in_two_languages_at_the_same_pages_is_a_duplicate():
+    translated = dict(ARTICLE, title="Espirometria de incentivo com pressao positiva expiratoria")
+    assert outcome(ARTICLE, translated) == DUPLICATE
+
+
+def test_one_author_at_the_same_pages_of_two_issues_is_not_merged():
+    single = dict(ARTICLE, authors=["Durlauf, Maria"])
+    other = dict(single, title="Big data analytics in human resource management", issue="1")
+    assert outcome(single, other) != DUPLICATE
+
+
+def test_different_titles_at_the_same_pages_with_another_doi_are_not_merged():
+    translated = dict(ARTICLE, title="Espirometria de incentivo com pressao positiva expiratoria")
+    first, second = dict(ARTICLE, doi="10.1590/s0066-1"), dict(translated, doi="10.1590/s0066-2")
+    assert outcome(first, second) != DUPLICATE
+
+
+def test_pages_listed_in_another_order_match():
+    scrambled = dict(ARTICLE, pages="233-238+230-235+246-251")
+    listed = dict(ARTICLE, pages="230-5, 246-51, 233-8", journal="Arq Bras Cardiol")
+    assert outcome(scrambled, listed) == DUPLICATE
+
+
+def test_a_corporate_author_cannot_split_the_same_title_in_one_place():
+    group = dict(ARTICLE, authors=["Group, ASCUS-LSIL Triage Study (ALTS)"])
+    person = dict(ARTICLE, authors=["Solomon, D"])
+    assert outcome(group, person) == DUPLICATE
+    assert outcome(group, dict(person, pages="240-251")) != DUPLICATE
+
+
+def test_the_same_doi_and_title_outweigh_swapped_author_names():
+    swapped = dict(TRIAL, authors=["Wei, Zhang C", "Na, Li F", "Hong, Chen T"], pmid=None)
+    assert outcome(TRIAL, swapped) == DUPLICATE
+
+
+def test_one_page_of_the_range_is_not_a_conflict():
+    assert outcome(ARTICLE, dict(ARTICLE, pages="235")) == DUPLICATE
+    assert outcome(ARTICLE, dict(ARTICLE, pages="236")) != DUPLICATE
+
+
+def test_a_dropped_digit_in_a_title_number_at_the_same_pages_is_a_typo():
+    marker = dict(ARTICLE, title="Value of p16INK4a as a marker of progression in CIN grade 1")
+    typo = dict(marker, title="Value of p6INK4a as a marker of progression in CIN grade 1")
+    assert outcome(marker, typo) == DUPLICATE
+    assert outcome(marker, dict(typo, pages="240-245")) == DISTINCT
+
+
+def test_recurring_editorials_with_different_dois_stay_out_of_the_queue():
+    first = record(
+        title="Editorial Introduction",
+        authors=["Zwass, Vladimir"],
+        year=2002,
+        journal="Journal of Management Information Systems",
+        volume="19",
+        pages="5-10",
+        doi="10.1080/07421222.2002.11045714",
+    )
+    second = dict(first, pages="5-6", doi="10.1080/07421222.2002.11045720")
+    assert outcome(first, second) == DISTINCT
+
+
+def test_the_same_long_abstract_outweighs_a_second_doi():
+    online = record(
+        title="Sponsorship and IT vendor management of projects",
+        authors=["Liu, Li", "Yetton, Philip"],
+        year=2009,
+        journal="Journal of Information Technology",
+        volume="24",
+        pages="46-54",
+        doi="10.1057/jit.2008.23",
+        abstract=LONG_ABSTRACT,
+    )
+    printed = dict(online, year=2010, volume="25", pages="56-64", doi="10.1057/jit.2009.2")
+    assert outcome(online, printed) == DUPLICATE
+    # Errata and numbered parts may copy the abstract; they stay apart.
+    erratum = dict(printed, title="Erratum: " + online["title"])
+    part = dict(printed, title=online["title"] + ", part 2")
+    assert outcome(online, erratum) == DISTINCT
+    assert outcome(online, part) == DISTINCT
+    assert outcome(online, dict(printed, journal="European Journal of Information Systems")) != (
+        DUPLICATE
+    )
+
+
+def test_a_conference_paper_dated_by_meeting_and_by_proceedings_is_a_duplicate():
+    meeting = record(
+        title="Good signals, bad signals: performance and trait implications of signaling",
+        authors=["Holthaus, Christian", "Stock, Ruth Maria"],
+        year=2017,
+        journal="International Conference on Information Systems",
+        type="conference",
+    )
+    proceedings = dict(meeting, year=2018, authors=["Holthaus, C.", "Stock, R.M."])
+    assert outcome(meeting, proceedings) == DUPLICATE
+    assert outcome(meeting, dict(proceedings, year=2019)) != DUPLICATE
+    alone = dict(meeting, authors=["Holthaus, Christian"])
+    assert outcome(alone, dict(alone, year=2018)) != DUPLICATE
+
+
+def test_a_supplement_abstract_and_next_years_paper_are_not_merged():
+    abstract = dict(TRIAL, year=2018, volume="77 Suppl 2", pages="A512", doi=None, pmid=None)
+    paper = dict(TRIAL, doi=None, pmid=None, volume=None, pages=None)
+    assert outcome(abstract, paper) != DUPLICATE
+
+
+def test_meeting_abstracts_sharing_a_supplement_doi_are_distinct():
+    first = dict(ARTICLE, title="Liraglutide alters immune populations in atherosclerosis",
+                 pages="S528-S529", doi="10.1007/s00125-018-4693-0")  # fmt: skip
+    other = dict(first, title="Glucagon-like peptide 1 and reverse cholesterol transport",
+                 pages="S557-S558")  # fmt: skip
+    assert outcome(first, other) == DISTINCT
+
+
+def test_letters_by_different_writers_in_one_correspondence_block_stay_apart():
+    letter = record(
+        title="A trial of intrapleural streptokinase",
+        authors=["Rosa, Ute W."],
+        year=2005,
+        journal="New England Journal of Medicine",
+        volume="352",
+        pages="2243-5; author reply 2243-5",
+    )
+    assert outcome(letter, dict(letter, authors=["Bouros, Demosthenes"])) != DUPLICATE

@@ -3,8 +3,10 @@
 from reviews.dedup.normalise import (
     author_names,
     norm_doi,
+    norm_issue,
     norm_pages,
     norm_text,
+    norm_volume,
     normalise,
     notice_kind,
     numbers_in_title,
@@ -77,3 +79,58 @@ def test_database_notes_after_a_title_are_dropped():
     noted = normalise({"title": "Timing of chest tube removal.[Erratum appears in J Card Surg]"})
     assert noted.title == "timing of chest tube removal"
     assert noted.notice == ""
+
+
+def test_medline_and_crd_title_notes_are_dropped():
+    plain = normalise({"title": "Screening for cervical cancer: new alternatives"}).title
+    for noted in (
+        "Screening for cervical cancer: new alternatives. [Review] [53 refs]",
+        "Screening for cervical cancer: new alternatives (Structured abstract)",
+        "Screening for cervical cancer: new alternatives. [Japanese]",
+    ):
+        assert normalise({"title": noted}).title == plain
+
+
+def test_a_correction_note_inside_a_title_goes_but_the_rest_stays():
+    noted = normalise(
+        {"title": "Gemcitabine plus carboplatin [corrected], with or without cetuximab"}
+    )
+    assert noted.title == "gemcitabine plus carboplatin with or without cetuximab"
+
+
+def test_ranges_listed_in_another_order_give_the_same_pages():
+    assert norm_pages("233-238+230-235+246-251") == norm_pages("230-5, 246-51, 233-8")
+    assert norm_pages("230-5, 246-51, 233-8") == ("230", "251")
+
+
+def test_pages_that_lost_their_start_or_became_dates_are_unknown():
+    assert norm_pages("t-8") == ("", "")
+    assert norm_pages("Suppl-29") == ("", "")
+    assert norm_pages("01-Apr") == ("", "")
+
+
+def test_supplement_number_is_not_a_page():
+    assert norm_pages("Suppl 2 S33") == ("s33", "s33")
+
+
+def test_volume_drops_brackets_and_distrusts_fragments():
+    assert norm_volume("10 (11) (no pagination)") == "10"
+    assert norm_volume("60 (1 Supplement 1)") == "60"
+    assert norm_volume("Volume 14") == "14"
+    assert norm_volume("96-98") == "96"
+    assert norm_volume("24 Suppl 3") == "24suppl3"
+    assert norm_volume("1)") == ""
+    assert norm_volume("Korsakova. Part 2. 117") == ""
+
+
+def test_only_small_plain_issue_numbers_are_trusted():
+    assert norm_issue("3") == "3"
+    assert norm_issue("No. 12") == "12"
+    assert norm_issue("1022") == ""
+    assert norm_issue("Supplement 1") == ""
+
+
+def test_thousands_written_with_a_space_are_one_number():
+    assert numbers_in_title("among 10 000 women".split()) == numbers_in_title(
+        "among 10000 women".split()
+    )
