@@ -87,3 +87,33 @@ class SearchUploadForm(forms.Form):
                     _("Line %(n)s: write COLUMN=FIELD.") % {"n": number})
             mapping[column.strip()] = field.strip()
         return mapping
+
+
+class ColumnMappingForm(forms.Form):
+    """One choice a column of a spreadsheet export: the record field it holds, or ignore."""
+
+    def __init__(self, columns, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .importers.tabular import MAPPABLE_FIELDS
+
+        choices = [("ignore", _("(ignore)"))] + [
+            (field, field) for field in sorted(MAPPABLE_FIELDS - {"ignore"})
+        ]
+        self.columns = columns
+        for index, (name, current, _recognised, _values) in enumerate(columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=name, choices=choices, initial=current
+            )
+
+    def rows(self):
+        """(bound field, column name, recognised field, first values) a column."""
+        return [
+            (self[f"column_{index}"], name, recognised, values)
+            for index, (name, _current, recognised, values) in enumerate(self.columns)
+        ]
+
+    def mapping(self):
+        return {
+            name: self.cleaned_data[f"column_{index}"]
+            for index, (name, *_rest) in enumerate(self.columns)
+        }

@@ -3,20 +3,29 @@
 Parsing lives in `reviews.importers` (pure); this module stores what it reads.
 """
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import review_for
 from .audit import audit_record
-from .importers import FORMATS, ParseError, detect_format, iter_records
+from .importers import (
+    FORMATS,
+    TABULAR_FORMATS,
+    ParseError,
+    detect_format,
+    iter_records,
+    tabular_columns,
+)
 from .importers.encoding import binary_stream, peek, sniff_encoding
+from .importers.tabular import MAPPABLE_FIELDS
 from .models import Record, Search
 
 log = logging.getLogger(__name__)
@@ -57,18 +66,26 @@ def _sha256(upload):
     return digest.hexdigest()
 
 
-def _bounded(record):
+def _limits():
+    return {name: getattr(Record._meta.get_field(name), "max_length", None)
+            for name in RECORD_FIELDS}
+
+
+def _bounded(record, limits):
     # Database columns have lengths; an over-long value is cut and reported, never refused.
     out, cut = {}, []
     for name in RECORD_FIELDS:
         value = record.get(name)
-        if name in ("authors", "keywords"):
-            value = value or []
-        limit = getattr(Record._meta.get_field(name), "max_length", None)
+        if value is None and name in _LIST_FIELDS:
+            value = []
+        limit = limits[name]
         if limit and isinstance(value, str) and len(value) > limit:
             value, cut = value[:limit], [*cut, name]
         out[name] = value
     return out, cut
+
+
+_LIST_FIELDS = ("authors", "keywords")
 
 
 def _sniff(upload, filename, format):
@@ -101,6 +118,23 @@ def scan_file(upload, *, filename, format=None, mapping=None):
     return Scan(format, encoding, count, problem_count, first, problems)
 
 
+def _unmapped_scan(upload, format, mapping, error):
+    """A spreadsheet none of whose headers is recognised is kept with no records, so that its
+    owner can map the columns on the preview page; any other bad file is refused."""
+    format, encoding = _sniff(upload, upload.name, format)
+    if format not in TABULAR_FORMATS or mapping:
+        raise error
+    try:
+        columns = tabular_columns(upload.open("rb"), filename=upload.name, format=format)
+    finally:
+        upload.seek(0)
+    if not any(values for _name, _field, values in columns) or any(
+        recognised for _name, recognised, _values in columns
+    ):
+        raise error
+    return Scan(format, encoding, 0, 0, [], [])
+
+
 def _check_size(upload):
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ValidationError(
@@ -124,7 +158,10 @@ def search_preview(*, actor, review_id, upload, source, source_detail="", date_s
     earlier = Search.objects.filter(review=review, file_sha256=sha).first()
     if earlier is not None and earlier.status in (Search.Status.DONE, Search.Status.QUEUED):
         raise AlreadyImported(earlier)
-    scan = scan_file(upload, filename=upload.name, format=format, mapping=mapping)
+    try:
+        scan = scan_file(upload, filename=upload.name, format=format, mapping=mapping)
+    except ParseError as exc:
+        scan = _unmapped_scan(upload, format, mapping, exc)
     with transaction.atomic():
         if earlier is not None:
             earlier.file.delete(save=False)
@@ -138,6 +175,61 @@ def search_preview(*, actor, review_id, upload, source, source_detail="", date_s
         )
         search.file.save(upload.name, upload, save=False)
         search.save()
+    return search
+
+
+def search_columns(search, samples=3):
+    """The columns of a previewed spreadsheet search: (name, field in use, recognised field,
+    first values); empty for the other formats."""
+    if search.format not in TABULAR_FORMATS:
+        return []
+    try:
+        with search.file.open("rb") as fh:
+            columns = tabular_columns(fh, filename=search.file_name, format=search.format,
+                                      samples=samples)
+    except (ParseError, OSError):
+        return []
+    mapping = search.mapping or {}
+    return [(name, mapping.get(name, recognised or "ignore"), recognised, values)
+            for name, recognised, values in columns]
+
+
+@transaction.atomic
+def search_remap(*, actor, review_id, search_id, mapping):
+    """Read a previewed spreadsheet again with the columns mapped as the owner chose.
+
+    mapping: {column name: record field or "ignore"}. ParseError (nothing changed) when no
+    column is left to read."""
+    review, _m = review_for(actor, review_id, "manage")
+    search = Search.objects.select_for_update().get(
+        pk=search_id, review=review, status__in=[Search.Status.PREVIEW, Search.Status.FAILED]
+    )
+    if search.format not in TABULAR_FORMATS:
+        raise ValidationError(_("Only CSV, TSV and XLSX files have columns to map."),
+                              code="format")
+    unknown = sorted(set(mapping.values()) - MAPPABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown field %(f)s.") % {"f": ", ".join(unknown)},
+                              code="field")
+    columns = {name for name, *_rest in search_columns(search)}
+    missing = sorted(set(mapping) - columns)
+    if missing:
+        raise ValidationError(_("The file has no column %(c)s.") % {"c": ", ".join(missing)},
+                              code="column")
+    before = {"mapping": search.mapping, "records": search.record_count}
+    try:
+        scan = scan_file(search.file, filename=search.file_name, format=search.format,
+                         mapping=mapping)
+    finally:
+        search.file.close()
+    search.mapping = mapping
+    search.record_count, search.problem_count = scan.count, scan.problem_count
+    search.preview = {"first": scan.first, "problems": scan.problems}
+    search.status, search.error = Search.Status.PREVIEW, ""
+    search.save(update_fields=["mapping", "record_count", "problem_count", "preview",
+                               "status", "error"])
+    audit_record(review=review, actor=actor, verb="search.remap", obj=search, before=before,
+                 after={"mapping": mapping, "records": scan.count})
     return search
 
 
@@ -209,24 +301,74 @@ def _fail(search_id, message):
     log.warning("import of search %s failed: %s", search_id, message)
 
 
-def _store_records(search):
-    batch, count, problems = [], 0, 0
+def _rows(search):
+    """The records of a search's file as Record field values, with their notes."""
+    limits = _limits()
     with search.file.open("rb") as fh:
-        for count, parsed in enumerate(
-            iter_records(fh, filename=search.file_name, format=search.format,
-                         mapping=search.mapping or None), 1
-        ):
-            fields, cut = _bounded(parsed.record)
-            notes = parsed.problems + [_("%(f)s was cut to fit") % {"f": f} for f in cut]
-            problems += bool(notes)
-            batch.append(Record(review_id=search.review_id, search=search, position=count,
-                                line=parsed.line, problems=notes, **fields))
-            if len(batch) >= BATCH:
-                Record.objects.bulk_create(batch)
-                batch = []
-                cache.set(progress_key(search.id), count, 3600)
-    Record.objects.bulk_create(batch)
+        records = iter_records(fh, filename=search.file_name, format=search.format,
+                               mapping=search.mapping or None)
+        for position, parsed in enumerate(records, 1):
+            fields, cut = _bounded(parsed.record, limits)
+            notes = parsed.problems
+            if cut:
+                notes = notes + [_("%(f)s was cut to fit") % {"f": f} for f in cut]
+            fields.update(review_id=search.review_id, search_id=search.id, position=position,
+                          line=parsed.line, problems=notes)
+            yield fields
+
+
+def _store_records(search):
+    """Store every record of the file; the caller's transaction makes it all-or-nothing."""
+    # psycopg 3 has COPY from Python rows; other drivers and databases insert in batches.
+    driver = type(connection.connection).__module__.split(".")[0]
+    store = _copy_records if driver == "psycopg" else _bulk_records
+    count = problems = 0
+    for count, fields in store(search, _rows(search)):
+        problems += bool(fields["problems"])
+        if count % BATCH == 0:
+            cache.set(progress_key(search.id), count, 3600)
     return count, problems
+
+
+def _bulk_records(search, rows):
+    batch = []
+    for count, fields in enumerate(rows, 1):
+        batch.append(Record(**fields))
+        yield count, fields
+        if len(batch) >= BATCH:
+            Record.objects.bulk_create(batch)
+            batch = []
+    Record.objects.bulk_create(batch)
+
+
+def _copy_records(search, rows):
+    # COPY is several times faster than INSERT on PostgreSQL and runs in the same transaction,
+    # so a failure midway still leaves nothing. Columns the import does not fill take their
+    # model default, computed once.
+    given = {"review_id", "search_id", "position", "line", "problems", *RECORD_FIELDS}
+    columns, constants = [], {}
+    for field in Record._meta.concrete_fields:
+        if field.primary_key and field.auto_created or isinstance(field, models.AutoField):
+            continue
+        columns.append(field.attname)
+        if field.attname not in given:
+            constants[field.attname] = field.get_db_prep_save(field.get_default(), connection)
+    json_columns = {f.attname for f in Record._meta.concrete_fields
+                    if isinstance(f, models.JSONField)}
+    makers = [
+        (lambda row, c=c: json.dumps(row[c], ensure_ascii=False)) if c in json_columns
+        else (lambda row, c=c: row[c]) if c in given
+        else (lambda row, v=constants[c]: v)
+        for c in columns
+    ]
+    table = connection.ops.quote_name(Record._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {table} ({names}) FROM STDIN"  # noqa: S608 (names come from the model)
+    ) as copy:
+        for count, fields in enumerate(rows, 1):
+            copy.write_row([make(fields) for make in makers])
+            yield count, fields
 
 
 @transaction.atomic

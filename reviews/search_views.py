@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from . import imports
 from .access import review_view
-from .forms import SearchUploadForm
+from .forms import ColumnMappingForm, SearchUploadForm
 from .importers import ParseError
 from .models import Search
 
@@ -51,11 +51,40 @@ def searches(request, review, membership):
 @review_view(GET="read")
 def search_detail(request, review, membership, search_id):
     search = _search(review, search_id)
+    return _detail(request, review, membership, search)
+
+
+def _detail(request, review, membership, search, mapping_form=None, status=200):
+    if mapping_form is None and search.status in (Search.Status.PREVIEW, Search.Status.FAILED):
+        columns = imports.search_columns(search)
+        mapping_form = ColumnMappingForm(columns) if columns else None
     return render(request, "reviews/search_detail.html", {
         "review": review, "membership": membership, "search": search,
         "progress": imports.search_progress(search),
-        "fields": imports.RECORD_FIELDS,
-    })
+        "fields": imports.RECORD_FIELDS, "mapping_form": mapping_form,
+    }, status=status)
+
+
+@review_view(POST="manage")
+def search_mapping(request, review, membership, search_id):
+    """The owner's choice of field for each column of a spreadsheet; the preview is redone."""
+    search = _search(review, search_id)
+    if search.status not in (Search.Status.PREVIEW, Search.Status.FAILED):
+        messages.error(request, _("This search was imported; its columns can no longer change."))
+        return redirect("search_detail", review_id=review.id, search_id=search.id)
+    form = ColumnMappingForm(imports.search_columns(search), request.POST)
+    if form.is_valid():
+        try:
+            imports.search_remap(actor=request.user, review_id=review.id, search_id=search.id,
+                                 mapping=form.mapping())
+        except ParseError as exc:
+            form.add_error(None, exc.reason)
+        except ValidationError as exc:
+            form.add_error(None, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("The preview was redone with your column choices."))
+            return redirect("search_detail", review_id=review.id, search_id=search.id)
+    return _detail(request, review, membership, search, mapping_form=form, status=400)
 
 
 @review_view(POST="manage")

@@ -23,7 +23,10 @@ __all__ = [
     "detect_format",
     "iter_records",
     "parse",
+    "tabular_columns",
 ]
+
+TABULAR_FORMATS = ("csv", "tsv", "xlsx")
 
 
 @contextmanager
@@ -60,3 +63,20 @@ def parse(
     with _opened(source, filename, format) as (stream, format, encoding):
         records = list(read_records(stream, format, encoding, filename=filename, mapping=mapping))
     return ParseResult(format=format, encoding=encoding, records=records)
+
+
+def tabular_columns(
+    source,
+    *,
+    filename: str,
+    format: str | None = None,
+    samples: int = 3,
+) -> list[tuple[str, str | None, list[str]]]:
+    """The columns of a CSV/TSV/XLSX export as (name, recognised field or None, first values),
+    for a person to map the columns that were not recognised. ParseError if malformed."""
+    from .tabular import table_columns
+
+    with _opened(source, filename, format) as (stream, format, encoding):
+        if format not in TABULAR_FORMATS:
+            raise ValueError(f"a column mapping applies to CSV, TSV and XLSX, not to {format}")
+        return table_columns(stream, encoding, filename=filename, format=format, samples=samples)

@@ -193,16 +193,53 @@ def _iter_text_wide(stream: BinaryIO, encoding: str, chunk_size: int) -> Iterato
             return
 
 
+# Line breaks str.splitlines knows besides CR and LF; a chunk holding one is split the slow way,
+# since in a record they are text, not line ends.
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def _iter_decoded(stream: BinaryIO, encoding: str) -> Iterator[str]:
+    """Decode the stream in chunks, line ends as they are (UTF-16 has them turned into LF)."""
+    if encoding.startswith("utf-16"):
+        yield from _iter_text_wide(stream, encoding, CHUNK_SIZE)
+        return
+    decoder = codecs.getincrementaldecoder(encoding)(errors=_FALLBACK)
+    while True:
+        chunk = stream.read(CHUNK_SIZE)
+        text = decoder.decode(chunk, final=not chunk)
+        if text:
+            yield text
+        if not chunk:
+            return
+
+
+def _split_lines(text: str) -> list[str]:
+    """The lines of text that ends with a line end (CRLF, CR or LF), without their ends."""
+    if any(other in text for other in _OTHER_BREAKS):
+        lines = text.replace("\r\n", "\n").replace("\r", "\n")[:-1].split("\n")
+    else:
+        # splitlines is several times faster than replacing CRLF and splitting on LF.
+        lines = text.splitlines()
+    if "\ufeff" in text:
+        # Byte-order marks go wherever they are (files joined by concatenation).
+        lines = [line.replace("\ufeff", "") for line in lines]
+    return lines
+
+
 def iter_line_blocks(stream: BinaryIO, encoding: str) -> Iterator[list[str]]:
     """Yield the lines of a stream in lists (one per decoded chunk), without line ends."""
     carry = ""
-    for text in iter_text(stream, encoding):
-        lines = (carry + text).split("\n")
-        carry = lines.pop()
-        if lines:
-            yield lines
-    if carry:
-        yield [carry]
+    for text in _iter_decoded(stream, encoding):
+        if carry:
+            text = carry + text
+        # Cut after the last line end, but not after a CR that ends the chunk: its LF may
+        # open the next one.
+        cut = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
+        carry = text[cut:]
+        if cut:
+            yield _split_lines(text[:cut])
+    if carry.strip("\ufeff"):
+        yield _split_lines(carry if carry.endswith("\r") else carry + "\n")
 
 
 def iter_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:

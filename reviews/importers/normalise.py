@@ -121,6 +121,10 @@ def normalise_year(raw: str | None) -> int | None:
 
 
 def normalise_pages(raw: str | None) -> str | None:
+    if raw:
+        start, dash, end = raw.partition("-")
+        if start.isdigit() and (not dash or end.isdigit()):
+            return raw  # "583" or "152-160": nothing to tidy
     value = clean(raw)
     if not value or _NO_PAGES.match(value):
         return None
@@ -128,6 +132,8 @@ def normalise_pages(raw: str | None) -> str | None:
 
 
 def normalise_language(raw: str | None) -> str | None:
+    if raw and (code := _LANGUAGES.get(raw.lower())):
+        return code
     value = clean(raw)
     if not value:
         return None
@@ -157,6 +163,8 @@ def guess_language(text: str | None) -> str | None:
 
 
 def normalise_type(raw: str | None) -> str | None:
+    if raw and (code := _RIS_TYPES.get(raw)):
+        return code
     value = clean(raw)
     if not value:
         return None
@@ -255,7 +263,7 @@ def split_keywords(values: list[str]) -> list[str]:
     joined = "\n".join(values)
     if ";" not in joined and "；" not in joined and "  " not in joined and "\t" not in joined:
         # The common case (one clean keyword a line) without a call a keyword.
-        return [kw for kw in dict.fromkeys(value.strip() for value in values) if kw]
+        return [kw for kw in dict.fromkeys(map(str.strip, values)) if kw]
     out: dict[str, None] = {}
     for value in values:
         parts = _KEYWORD_SEP.split(value) if ";" in value or "；" in value else (value,)
@@ -279,6 +287,21 @@ def _first(values: list[str]) -> str | None:
     return None
 
 
+# The fields of which only the first usable value is kept.
+_SCALARS = frozenset(
+    (
+        "title", "title_translated", "year", "date", "journal", "journal_abbrev", "pages",
+        "start_page", "end_page", "doi", "pmid", "language", "type", "volume", "issue",
+        "source_id",
+    )
+)  # fmt: skip
+
+
+def _firsts(raw: dict[str, list[str]]) -> dict[str, str | None]:
+    """The first usable value of every scalar field the record has."""
+    return {key: _first(values) for key, values in raw.items() if key in _SCALARS and values}
+
+
 def build_record(raw: dict[str, list[str]]) -> tuple[dict, list[str]]:
     """Normalise the raw fields of one record; return the record and its problems.
 
@@ -288,41 +311,42 @@ def build_record(raw: dict[str, list[str]]) -> tuple[dict, list[str]]:
     # Runs once a record on the hot path of every reader: fields are looked up once and
     # helpers are only called for the fields a record has.
     get = raw.get
+    first = _firsts(raw).get
     problems: list[str] = []
-    title = _first(v) if (v := get("title")) else None
-    translated = _first(v) if (v := get("title_translated")) else None
+    title = first("title")
+    translated = first("title_translated")
     if not title and translated:
         title, translated = translated, None
     if not title:
         problems.append("no title")
-    year = _first(v) if (v := get("year")) else None
-    date = _first(v) if (v := get("date")) else None
-    journal = _first(v) if (v := get("journal")) else None
-    if not journal and (v := get("journal_abbrev")):
-        journal = _first(v)
-    pages = _first(v) if (v := get("pages")) else None
-    if not pages and (v := get("start_page")):
-        end = get("end_page")
-        pages = _join_pages(_first(v), _first(end) if end else None)
-    doi = _first(v) if (v := get("doi")) else None
-    pmid = _first(v) if (v := get("pmid")) else None
-    language = _first(v) if (v := get("language")) else None
-    kind = _first(v) if (v := get("type")) else None
+    year = first("year")
+    date = first("date")
+    journal = first("journal") or first("journal_abbrev")
+    pages = first("pages")
+    if not pages and (start := first("start_page")):
+        pages = _join_pages(start, first("end_page"))
+    if year and len(year) == 4 and year.isdigit() and "1500" <= year < "2100":
+        year_value = int(year)  # the common "2014" without a call
+    else:
+        year_value = _year(year, date, problems) if year or date else None
+    pmid = first("pmid")
+    language = first("language")
+    kind = first("type")
     record = {
         "title": title,
         "title_translated": translated if translated != title else None,
         "abstract": _abstract(v) if (v := get("abstract")) else None,
         "authors": _authors(raw),
-        "year": _year(year, date, problems) if year or date else None,
+        "year": year_value,
         "journal": journal,
-        "volume": _first(v) if (v := get("volume")) else None,
-        "issue": _first(v) if (v := get("issue")) else None,
+        "volume": first("volume"),
+        "issue": first("issue"),
         "pages": normalise_pages(pages) if pages else None,
-        "doi": _doi(doi, get("url", ()), problems),
+        "doi": _doi(first("doi"), get("url", ()), problems),
         "pmid": _pmid(pmid, problems) if pmid else None,
         "language": (normalise_language(language) if language else None) or guess_language(title),
         "keywords": split_keywords(v) or None if (v := get("keywords")) else None,
-        "source_id": _first(v) if (v := get("source_id")) else None,
+        "source_id": first("source_id"),
         "type": normalise_type(kind) if kind else None,
     }
     return record, problems
@@ -338,8 +362,16 @@ def _abstract(values) -> str | None:
 
 
 def _authors(raw: dict[str, list[str]]) -> list[str] | None:
-    names: list[str] = []
     sep = raw.get("author_sep", [None])[0]
+    if sep is None and "author_text" not in raw:
+        # One name a value, as in every tagged format: no list a name.
+        names = [
+            name
+            for name in map(normalise_author, raw.get("authors_full") or raw.get("authors", ()))
+            if name
+        ]
+        return names or None
+    names: list[str] = []
     for value in raw.get("authors_full") or raw.get("authors", ()):
         for part in split_authors(value, sep) if sep else [value]:
             name = normalise_author(part)

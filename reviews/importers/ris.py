@@ -48,14 +48,15 @@ def _split_tag(line: str) -> tuple[str, str] | None:
 
 
 _START, _END = "\x00start", "\x00end"
-_SKIP = (None, False)
+_UNTAGGED = "\x00untagged"
+_LIST_FIELDS = frozenset(field for field, is_list in RIS_TAGS.values() if is_list)
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Every tag in the common layout "XX  - ", so that one dict look-up a line finds the field
 # (None for the tags not read); other layouts and untagged lines take the slow path.
-_FAST = {f"{a}{b}  - ": _SKIP for a in _UPPER for b in _UPPER + "0123456789"}
-_FAST.update({f"{tag}  - ": entry for tag, entry in RIS_TAGS.items()})
-_FAST["TY  - "] = (_START, False)
-_FAST["ER  - "] = (_END, False)
+_FAST: dict[str, str | None] = {f"{a}{b}  - ": None for a in _UPPER for b in _UPPER + "0123456789"}
+_FAST.update({f"{tag}  - ": field for tag, (field, _) in RIS_TAGS.items()})
+_FAST["TY  - "] = _START
+_FAST["ER  - "] = _END
 
 
 def iter_ris(blocks: Iterator[list[str]], filename: str) -> Iterator[ParsedRecord]:
@@ -67,42 +68,43 @@ def iter_ris(blocks: Iterator[list[str]], filename: str) -> Iterator[ParsedRecor
     fast = _FAST
     start = 0  # line of the open record's TY, 0 when none is open
     raw: dict[str, list[str]] = {}
-    last: list[str] | None = None
-    last_entry = _SKIP
-    number = 0
+    last: list[str] | None = None  # the values of the last tag read, None after a skipped one
+    last_field = None
+    number = 0  # lines before the current block
     found = False
     for block in blocks:
-        for number, line in enumerate(block, number + 1):  # noqa: B020
-            entry = fast.get(line[:6])
-            if entry is not None:
-                field = entry[0]
-                if field is None:
-                    last = None
-                    continue
-                value = line[6:]
-            else:
-                entry, value = _slow_line(line)
-                if entry is None:
+        position = 0  # where in the block to look for the next TY line
+        for line in block:
+            field = fast.get(line[:6], _UNTAGGED)
+            if field is _UNTAGGED:
+                if not line:
+                    continue  # the blank line between records
+                field, value = _slow_line(line)
+                if field is _UNTAGGED:
                     if last is not None and line.strip() and not _NUMBERED.match(line):
-                        if last_entry[1]:
+                        if last_field in _LIST_FIELDS:
                             last.append(line.strip())
                         else:
                             last[-1] = join_continued(last[-1], line)
                     continue
-                field = entry[0]
-                if field is None:
-                    last = None
-                    continue
+            else:
+                value = line[6:]
+            if field is None:
+                last = None
+                continue
             values = raw.get(field)
             if values is not None:
                 values.append(value)
                 last = values
-                last_entry = entry
+                last_field = field
                 continue
             if field is _START:
                 if start:
                     yield _finish(raw, start)
-                start = number
+                # Line numbers are only needed here, so they are found here rather than counted
+                # on every line: no line equal to this one lies between the last TY and it.
+                position = block.index(line, position) + 1
+                start = number + position
                 found = True
                 raw = {"type": [value]}
                 last = None
@@ -114,24 +116,25 @@ def iter_ris(blocks: Iterator[list[str]], filename: str) -> Iterator[ParsedRecor
                 last = None
             else:
                 last = raw[field] = [value]
-                last_entry = entry
+                last_field = field
+        number += len(block)
     if start:
         yield _finish(raw, start)
     if not found:
         raise ParseError(filename, number or None, "no RIS record (a 'TY  - ' line) was found")
 
 
-def _slow_line(line: str) -> tuple[tuple | None, str]:
-    """The entry and value of a tag line in another layout, or (None, "") if untagged."""
+def _slow_line(line: str) -> tuple[str | None, str]:
+    """The field and value of a tag line in another layout, or (_UNTAGGED, "") if untagged."""
     split = _split_tag(line)
     if split is None:
-        return None, ""
+        return _UNTAGGED, ""
     tag, value = split
     if tag == "TY":
-        return (_START, False), value
+        return _START, value
     if tag == "ER":
-        return (_END, False), value
-    return RIS_TAGS.get(tag, _SKIP), value
+        return _END, value
+    return RIS_TAGS.get(tag, (None, False))[0], value
 
 
 def _finish(raw: dict[str, list[str]], line: int) -> ParsedRecord:
@@ -148,7 +151,7 @@ def _finish(raw: dict[str, list[str]], line: int) -> ParsedRecord:
 
 def _move_ids(raw: dict[str, list[str]]) -> None:
     """Accession numbers and PubMed ids sit in different tags per database."""
-    database = " ".join(raw.get("database", ())).lower()
+    database = " ".join(raw["database"]).lower() if "database" in raw else ""
     accession = raw.get("accession") or raw.get("alt_id")
     if "embase" in database:
         if "c5" in raw:

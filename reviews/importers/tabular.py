@@ -270,6 +270,28 @@ def _text_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
         yield carry
 
 
+def _delimited_table(
+    stream: BinaryIO, encoding: str, *, filename: str, format: str | None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]], str] | None:
+    """The header, the data rows and the flavour of a CSV/TSV export (None if it is empty)."""
+    csv.field_size_limit(min(sys.maxsize, 1 << 28))
+    lines = _text_lines(stream, encoding)
+    first = next(lines, None)
+    while first is not None and not first.strip():
+        first = next(lines, None)
+    if first is None:
+        return None
+    delimiter = "\t" if format in ("tsv", "wos-tab") else sniff_delimiter(first)
+    if format in ("csv", "scopus-csv", "embase-csv", "pubmed-csv") and delimiter == "\t":
+        delimiter = ","
+    rows = _csv_rows(_chain([first], lines), delimiter, filename)
+    header_row = next(rows, None)
+    if header_row is None:
+        return None
+    header = header_row[1]
+    return header, rows, format or detect_flavour(header, delimiter)
+
+
 def iter_delimited(
     stream: BinaryIO,
     encoding: str,
@@ -279,23 +301,10 @@ def iter_delimited(
     mapping: dict[str, str] | None,
 ) -> Iterator[ParsedRecord]:
     """Records of a CSV/TSV export; format picks the flavour (None: from the header)."""
-    csv.field_size_limit(min(sys.maxsize, 1 << 28))
-    lines = _text_lines(stream, encoding)
-    first = next(lines, None)
-    while first is not None and not first.strip():
-        first = next(lines, None)
-    if first is None:
-        return
-    delimiter = "\t" if format in ("tsv", "wos-tab") else sniff_delimiter(first)
-    if format in ("csv", "scopus-csv", "embase-csv", "pubmed-csv") and delimiter == "\t":
-        delimiter = ","
-    rows = _csv_rows(_chain([first], lines), delimiter, filename)
-    header_row = next(rows, None)
-    if header_row is None:
-        return
-    header = header_row[1]
-    flavour = format or detect_flavour(header, delimiter)
-    yield from _records(rows, header, flavour, mapping, filename)
+    table = _delimited_table(stream, encoding, filename=filename, format=format)
+    if table is not None:
+        header, rows, flavour = table
+        yield from _records(rows, header, flavour, mapping, filename)
 
 
 def _chain(first: list[str], rest: Iterator[str]) -> Iterator[str]:
@@ -303,10 +312,8 @@ def _chain(first: list[str], rest: Iterator[str]) -> Iterator[str]:
     yield from rest
 
 
-def iter_xlsx(
-    stream: BinaryIO, *, filename: str, format: str | None, mapping: dict[str, str] | None
-) -> Iterator[ParsedRecord]:
-    """Records of the first sheet of an XLSX workbook (openpyxl read-only, streamed rows)."""
+def _xlsx_rows(stream: BinaryIO, filename: str) -> Iterator[tuple[int, list]]:
+    """The numbered rows of the first sheet of an XLSX workbook (openpyxl read-only)."""
     import openpyxl
 
     if not stream.seekable():
@@ -316,18 +323,64 @@ def iter_xlsx(
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ParseError(filename, None, f"not a readable XLSX workbook: {exc}") from exc
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            return
-        rows = (
-            (number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), 1)
-        )
-        for number, row in rows:
-            if any(_cell_text(cell) for cell in row):
-                header = [_cell_text(cell) or "" for cell in row]
-                flavour = format if format not in (None, "xlsx") else detect_flavour(header, ",")
-                yield from _records(rows, header, flavour, mapping, filename)
-                return
-            del number
+        if book.worksheets:
+            for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
+                yield number, list(row)
     finally:
         book.close()
+
+
+def _xlsx_header(rows: Iterator[tuple[int, list]]) -> list[str] | None:
+    """The first non-empty row, as text; the rows after it stay in the iterator."""
+    for _number, row in rows:
+        if any(_cell_text(cell) for cell in row):
+            return [_cell_text(cell) or "" for cell in row]
+    return None
+
+
+def iter_xlsx(
+    stream: BinaryIO, *, filename: str, format: str | None, mapping: dict[str, str] | None
+) -> Iterator[ParsedRecord]:
+    """Records of the first sheet of an XLSX workbook (streamed rows)."""
+    rows = _xlsx_rows(stream, filename)
+    try:
+        header = _xlsx_header(rows)
+        if header is not None:
+            flavour = format if format not in (None, "xlsx") else detect_flavour(header, ",")
+            yield from _records(rows, header, flavour, mapping, filename)
+    finally:
+        rows.close()
+
+
+def table_columns(
+    stream: BinaryIO, encoding: str, *, filename: str, format: str, samples: int
+) -> list[tuple[str, str | None, list[str]]]:
+    """Each named column of a CSV/TSV/XLSX export: its name, the field its header is
+    recognised as (None if not), and its first non-empty values (at most samples)."""
+    if format == "xlsx":
+        rows = _xlsx_rows(stream, filename)
+        header = _xlsx_header(rows)
+        flavour = detect_flavour(header, ",") if header is not None else format
+    else:
+        table = _delimited_table(stream, encoding, filename=filename, format=format)
+        header, rows, flavour = table if table is not None else (None, iter(()), format)
+    if header is None:
+        return []
+    recognised = dict(header_fields(header, flavour, None, filename))
+    values: list[list[str]] = [[] for _ in header]
+    try:
+        for _number, row in rows:
+            for index, cell in enumerate(row[: len(header)]):
+                text = _cell_text(cell)
+                if text and len(values[index]) < samples:
+                    values[index].append(text)
+            if all(len(found) >= samples for found in values):
+                break
+    finally:
+        if hasattr(rows, "close"):
+            rows.close()
+    return [
+        (name, recognised.get(index), values[index])
+        for index, name in enumerate(header)
+        if name.strip()
+    ]

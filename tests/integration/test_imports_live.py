@@ -29,5 +29,30 @@ def test_a_queued_import_is_stored_by_the_worker_all_at_once(live_team, celery_w
         return s.status if s.status in ("done", "failed") else None
 
     assert wait_for(finished, timeout=90) == "done"
+    # The import queues de-duplication; let it finish before the test's data is torn down.
+    assert wait_for(lambda: not Record.objects.filter(search=search,
+                                                      dedup_checked=False).exists(), timeout=120)
     assert Record.objects.filter(search=search).count() == 5000
     assert imports.search_progress(Search.objects.get(pk=search.pk))["done"] == 5000
+
+
+def test_a_file_that_breaks_midway_through_copy_stores_nothing(live_team, monkeypatch):
+    from reviews.importers import ParseError
+
+    upload = SimpleUploadedFile("midway.ris", _ris(3000))
+    search = imports.search_preview(actor=live_team.users["owner"],
+                                    review_id=live_team.review.id, upload=upload, source="pubmed")
+    real = imports.iter_records
+
+    def breaks_after_2000(*args, **kwargs):
+        for n, parsed in enumerate(real(*args, **kwargs), 1):
+            if n > 2000:
+                raise ParseError("midway.ris", parsed.line, "damaged after the preview")
+            yield parsed
+
+    monkeypatch.setattr(imports, "iter_records", breaks_after_2000)
+    Search.objects.filter(pk=search.pk).update(status="queued")
+    assert imports.search_import_run(search_id=search.id) is False
+    search.refresh_from_db()
+    assert search.status == "failed" and "damaged after the preview" in search.error
+    assert Record.objects.filter(search=search).count() == 0
