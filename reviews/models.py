@@ -256,13 +256,78 @@ class Record(models.Model):
     source_id = models.CharField(max_length=200, null=True)
     type = models.CharField(max_length=16, null=True)
     problems = models.JSONField(default=list)
+    # De-duplication: a kept record has duplicate_of null; a removed duplicate points at its
+    # cluster's kept record (always the kept one, never a chain), and says who removed it.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    dedup_method = models.CharField(
+        max_length=8,
+        null=True,
+        blank=True,
+        choices=[("auto", _("automatic")), ("manual", _("by a person"))],
+    )
+    # False until a de-duplication run has compared the record with the rest of the review.
+    dedup_checked = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["search_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["search", "position"], name="record_position_once"),
         ]
-        indexes = [models.Index(fields=["review", "id"])]
+        indexes = [
+            models.Index(fields=["review", "id"]),
+            models.Index(fields=["review", "dedup_checked"]),
+        ]
 
     def __str__(self):
         return (self.title or "")[:80]
+
+
+class DuplicatePair(models.Model):
+    """Two records the de-duplication found alike, and what became of them.
+
+    Open pairs are the review queue; merged pairs are the edges that hold a cluster together
+    (a cluster is a connected group of merged pairs); "not a duplicate" pairs are remembered
+    so later runs never join the two records again.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting")
+        MERGED = "merged", _("Merged")
+        NOT_DUPLICATE = "not_duplicate", _("Not a duplicate")
+
+    class Method(models.TextChoices):
+        AUTO = "auto", _("automatic")
+        MANUAL = "manual", _("by a person")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="duplicate_pairs")
+    record_a = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="+")
+    record_b = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(default=0.0)
+    reason = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    method = models.CharField(max_length=8, choices=Method.choices, null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "record_a_id", "record_b_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record_a", "record_b"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(record_a__lt=models.F("record_b")),
+                name="duplicate_pair_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["review", "status"])]
+
+    def __str__(self):
+        return f"{self.record_a_id}~{self.record_b_id} ({self.status})"

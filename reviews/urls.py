@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, search_api, search_views, views
+from . import api, dedup_api, dedup_views, search_api, search_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -31,8 +31,17 @@ urlpatterns = [
          name="search_import"),
     path("reviews/<int:review_id>/searches/<int:search_id>/discard/",
          search_views.search_discard, name="search_discard"),
+    path("reviews/<int:review_id>/searches/<int:search_id>/mapping/",
+         search_views.search_mapping, name="search_mapping"),
     path("reviews/<int:review_id>/searches/<int:search_id>/progress/",
          search_views.search_progress, name="search_progress"),
+    path("reviews/<int:review_id>/duplicates/", dedup_views.duplicates, name="duplicates"),
+    path("reviews/<int:review_id>/duplicates/<int:pair_id>/decide/",
+         dedup_views.duplicate_decide, name="duplicate_decide"),
+    path("reviews/<int:review_id>/duplicates/<int:pair_id>/split/",
+         dedup_views.duplicate_split, name="duplicate_split"),
+    path("reviews/<int:review_id>/records/<int:record_id>/unmerge/",
+         dedup_views.record_unmerge, name="record_unmerge"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
     path("account/language/", views.set_language, name="set_language"),
 ]
@@ -53,4 +62,18 @@ api_urlpatterns = [
          name="api_search"),
     path("reviews/<int:review_id>/searches/<int:search_id>/import/",
          search_api.SearchImportApi.as_view(), name="api_search_import"),
+    path("reviews/<int:review_id>/duplicates/", dedup_api.DuplicatePairListApi.as_view(),
+         name="api_duplicates"),
+    path("reviews/<int:review_id>/duplicates/counts/", dedup_api.DuplicateCountsApi.as_view(),
+         name="api_duplicate_counts"),
+    path("reviews/<int:review_id>/duplicates/groups/", dedup_api.DuplicateGroupListApi.as_view(),
+         name="api_duplicate_groups"),
+    path("reviews/<int:review_id>/duplicates/<int:pair_id>/",
+         dedup_api.DuplicatePairDetailApi.as_view(), name="api_duplicate"),
+    path("reviews/<int:review_id>/duplicates/<int:pair_id>/decision/",
+         dedup_api.DuplicateDecisionApi.as_view(), name="api_duplicate_decision"),
+    path("reviews/<int:review_id>/duplicates/<int:pair_id>/split/",
+         dedup_api.DuplicateSplitApi.as_view(), name="api_duplicate_split"),
+    path("reviews/<int:review_id>/records/<int:record_id>/unmerge/",
+         dedup_api.RecordUnmergeApi.as_view(), name="api_record_unmerge"),
 ]

@@ -117,8 +117,9 @@ class ResolveInput(serializers.Serializer):
 def next_payload(view, stage, skip=()):
     """My next record and my progress, in one response, so a vote costs one round trip."""
     user, review = view.request.user, view.review
-    queue = selectors.queue_for_reviewer(user=user, review=review, stage=stage)
-    nxt = queue.exclude(pk__in=list(skip)).first() or (queue.first() if skip else None)
+    nxt = (selectors.next_for_reviewer(user=user, review=review, stage=stage, skip=skip)
+           or (selectors.next_for_reviewer(user=user, review=review, stage=stage)
+               if skip else None))
     item = selectors.item_view(user=user, membership=view.membership, item=nxt) if nxt else None
     return {"item": item, "progress": selectors.progress(user=user, review=review, stage=stage)}
 
@@ -128,8 +129,7 @@ class NextApi(ReviewScopedAPIView):
 
     @extend_schema(responses=ScreeningPayload)
     def get(self, request, review_id, stage):
-        if _stage(stage) == Stage.TITLE_ABSTRACT:
-            services.items_sync(review=self.review)
+        _stage(stage)
         skip = [int(x) for x in request.query_params.get("skip", "").split(",") if x.isdigit()]
         return Response(next_payload(self, stage, skip))
 

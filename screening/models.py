@@ -101,8 +101,7 @@ class Item(models.Model):
                 name="item_settled_has_decision",
             ),
         ]
-        indexes = [models.Index(fields=["review", "stage", "status", "live_votes", "-priority",
-                                        "id"])]
+        indexes = [models.Index(fields=["review", "stage", "status", "-priority", "id"])]
 
     def __str__(self):
         return f"{self.get_stage_display()} #{self.record_id}"
@@ -137,6 +136,24 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.reviewer_id}: {self.decision} on item {self.item_id}"
+
+
+class Lease(models.Model):
+    """A record shown to a reviewer who has not voted yet. Queues skip records whose votes
+    plus others' leases already reach the number needed, so twenty reviewers working at
+    once are not all handed the same record."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="leases")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="+")
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "reviewer"],
+                                               name="lease_once_per_reviewer")]
+
+    def __str__(self):
+        return f"item {self.item_id} shown to {self.reviewer_id}"
 
 
 class Adjudication(models.Model):

@@ -8,25 +8,56 @@ from django.core.cache import cache
 from django.db import transaction
 
 from .models import Item, ItemStatus, Stage
-from .ranking import rank, record_text
+from .ranking import featurize, rank_features, record_text
 
-RETRAIN_EVERY = 10  # settled records between retrains, after the first relevant one
+RETRAIN_EVERY = 10  # settled records between retrains, growing by a tenth as labels grow
 
 
 def _flag(review_id):
     return f"prismflow:rerank-queued:{review_id}"
 
 
+def _last(review_id):
+    return f"prismflow:rerank-last:{review_id}"
+
+
+def retrain_due(settled_count, last_count, first_include=False):
+    """Retrain at the first relevant record, then after max(10, last/10) new settlements:
+    often while labels are few, and in growing batches later (as ASReview does), so a large
+    review does not retrain on every tenth vote."""
+    return first_include or settled_count - last_count >= max(RETRAIN_EVERY, last_count // 10)
+
+
 def prioritise_soon(review_id, settled_count, first_include=False):
     """Enqueue a retrain after a settlement when it is due; called inside the vote's
     transaction, so the task sees the committed decision."""
-    if not (first_include or settled_count % RETRAIN_EVERY == 0):
+    if not retrain_due(settled_count, cache.get(_last(review_id), 0), first_include):
         return
     if not cache.add(_flag(review_id), 1, timeout=600):
         return  # one is already queued
+    cache.set(_last(review_id), settled_count, timeout=None)
     from .tasks import items_prioritise
 
     transaction.on_commit(lambda: items_prioritise.delay(review_id))
+
+
+_FEATURES = {}  # review id -> (key, features): the worker keeps them between runs
+
+
+def _features(review_id, items):
+    """TF-IDF of the review's records, fitted once and reused while the records stay the
+    same: the texts do not change as votes come in, only the labels do, so a retrain costs
+    a classifier fit rather than a pass over every abstract."""
+    key = (len(items), items[-1].id, items[0].id)
+    cached = _FEATURES.get(review_id)
+    if cached and cached[0] == key:
+        return cached[1]
+    texts = [record_text(it.record.title, it.record.abstract, it.record.keywords)
+             for it in items]
+    features = featurize(texts)
+    _FEATURES.clear()  # one review at a time is enough and keeps the worker's memory flat
+    _FEATURES[review_id] = (key, features)
+    return features
 
 
 def items_prioritise_run(*, review_id):
@@ -41,15 +72,15 @@ def items_prioritise_run(*, review_id):
               if item.settled}
     if not any(labels.values()):
         return 0  # no relevant record yet: the stable order stays
-    texts = [record_text(it.record.title, it.record.abstract, it.record.keywords)
-             for it in items]
-    order = rank(texts, labels)
+    order = rank_features(_features(review_id, items), labels)
     n = len(order)
     changed = []
     for position, index in enumerate(order):
         item = items[index]
         item.priority = float(n - position)
         changed.append(item)
-    with transaction.atomic():
-        Item.objects.bulk_update(changed, ["priority"], batch_size=2000)
+    # Small transactions: one over every item would hold row locks that votes wait on.
+    for start in range(0, len(changed), 500):
+        with transaction.atomic():
+            Item.objects.bulk_update(changed[start:start + 500], ["priority"])
     return len(changed)

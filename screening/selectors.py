@@ -1,12 +1,16 @@
 """Reads of the screening stage, scoped to the acting user and blinded as the review says."""
-from django.db.models import Count
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from reviews.access import review_for
 from reviews.models import Role
 
 from .agreement import cohen_kappa, percent_agreement
-from .models import Decision, ExclusionReason, Item, ItemStatus, Stage, Vote
-from .services import settings_for
+from .models import Decision, ExclusionReason, Item, ItemStatus, Lease, Stage, Vote
+from .services import settings_for, team_counts_key
 
 
 def queue_for_reviewer(*, user, review, stage):
@@ -16,6 +20,30 @@ def queue_for_reviewer(*, user, review, stage):
     return (Item.objects.filter(review=review, stage=stage, status=ItemStatus.PENDING,
                                 live_votes__lt=review.reviewers_per_record)
             .exclude(pk__in=mine).select_related("record").order_by("-priority", "id"))
+
+
+LEASE_SECONDS = 600
+LOOKAHEAD = 50
+
+
+def next_for_reviewer(*, user, review, stage, skip=()):
+    """The reviewer's next record, leased to them: records whose votes plus other
+    reviewers' open leases already reach the number needed are passed over, so a team
+    working at once spreads over the queue instead of colliding on one record."""
+    now = timezone.now()
+    candidates = list(queue_for_reviewer(user=user, review=review, stage=stage)
+                      .exclude(pk__in=list(skip))[:LOOKAHEAD])
+    if not candidates:
+        return None
+    held = dict(Lease.objects.filter(item__in=candidates, expires_at__gt=now)
+                .exclude(reviewer=user).values_list("item_id").annotate(n=Count("id")))
+    needed = review.reviewers_per_record
+    chosen = next((c for c in candidates if c.live_votes + held.get(c.id, 0) < needed),
+                  candidates[0])
+    Lease.objects.filter(reviewer=user, item__review=review).exclude(item=chosen).delete()
+    Lease.objects.update_or_create(item=chosen, reviewer=user, defaults={
+        "expires_at": now + timedelta(seconds=LEASE_SECONDS)})
+    return chosen
 
 
 def votes_visible(*, user, membership, item):
@@ -61,21 +89,44 @@ def _full_text(record):
     return {"name": ft.file_name, "size": ft.size} if ft else None
 
 
+TEAM_COUNTS_SECONDS = 60
+
+
+def _team_counts(review, stage, needed):
+    """The team's counts, shared by every reviewer's votes: on a large review a count over
+    every item costs more than the rest of a vote. They change only when a record's status
+    does, and services drop them then, so they are stale only within a race."""
+    key = team_counts_key(review.id, stage)
+    team = cache.get(key)
+    if team is None or team.get("needed") != needed:
+        team = Item.objects.filter(review=review, stage=stage).aggregate(
+            total=Count("id"),
+            included=Count("id", filter=Q(status=ItemStatus.INCLUDED)),
+            excluded=Count("id", filter=Q(status=ItemStatus.EXCLUDED)),
+            conflicts=Count("id", filter=Q(status=ItemStatus.CONFLICT)),
+            pending=Count("id", filter=Q(status=ItemStatus.PENDING)),
+            open=Count("id", filter=Q(status=ItemStatus.PENDING, live_votes__lt=needed)),
+        )
+        team["needed"] = needed
+        cache.set(key, team, TEAM_COUNTS_SECONDS)
+    return team
+
+
 def progress(*, user, review, stage):
-    """My progress and the team's. Aggregates only: nothing per record, so nothing unblinds."""
-    items = Item.objects.filter(review=review, stage=stage)
-    counts = dict(items.values_list("status").annotate(n=Count("id")))
-    mine = Vote.objects.filter(reviewer=user, superseded_at__isnull=True, item__review=review,
-                               item__stage=stage).count()
-    total = sum(counts.values())
+    """My progress and the team's. Aggregates only: nothing per record, so nothing unblinds.
+    Served from counts that services keep fresh, so a vote costs no scan of every item."""
+    needed = review.reviewers_per_record
+    team = _team_counts(review, stage, needed)
+    my_live = Vote.objects.filter(reviewer=user, superseded_at__isnull=True, item__review=review,
+                                  item__stage=stage)
+    mine = my_live.aggregate(all=Count("id"), open=Count("id", filter=Q(
+        item__status=ItemStatus.PENDING, item__live_votes__lt=needed)))
     return {
-        "stage": stage, "total": total, "my_votes": mine,
-        "my_remaining": queue_for_reviewer(user=user, review=review, stage=stage).count(),
-        "settled": counts.get(ItemStatus.INCLUDED, 0) + counts.get(ItemStatus.EXCLUDED, 0),
-        "included": counts.get(ItemStatus.INCLUDED, 0),
-        "excluded": counts.get(ItemStatus.EXCLUDED, 0),
-        "conflicts": counts.get(ItemStatus.CONFLICT, 0),
-        "pending": counts.get(ItemStatus.PENDING, 0),
+        "stage": stage, "total": team["total"], "my_votes": mine["all"],
+        "my_remaining": team["open"] - mine["open"],
+        "settled": team["included"] + team["excluded"],
+        "included": team["included"], "excluded": team["excluded"],
+        "conflicts": team["conflicts"], "pending": team["pending"],
     }
 
 

@@ -4,6 +4,7 @@ Each service locks the item row first, so two reviewers voting on the same recor
 moment are serialised: both votes stand and the status (hence at most one conflict) is
 computed once per vote, under the lock.
 """
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,10 +21,21 @@ from .models import (
     ExclusionReason,
     Item,
     ItemStatus,
+    Lease,
     ScreeningSettings,
     Stage,
     Vote,
 )
+
+
+def team_counts_key(review_id, stage):
+    return f"prismflow:team-counts:{review_id}:{stage}"
+
+
+def _counts_changed(item):
+    """A status changed: drop the cached team counts once the change is committed."""
+    key = team_counts_key(item.review_id, item.stage)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def settings_for(review):
@@ -44,13 +56,20 @@ def reasons_for(review):
 
 @transaction.atomic
 def items_sync(*, review):
-    """Every unique record gets a title/abstract item. Idempotent."""
-    have = set(Item.objects.filter(review=review, stage=Stage.TITLE_ABSTRACT)
-               .values_list("record_id", flat=True))
-    unique = unique_records_for_review(review=review).values_list("id", flat=True)
-    new = [Item(review=review, record_id=rid, stage=Stage.TITLE_ABSTRACT)
-           for rid in unique if rid not in have]
-    Item.objects.bulk_create(new, ignore_conflicts=True)
+    """Every unique record gets a title/abstract item. Idempotent; one NOT EXISTS query
+    finds the records still without one, so it stays cheap on a large review."""
+    missing = (unique_records_for_review(review=review)
+               .exclude(screening_items__stage=Stage.TITLE_ABSTRACT)
+               .values_list("id", flat=True))
+    new = [Item(review=review, record_id=rid, stage=Stage.TITLE_ABSTRACT) for rid in missing]
+    Item.objects.bulk_create(new, ignore_conflicts=True, batch_size=5000)
+    # A record merged away as a duplicate after its item was made leaves screening, unless
+    # someone already voted on it (then its votes stay visible and a person decides).
+    removed, _kinds = (
+        Item.objects.filter(review=review, stage=Stage.TITLE_ABSTRACT, votes__isnull=True)
+        .exclude(record__in=unique_records_for_review(review=review)).delete())
+    if new or removed:
+        _counts_changed(Item(review=review, stage=Stage.TITLE_ABSTRACT))
     return len(new)
 
 
@@ -101,6 +120,7 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
         mine.save(update_fields=["superseded_at"])
     vote = Vote.objects.create(item=item, reviewer=actor, decision=decision, reason=reason,
                                reason_text=reason_text, note=note)
+    Lease.objects.filter(item=item, reviewer=actor).delete()
     audit_record(review=item.review, actor=actor, verb="vote.cast", obj=vote,
                  before={"decision": mine.decision} if mine else None,
                  after={"item": item.id, "stage": item.stage, "decision": decision,
@@ -162,6 +182,7 @@ def _set_status(item, actor, status):
     if item.status == status:
         return
     before = item.status
+    _counts_changed(item)
     item.status, item.decision, item.reason, item.reason_text = status, "", None, ""
     item.settled_at, item.settled_by_adjudication = None, False
     item.save(update_fields=["status", "decision", "reason", "reason_text", "settled_at",
@@ -172,6 +193,7 @@ def _set_status(item, actor, status):
 
 
 def _settle(item, actor, decision, reason, reason_text, *, adjudicated):
+    _counts_changed(item)
     item.status = ItemStatus.INCLUDED if decision != Decision.EXCLUDE else ItemStatus.EXCLUDED
     item.decision = Decision.INCLUDE if decision != Decision.EXCLUDE else Decision.EXCLUDE
     item.reason, item.reason_text = reason, reason_text
@@ -192,8 +214,10 @@ def _after_title_abstract_settlement(item):
                                   status__in=[ItemStatus.INCLUDED, ItemStatus.EXCLUDED])
     first_include = False
     if item.decision == Decision.INCLUDE:
-        Item.objects.get_or_create(review=item.review, record=item.record,
-                                   stage=Stage.FULL_TEXT)
+        full_text, created = Item.objects.get_or_create(
+            review=item.review, record=item.record, stage=Stage.FULL_TEXT)
+        if created:
+            _counts_changed(full_text)
         first_include = not settled.filter(status=ItemStatus.INCLUDED).exclude(
             pk=item.pk).exists()
     prioritise_soon(item.review_id, settled.count(), first_include=first_include)
@@ -232,8 +256,10 @@ def item_reopen(*, actor, item_id):
         if later is not None and Vote.objects.filter(item=later).exists():
             raise ValidationError(_("Its full text has votes already; reopen that first."))
         if later is not None:
+            _counts_changed(later)
             later.delete()
     before = {"status": item.status, "decision": item.decision}
+    _counts_changed(item)
     item.status, item.decision, item.reason, item.reason_text = (ItemStatus.PENDING, "",
                                                                   None, "")
     item.settled_at, item.settled_by_adjudication = None, False

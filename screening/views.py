@@ -40,6 +40,7 @@ def overview(request, review, membership):
 @review_view(GET="screen")
 def screen(request, review, membership, stage):
     stage = _stage(stage)
+    services.items_sync(review=review)
     screening = services.settings_for(review)
     reasons = [{"id": r.id, "label": r.label_zh if request.LANGUAGE_CODE == "zh-hans"
                 and r.label_zh else r.label, "other": r.is_other}

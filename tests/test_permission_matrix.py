@@ -21,6 +21,8 @@ KWARG_FACTORIES = {
     "membership_id": lambda team: team.memberships["reviewer"].id,
     "invitation_id": lambda team: _invitation(team).id,
     "search_id": lambda team: _search(team).id,
+    "pair_id": lambda team: _duplicate_pair(team).id,
+    "record_id": lambda team: _duplicate_pair(team).record_b_id,
     "stage": lambda team: "ta",
     "item_id": lambda team: _item(team).id,
 }
@@ -63,6 +65,18 @@ def _item(team):
     ft.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     ft.save()
     return Item.objects.create(review=team.review, record=record, stage="ta")
+
+
+def _duplicate_pair(team):
+    from reviews.models import DuplicatePair, Record
+
+    existing = DuplicatePair.objects.filter(review=team.review).first()
+    if existing:
+        return existing
+    search = _search(team)
+    a, b = (Record.objects.create(review=team.review, search=search, position=n, title="A")
+            for n in (1, 2))
+    return DuplicatePair.objects.create(review=team.review, record_a=a, record_b=b, score=0.9)
 
 
 def _walk(patterns, prefix=""):

@@ -169,3 +169,15 @@ def test_the_screening_pages_render_for_the_team(screening_team):
     page = t.client("reviewer").get(f"/reviews/{t.review.id}/screening/ta/").content.decode()
     assert 'id="screen-config"' in page and "Exclude" in page
     assert t.client("viewer").get(f"/reviews/{t.review.id}/screening/ta/").status_code == 403
+
+
+def test_reviewers_working_at_once_are_handed_different_records(screening_team):
+    t = screening_team
+    url = f"/api/reviews/{t.review.id}/screening/ta/next/"
+    # Two votes are needed: the reviewer and the owner may share a record, a third may not.
+    first = api(t, "reviewer").get(url).json()["item"]["id"]
+    second = api(t, "owner").get(url).json()["item"]["id"]
+    third = api(t, "adjudicator").get(url).json()["item"]["id"]
+    assert first == second == t.items[0].id and third == t.items[1].id
+    # Asking again keeps my record rather than moving me on.
+    assert api(t, "reviewer").get(url).json()["item"]["id"] == first

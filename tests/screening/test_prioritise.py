@@ -34,3 +34,11 @@ def test_with_no_relevant_record_the_order_stays_stable(screening_team):
     queue = list(selectors.queue_for_reviewer(user=screening_team.users["reviewer"],
                                               review=screening_team.review, stage="ta"))
     assert [i.id for i in queue] == [i.id for i in screening_team.items]
+
+
+def test_retraining_comes_often_at_first_and_in_growing_batches_later():
+    from screening.prioritise import retrain_due
+
+    assert retrain_due(1, 0, first_include=True)
+    assert not retrain_due(9, 0) and retrain_due(10, 0)
+    assert not retrain_due(1050, 1000) and retrain_due(1100, 1000)

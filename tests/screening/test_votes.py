@@ -159,3 +159,15 @@ def test_reopening_a_title_abstract_include_withdraws_its_unvoted_full_text(scre
 def test_items_sync_is_idempotent(screening_team):
     assert services.items_sync(review=screening_team.review) == 0
     assert Item.objects.filter(review=screening_team.review).count() == 3
+
+
+def test_a_record_merged_away_before_any_vote_leaves_screening(screening_team):
+    from reviews.models import Record
+
+    a, b = screening_team.items[:2]
+    vote(screening_team, "reviewer", a, "include")
+    Record.objects.filter(pk=b.record_id).update(duplicate_of=a.record_id)
+    Record.objects.filter(pk=a.record_id).update(duplicate_of=screening_team.items[2].record_id)
+    services.items_sync(review=screening_team.review)
+    assert not Item.objects.filter(pk=b.pk).exists()  # no votes: withdrawn
+    assert Item.objects.filter(pk=a.pk).exists()  # has a vote: kept for a person to decide

@@ -98,7 +98,11 @@
       const data = await call("POST", `items/${current.id}/vote/`, body);
       history.push(current.id); skipped.delete(current.id);
       renderItem(data.item); renderProgress(data.progress); say("");
-    } catch (e) { say(e.message, true); }
+    } catch (e) {
+      // The record may have filled up or settled meanwhile: say so and move on.
+      say(e.message, true);
+      if (!(cfg.stage === "ft" && decision === "exclude")) { skipped.add(current.id); loadNext().then(() => say(e.message, true)); }
+    }
   }
 
   async function showPrevious() {
