@@ -140,6 +140,8 @@ def main():
     parser.add_argument("--reviewers", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--no-celery", action="store_true",
+                        help="no Celery worker: prioritisation retrains stay queued")
     args = parser.parse_args()
     env = environment()
     print(f"setting up {args.records} records and {args.reviewers} reviewers on PostgreSQL ...")
@@ -147,13 +149,16 @@ def main():
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--workers",
                                str(args.workers), "--bind", f"127.0.0.1:{PORT}", "--log-level",
                                "warning"], cwd=ROOT, env=env)
-    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker",
-                               "--pool=solo", "--loglevel=WARNING"], cwd=ROOT, env=env)
+    worker = None if args.no_celery else subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--loglevel=WARNING"], cwd=ROOT, env=env)
     try:
         time.sleep(4)
         reviewers = [Reviewer(review_id, t) for t in tokens]
         for r in reviewers:
             r.start()
+        # Warm-up, not measured: every gunicorn worker loads its modules and connections.
+        run_phase(reviewers, 10, think=True)
         lat, errors, _ = run_phase(reviewers, args.seconds, think=True)
         print(f"\n{args.reviewers} reviewers voting every 1-3 s for {args.seconds} s, "
               f"{args.records} records, gunicorn {args.workers} workers:")
@@ -167,9 +172,10 @@ def main():
             print("  first error:", errors[0])
     finally:
         server.terminate()
-        worker.terminate()
         server.wait(20)
-        worker.wait(20)
+        if worker:
+            worker.terminate()
+            worker.wait(60)
 
 
 if __name__ == "__main__":

@@ -153,6 +153,8 @@ class VoteApi(ReviewScopedAPIView):
         data = VoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        # The vote commits before the next record is leased: holding the item's lock while
+        # leasing another record deadlocked two reviewers under load.
         _call(services.vote_cast, actor=request.user, item_id=item.id, decision=v["decision"],
               reason_id=v.get("reason"), reason_text=v.get("reason_text", ""),
               note=v.get("note", ""))

@@ -7,9 +7,11 @@ retrain after another rather than one per vote.
 from django.core.cache import cache
 from django.db import transaction
 
-from .models import Item, ItemStatus, Stage
-from .ranking import featurize, rank_features, record_text
+from reviews.models import Record
 
+from .models import Item, ItemStatus, Stage
+
+TOP = 2000  # queue positions written per retrain
 RETRAIN_EVERY = 10  # settled records between retrains, growing by a tenth as labels grow
 
 
@@ -52,8 +54,11 @@ def _features(review_id, items):
     cached = _FEATURES.get(review_id)
     if cached and cached[0] == key:
         return cached[1]
-    texts = [record_text(it.record.title, it.record.abstract, it.record.keywords)
-             for it in items]
+    records = Record.objects.in_bulk([it.record_id for it in items])
+    from .ranking import featurize, record_text  # scikit-learn: loaded by the worker only
+
+    texts = [record_text(r.title, r.abstract, r.keywords)
+             for r in (records[it.record_id] for it in items)]
     features = featurize(texts)
     _FEATURES.clear()  # one review at a time is enough and keeps the worker's memory flat
     _FEATURES[review_id] = (key, features)
@@ -65,21 +70,27 @@ def items_prioritise_run(*, review_id):
     it only writes scores derived from the current decisions."""
     cache.delete(_flag(review_id))
     items = list(Item.objects.filter(review_id=review_id, stage=Stage.TITLE_ABSTRACT)
-                 .select_related("record").order_by("id"))
+                 .only("id", "status", "priority", "record_id").order_by("id"))
     if not items:
         return 0
     labels = {i: int(item.status == ItemStatus.INCLUDED) for i, item in enumerate(items)
               if item.settled}
     if not any(labels.values()):
         return 0  # no relevant record yet: the stable order stays
+    from .ranking import rank_features
+
     order = rank_features(_features(review_id, items), labels)
-    n = len(order)
+    # Only the head of the queue is served before the next retrain, so only the head is
+    # written: the rest fall back to priority 0 (then id order). Writing every item's score
+    # on a 50,000-record review kept the database busy for seconds per retrain.
+    head = {items[index].id: float(TOP - position) for position, index in enumerate(order[:TOP])}
     changed = []
-    for position, index in enumerate(order):
-        item = items[index]
-        item.priority = float(n - position)
-        changed.append(item)
-    # Small transactions: one over every item would hold row locks that votes wait on.
+    for item in items:
+        wanted = head.get(item.id, 0.0)
+        if item.priority != wanted:
+            item.priority = wanted
+            changed.append(item)
+    # Small transactions: one over many items would hold row locks that votes wait on.
     for start in range(0, len(changed), 500):
         with transaction.atomic():
             Item.objects.bulk_update(changed[start:start + 500], ["priority"])

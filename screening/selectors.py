@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from reviews.access import review_for
@@ -15,11 +16,11 @@ from .services import settings_for, team_counts_key
 
 def queue_for_reviewer(*, user, review, stage):
     """Records that still need votes and that this reviewer has not voted on, best first."""
-    mine = Vote.objects.filter(reviewer=user, superseded_at__isnull=True, item__review=review,
-                               item__stage=stage).values("item_id")
+    mine = Vote.objects.filter(item=OuterRef("pk"), reviewer=user, superseded_at__isnull=True)
     return (Item.objects.filter(review=review, stage=stage, status=ItemStatus.PENDING,
                                 live_votes__lt=review.reviewers_per_record)
-            .exclude(pk__in=mine).select_related("record").order_by("-priority", "id"))
+            .exclude(Exists(mine)).select_related("record", "review")
+            .order_by("-priority", "id"))
 
 
 LEASE_SECONDS = 600
@@ -40,10 +41,17 @@ def next_for_reviewer(*, user, review, stage, skip=()):
     needed = review.reviewers_per_record
     chosen = next((c for c in candidates if c.live_votes + held.get(c.id, 0) < needed),
                   candidates[0])
-    Lease.objects.filter(reviewer=user, item__review=review).exclude(item=chosen).delete()
-    Lease.objects.update_or_create(item=chosen, reviewer=user, defaults={
-        "expires_at": now + timedelta(seconds=LEASE_SECONDS)})
+    # One short transaction for both lease writes: one commit instead of two.
+    with transaction.atomic():
+        _lease(user, review, chosen, now)
     return chosen
+
+
+def _lease(user, review, chosen, now):
+    Lease.objects.filter(reviewer=user, item__review=review).exclude(item=chosen).delete()
+    Lease.objects.bulk_create(
+        [Lease(item=chosen, reviewer=user, expires_at=now + timedelta(seconds=LEASE_SECONDS))],
+        update_conflicts=True, unique_fields=["item", "reviewer"], update_fields=["expires_at"])
 
 
 def votes_visible(*, user, membership, item):
