@@ -33,3 +33,22 @@ def test_load_demo_command_prints_every_password(db, capsys):
     for username in ("demo-owner", "demo-reviewer-1", "demo-reviewer-2", "demo-adjudicator"):
         line = next(line for line in out.splitlines() if username in line)
         assert len(line.split()) == 2 and len(line.split()[1]) >= 10
+
+
+def test_the_demo_imports_its_exports_deduplicates_and_leaves_a_conflict(db):
+    from reviews.models import Record, Search
+    from screening.models import Item
+    from synthesis.demo import demo_populate
+
+    review, _ = demo_load()
+    assert demo_populate(review) is True
+    assert sorted(Search.objects.filter(review=review).values_list("source", flat=True)) == [
+        "embase", "pubmed", "wanfang"]
+    records = Record.objects.filter(review=review)
+    assert records.count() == 20
+    assert records.filter(duplicate_of__isnull=False).count() == 3  # Embase copies of PubMed
+    assert records.filter(title__contains="系统性硬化症").exists()
+    assert Item.objects.filter(review=review, status="conflict").count() == 1
+    # Loading again adds nothing.
+    assert demo_populate(review) is False
+    assert Record.objects.filter(review=review).count() == 20

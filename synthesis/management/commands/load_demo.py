@@ -1,7 +1,7 @@
 """Loads the demo review and prints the demo users' passwords."""
 from django.core.management.base import BaseCommand
 
-from synthesis.demo import demo_load
+from synthesis.demo import demo_load, demo_populate
 
 
 class Command(BaseCommand):
@@ -9,6 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         review, passwords = demo_load()
+        if demo_populate(review):
+            self.stdout.write("Imported the demo's PubMed, Embase and Wanfang exports.")
         self.stdout.write(self.style.SUCCESS(f"Demo review #{review.id}: {review.title}"))
         self.stdout.write("Demo users (username / password):")
         for username, password in passwords.items():
