@@ -8,6 +8,8 @@ urlpatterns = [
          name="screening_settings"),
     path("reviews/<int:review_id>/screening/agreement.csv", views.agreement_export,
          name="screening_agreement_export"),
+    path("reviews/<int:review_id>/screening/studies/", views.study_links,
+         name="screening_studies"),
     path("reviews/<int:review_id>/screening/fulltexts/", views.fulltext_bulk,
          name="screening_fulltext_bulk"),
     path("reviews/<int:review_id>/screening/items/<int:item_id>/fulltext/",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
 
-from . import fulltext, selectors, services
+from . import fulltext, selectors, services, studies
 from .forms import ResolveForm, ScreeningSettingsForm
 from .models import Item, Stage
 
@@ -170,3 +170,23 @@ def fulltext_bulk(request, review, membership):
     return render(request, "screening/fulltext_bulk.html", {
         "review": review, "membership": membership, "report": report,
         "limit_mb": django_settings.FULLTEXT_MAX_BYTES // 1_000_000})
+
+
+@review_view(GET="read", POST="screen")
+def study_links(request, review, membership):
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+        try:
+            if request.POST.get("unlink"):
+                studies.study_unlink(actor=request.user, review_id=review.id,
+                                     record_id=int(request.POST["unlink"]))
+            else:
+                studies.study_link(actor=request.user, review_id=review.id, record_ids=ids,
+                                   label=request.POST.get("label", ""))
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("screening_studies", review_id=review.id)
+    return render(request, "screening/studies.html", {
+        "review": review, "membership": membership,
+        "reports": studies.included_reports(review=review),
+        "can_screen": can(membership, "screen")})
