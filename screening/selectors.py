@@ -11,7 +11,7 @@ from reviews.models import Role
 
 from .agreement import cohen_kappa, percent_agreement
 from .models import Decision, ExclusionReason, Item, ItemStatus, Lease, Stage, Vote
-from .services import settings_for, team_counts_key
+from .services import team_counts_key, unblinded_stages
 
 
 def queue_for_reviewer(*, user, review, stage):
@@ -19,7 +19,7 @@ def queue_for_reviewer(*, user, review, stage):
     mine = Vote.objects.filter(item=OuterRef("pk"), reviewer=user, superseded_at__isnull=True)
     return (Item.objects.filter(review=review, stage=stage, status=ItemStatus.PENDING,
                                 live_votes__lt=review.reviewers_per_record)
-            .exclude(Exists(mine)).select_related("record", "review")
+            .exclude(Exists(mine)).select_related("record__full_text", "review")
             .order_by("-priority", "id"))
 
 
@@ -54,15 +54,19 @@ def _lease(user, review, chosen, now):
         update_conflicts=True, unique_fields=["item", "reviewer"], update_fields=["expires_at"])
 
 
-def votes_visible(*, user, membership, item):
+def votes_visible(*, user, membership, item, mine=None):
     """Blinding: no reviewer sees another's vote on a record before voting on it."""
     review = item.review
-    if not review.blind_screening or item.stage in settings_for(review).unblinded_stages:
+    if not review.blind_screening:
         return True
-    if Vote.objects.filter(item=item, reviewer=user, superseded_at__isnull=True).exists():
+    if mine is None:  # not looked up yet (False: looked up, none)
+        mine = Vote.objects.filter(item=item, reviewer=user, superseded_at__isnull=True).first()
+    if mine:
         return True
     judges = (Role.OWNER, Role.ADJUDICATOR)
-    return membership.role in judges and item.status != ItemStatus.PENDING
+    if membership.role in judges and item.status != ItemStatus.PENDING:
+        return True
+    return item.stage in unblinded_stages(review)
 
 
 def item_view(*, user, membership, item):
@@ -80,7 +84,7 @@ def item_view(*, user, membership, item):
         "votes": None,
         "decision": None,
     }
-    if votes_visible(user=user, membership=membership, item=item):
+    if votes_visible(user=user, membership=membership, item=item, mine=mine or False):
         live = item.votes.filter(superseded_at__isnull=True).select_related("reviewer", "reason")
         data["votes"] = [dict(_vote_dict(v), reviewer=v.reviewer.username) for v in live]
         data["decision"] = item.decision or None

@@ -43,6 +43,20 @@ def settings_for(review):
     return obj
 
 
+def _unblinded_key(review_id):
+    return f"prismflow:unblinded:{review_id}"
+
+
+def unblinded_stages(review):
+    """The stages the owner unblinded; read on every record shown, so kept in the cache and
+    dropped when a stage is unblinded."""
+    stages = cache.get(_unblinded_key(review.id))
+    if stages is None:
+        stages = settings_for(review).unblinded_stages
+        cache.set(_unblinded_key(review.id), stages, 300)
+    return stages
+
+
 def reasons_for(review):
     """The review's exclusion reasons, created with the defaults the first time."""
     if not ExclusionReason.objects.filter(review=review).exists():
@@ -285,6 +299,9 @@ def stage_unblind(*, actor, review_id, stage):
     if stage not in screening.unblinded_stages:
         screening.unblinded_stages = [*screening.unblinded_stages, stage]
         screening.save(update_fields=["unblinded_stages"])
+        key = _unblinded_key(review.id)
+        cache.delete(key)  # and again after commit, in case a read re-cached the old value
+        transaction.on_commit(lambda: cache.delete(key))
         audit_record(review=review, actor=actor, verb="stage.unblind", obj=screening,
                      after={"stage": stage})
     return screening
