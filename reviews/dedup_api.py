@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from . import dedup_services, selectors
 from .api_access import ReviewScopedAPIView
 from .dedup import merge_records
+from .importers import RECORD_KEYS
 from .models import DuplicatePair, Record
 
 
@@ -26,21 +27,7 @@ class RecordOutput(serializers.ModelSerializer):
             "search",
             "source",
             "position",
-            "title",
-            "title_translated",
-            "abstract",
-            "authors",
-            "year",
-            "journal",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "language",
-            "keywords",
-            "source_id",
-            "type",
+            *RECORD_KEYS,
             "duplicate_of",
             "dedup_method",
         ]

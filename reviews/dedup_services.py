@@ -18,27 +18,12 @@ from django.utils.translation import gettext as _
 from .access import review_for
 from .audit import audit_record
 from .dedup import dedupe
+from .importers import RECORD_KEYS
 from .models import AuditEvent, DuplicatePair, Record, Review
 
 log = logging.getLogger(__name__)
 
-ENGINE_FIELDS = (
-    "title",
-    "title_translated",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "language",
-    "keywords",
-    "source_id",
-    "type",
-)
+ENGINE_FIELDS = RECORD_KEYS  # the engine takes records as the parsers give them
 # The fields whose presence makes a record the better one to keep.
 COMPLETENESS_FIELDS = (
     "title",

@@ -18,6 +18,7 @@ from .access import review_for
 from .audit import audit_record
 from .importers import (
     FORMATS,
+    RECORD_KEYS,
     TABULAR_FORMATS,
     ParseError,
     detect_format,
@@ -33,8 +34,7 @@ log = logging.getLogger(__name__)
 PREVIEW_RECORDS = 10
 LISTED_PROBLEMS = 200
 BATCH = 2000
-RECORD_FIELDS = ("title", "title_translated", "abstract", "authors", "year", "journal", "volume",
-                 "issue", "pages", "doi", "pmid", "language", "keywords", "source_id", "type")
+RECORD_FIELDS = RECORD_KEYS
 
 
 class AlreadyImported(ValidationError):
