@@ -1,16 +1,14 @@
 """REST API for reviews, members, invitations and the audit log."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .api_access import ReviewScopedAPIView
+from .api_access import ReviewScopedAPIView, service_call
 from .models import Membership, Review, Role
 
 
@@ -31,10 +29,6 @@ class ReviewInput(serializers.ModelSerializer):
         fields = list(services.REVIEW_FIELDS)
 
 
-def _django_errors(exc):
-    return ValidationError(getattr(exc, "message_dict", None) or {"detail": exc.messages})
-
-
 class ReviewListApi(APIView):
     @extend_schema(responses=ReviewOutput(many=True))
     def get(self, request):
@@ -48,10 +42,7 @@ class ReviewListApi(APIView):
     def post(self, request):
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            review = services.review_create(actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+        review = service_call(services.review_create, actor=request.user, **data.validated_data)
         out = ReviewOutput(review, context={"request": request}).data
         return Response(out, status=status.HTTP_201_CREATED)
 
@@ -67,12 +58,9 @@ class ReviewDetailApi(ReviewScopedAPIView):
     def patch(self, request, review_id):
         data = ReviewInput(self.review, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        try:
-            review = services.review_update(
-                actor=request.user, review_id=review_id, **data.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+        review = service_call(
+            services.review_update, actor=request.user, review_id=review_id, **data.validated_data
+        )
         return Response(ReviewOutput(review, context={"request": request}).data)
 
 
@@ -108,12 +96,12 @@ class MemberListApi(ReviewScopedAPIView):
     def post(self, request, review_id):
         data = InviteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            inv = services.invitation_create(
-                actor=request.user, review_id=review_id, **data.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+        inv = service_call(
+            services.invitation_create,
+            actor=request.user,
+            review_id=review_id,
+            **data.validated_data,
+        )
         out = {
             "id": inv.id,
             "invitee": inv.invitee,
@@ -135,26 +123,24 @@ class MemberDetailApi(ReviewScopedAPIView):
         get_object_or_404(Membership, pk=membership_id, review_id=review_id)
         data = RoleInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            m = services.membership_set_role(
-                actor=request.user,
-                review_id=review_id,
-                membership_id=membership_id,
-                **data.validated_data,
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+        m = service_call(
+            services.membership_set_role,
+            actor=request.user,
+            review_id=review_id,
+            membership_id=membership_id,
+            **data.validated_data,
+        )
         return Response(MemberOutput(m).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, review_id, membership_id):
         get_object_or_404(Membership, pk=membership_id, review_id=review_id)
-        try:
-            services.membership_remove(
-                actor=request.user, review_id=review_id, membership_id=membership_id
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+        service_call(
+            services.membership_remove,
+            actor=request.user,
+            review_id=review_id,
+            membership_id=membership_id,
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -23,7 +23,6 @@ from .models import AuditEvent, DuplicatePair, Record, Review
 
 log = logging.getLogger(__name__)
 
-ENGINE_FIELDS = RECORD_KEYS  # the engine takes records as the parsers give them
 # The fields whose presence makes a record the better one to keep.
 COMPLETENESS_FIELDS = (
     "title",
@@ -56,7 +55,7 @@ class AlreadyDecided(ValidationError):
 
 
 def engine_record(record):
-    return {name: getattr(record, name) for name in ENGINE_FIELDS}
+    return {name: getattr(record, name) for name in RECORD_KEYS}
 
 
 def _completeness(record):

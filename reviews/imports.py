@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 PREVIEW_RECORDS = 10
 LISTED_PROBLEMS = 200
 BATCH = 2000
-RECORD_FIELDS = RECORD_KEYS
 
 
 class AlreadyImported(ValidationError):
@@ -68,13 +67,13 @@ def _sha256(upload):
 
 def _limits():
     return {name: getattr(Record._meta.get_field(name), "max_length", None)
-            for name in RECORD_FIELDS}
+            for name in RECORD_KEYS}
 
 
 def _bounded(record, limits):
     # Database columns have lengths; an over-long value is cut and reported, never refused.
     out, cut = {}, []
-    for name in RECORD_FIELDS:
+    for name in RECORD_KEYS:
         value = record.get(name)
         if value is None and name in _LIST_FIELDS:
             value = []
@@ -345,7 +344,7 @@ def _copy_records(search, rows):
     # COPY is several times faster than INSERT on PostgreSQL and runs in the same transaction,
     # so a failure midway still leaves nothing. Columns the import does not fill take their
     # model default, computed once.
-    given = {"review_id", "search_id", "position", "line", "problems", *RECORD_FIELDS}
+    given = {"review_id", "search_id", "position", "line", "problems", *RECORD_KEYS}
     columns, constants = [], {}
     for field in Record._meta.concrete_fields:
         if field.primary_key and field.auto_created or isinstance(field, models.AutoField):

@@ -1,14 +1,12 @@
 """REST API of screening: next record, vote (answering with the next record), undo,
 conflicts, adjudication, reopening, progress, agreement, PRISMA counts."""
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from reviews.api_access import ReviewScopedAPIView
+from reviews.api_access import ReviewScopedAPIView, service_call
 
 from . import selectors, services
 from .models import Decision, Item, Stage
@@ -21,20 +19,10 @@ def _stage(value):
 
 
 def _item(review, item_id):
-    item = Item.objects.select_related("record", "review").filter(pk=item_id,
-                                                                  review=review).first()
+    item = Item.objects.select_related("record", "review").filter(pk=item_id, review=review).first()
     if item is None:
         raise Http404
     return item
-
-
-def _call(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError({"detail": exc.messages}) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
 
 
 class ProgressOutput(serializers.Serializer):
@@ -117,9 +105,9 @@ class ResolveInput(serializers.Serializer):
 def next_payload(view, stage, skip=()):
     """My next record and my progress, in one response, so a vote costs one round trip."""
     user, review = view.request.user, view.review
-    nxt = (selectors.next_for_reviewer(user=user, review=review, stage=stage, skip=skip)
-           or (selectors.next_for_reviewer(user=user, review=review, stage=stage)
-               if skip else None))
+    nxt = selectors.next_for_reviewer(user=user, review=review, stage=stage, skip=skip) or (
+        selectors.next_for_reviewer(user=user, review=review, stage=stage) if skip else None
+    )
     item = selectors.item_view(user=user, membership=view.membership, item=nxt) if nxt else None
     return {"item": item, "progress": selectors.progress(user=user, review=review, stage=stage)}
 
@@ -140,8 +128,9 @@ class ItemApi(ReviewScopedAPIView):
     @extend_schema(responses=ItemOutput)
     def get(self, request, review_id, item_id):
         item = _item(self.review, item_id)
-        return Response(selectors.item_view(user=request.user, membership=self.membership,
-                                            item=item))
+        return Response(
+            selectors.item_view(user=request.user, membership=self.membership, item=item)
+        )
 
 
 class VoteApi(ReviewScopedAPIView):
@@ -155,9 +144,15 @@ class VoteApi(ReviewScopedAPIView):
         v = data.validated_data
         # The vote commits before the next record is leased: holding the item's lock while
         # leasing another record deadlocked two reviewers under load.
-        _call(services.vote_cast, actor=request.user, item_id=item.id, decision=v["decision"],
-              reason_id=v.get("reason"), reason_text=v.get("reason_text", ""),
-              note=v.get("note", ""))
+        service_call(
+            services.vote_cast,
+            actor=request.user,
+            item_id=item.id,
+            decision=v["decision"],
+            reason_id=v.get("reason"),
+            reason_text=v.get("reason_text", ""),
+            note=v.get("note", ""),
+        )
         return Response(next_payload(self, item.stage))
 
 
@@ -167,12 +162,18 @@ class RetractApi(ReviewScopedAPIView):
     @extend_schema(request=None, responses=ScreeningPayload)
     def post(self, request, review_id, item_id):
         item = _item(self.review, item_id)
-        _call(services.vote_retract, actor=request.user, item_id=item.id)
+        service_call(services.vote_retract, actor=request.user, item_id=item.id)
         item.refresh_from_db()
-        return Response({"item": selectors.item_view(user=request.user,
-                                                     membership=self.membership, item=item),
-                         "progress": selectors.progress(user=request.user, review=self.review,
-                                                        stage=item.stage)})
+        return Response(
+            {
+                "item": selectors.item_view(
+                    user=request.user, membership=self.membership, item=item
+                ),
+                "progress": selectors.progress(
+                    user=request.user, review=self.review, stage=item.stage
+                ),
+            }
+        )
 
 
 class ResolveApi(ReviewScopedAPIView):
@@ -184,9 +185,15 @@ class ResolveApi(ReviewScopedAPIView):
         data = ResolveInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        _call(services.conflict_resolve, actor=request.user, item_id=item.id,
-              decision=v["decision"], reason_id=v.get("reason"),
-              reason_text=v.get("reason_text", ""), note=v["note"])
+        service_call(
+            services.conflict_resolve,
+            actor=request.user,
+            item_id=item.id,
+            decision=v["decision"],
+            reason_id=v.get("reason"),
+            reason_text=v.get("reason_text", ""),
+            note=v["note"],
+        )
         item.refresh_from_db()
         return Response({"id": item.id, "status": item.status, "decision": item.decision})
 
@@ -196,8 +203,9 @@ class ReopenApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=StatusOutput)
     def post(self, request, review_id, item_id):
-        item = _call(services.item_reopen, actor=request.user,
-                     item_id=_item(self.review, item_id).id)
+        item = service_call(
+            services.item_reopen, actor=request.user, item_id=_item(self.review, item_id).id
+        )
         return Response({"id": item.id, "status": item.status})
 
 
@@ -206,10 +214,15 @@ class ConflictsApi(ReviewScopedAPIView):
 
     @extend_schema(responses=ItemOutput(many=True))
     def get(self, request, review_id, stage):
-        items = selectors.conflicts_for_review(user=request.user, review_id=review_id,
-                                               stage=_stage(stage))
-        return Response([selectors.item_view(user=request.user, membership=self.membership,
-                                             item=i) for i in items[:200]])
+        items = selectors.conflicts_for_review(
+            user=request.user, review_id=review_id, stage=_stage(stage)
+        )
+        return Response(
+            [
+                selectors.item_view(user=request.user, membership=self.membership, item=i)
+                for i in items[:200]
+            ]
+        )
 
 
 class ProgressApi(ReviewScopedAPIView):
@@ -217,8 +230,9 @@ class ProgressApi(ReviewScopedAPIView):
 
     @extend_schema(responses=ProgressOutput)
     def get(self, request, review_id, stage):
-        return Response(selectors.progress(user=request.user, review=self.review,
-                                           stage=_stage(stage)))
+        return Response(
+            selectors.progress(user=request.user, review=self.review, stage=_stage(stage))
+        )
 
 
 class AgreementApi(ReviewScopedAPIView):

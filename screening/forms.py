@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reviews.audit import audit_record
 
-from .models import Decision, ExclusionReason, ScreeningSettings
+from .models import Decision, ExclusionReason, ScreeningSettings, is_other_reason
 
 
 class ResolveForm(forms.Form):
@@ -62,7 +62,7 @@ class ScreeningSettingsForm(forms.ModelForm):
             ExclusionReason.objects.update_or_create(
                 review=self.review, label=label,
                 defaults={"position": position, "active": True,
-                          "is_other": label.lower() in ("other", "其他")})
+                          "is_other": is_other_reason(label)})
         audit_record(review=self.review, actor=actor, verb="screening.settings", obj=settings,
                      before=before, after={"reasons": labels,
                                            "maybe_advances": settings.maybe_advances})

@@ -36,6 +36,14 @@ DEFAULT_REASONS = [
 ]
 
 
+OTHER_LABELS = {"other", "其他"}
+
+
+def is_other_reason(label):
+    """"Other" (in either language) asks the reviewer for words."""
+    return label.strip().lower() in OTHER_LABELS
+
+
 class ScreeningSettings(models.Model):
     """Per-review screening options the owner edits."""
 

@@ -25,6 +25,7 @@ from .models import (
     ScreeningSettings,
     Stage,
     Vote,
+    is_other_reason,
 )
 
 
@@ -64,7 +65,7 @@ def reasons_for(review):
             ExclusionReason.objects.get_or_create(
                 review=review, label=label,
                 defaults={"label_zh": label_zh, "position": position,
-                          "is_other": label == "Other"})
+                          "is_other": is_other_reason(label)})
     return ExclusionReason.objects.filter(review=review, active=True)
 
 
