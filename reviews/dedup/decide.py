@@ -35,7 +35,7 @@ def decide(a, b):
         return _different_titles(a, b, c, score)
     conflicts = _conflicts(a, b, c)
     if conflicts:
-        if _alike(c) and _outweighs(c, conflicts):
+        if _alike(c) and (_outweighs(c, conflicts) or _pages_shifted(a, b, c, conflicts)):
             conflicts = conflicts - {"volume", "pages"}
         if _same_text(a, b, c):
             conflicts = conflicts - {"doi", "volume", "pages", "years"}
@@ -246,6 +246,27 @@ def _outweighs(c, conflicts):
     if _same_identifier(c):
         return True
     return conflicts == {"volume"} and c.pages == AGREE and (c.abstract or 0) >= 95
+
+
+def _pages_shifted(a, b, c, conflicts):
+    """The same long title by the same several authors in the same volume, on a page range
+    of the same length moved by a few pages: the print and online page numbers of one
+    article. Parts, notices and letters were vetoed or differ in their authors."""
+    if conflicts != {"pages"} or c.volume != AGREE or a.generic or b.generic:
+        return False
+    if len(a.title) < 40 or min(len(a.families), len(b.families)) < 3 or c.authors < 95:
+        return False
+    spans = [_page_span(n) for n in (a, b)]
+    if None in spans or spans[0][1] != spans[1][1]:
+        return False
+    return 0 < abs(spans[0][0] - spans[1][0]) <= 10
+
+
+def _page_span(norm):
+    if not (norm.first_page.isdigit() and norm.last_page.isdigit()):
+        return None
+    first, last = int(norm.first_page), int(norm.last_page)
+    return (first, last - first) if last > first else None
 
 
 def _possible(a, b, c, conflicts):

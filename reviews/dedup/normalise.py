@@ -20,6 +20,10 @@ _TRANSLATE = str.maketrans({**GREEK, **EXTRA})
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _NON_WORD = re.compile(r"[\W_]+")
+# A "?" inside a word stands for a letter an export could not encode ("r?animation" for
+# "réanimation"). It becomes LOST, a letter that matches any other (scoring.py).
+LOST = "\u0242"
+_LOST_LETTER = re.compile(r"(?<=[a-z])\?(?=[a-z])")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DIGITS = re.compile(r"\d+")
 ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"}
@@ -50,7 +54,10 @@ def fold(text):
 
 def words(text):
     """The folded text as a list of word tokens (punctuation dropped)."""
-    return _NON_WORD.sub(" ", fold(text)).split()
+    text = fold(text)
+    if "?" in text:
+        text = _LOST_LETTER.sub(LOST, text)
+    return _NON_WORD.sub(" ", text).split()
 
 
 def norm_text(text):

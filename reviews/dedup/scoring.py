@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .blocking import STOP
+from .normalise import LOST
 
 AGREE, UNKNOWN, CONFLICT = 1, 0, -1
 
@@ -206,7 +207,8 @@ def _acronym(short, long_):
         return False
     initials = "".join(w[0] for w in long_)
     for word in short:
-        if len(word) >= 3 and word[0] == initials[0]:
+        # A short word only: "anesthesie" holds the letters of "Ann Thorac Surg" by chance.
+        if 3 <= len(word) <= len(initials) + 2 and word[0] == initials[0]:
             rest = iter(word)
             if all(ch in rest for ch in initials):
                 return True
@@ -237,7 +239,16 @@ def _abbreviates_word(short, word):
     """'surg' for 'surgery', and 'dtsch' for 'deutsches': same first letter, letters in order."""
     if word.startswith(short):
         return True
+    if LOST in word:
+        return _starts_with_lost(word, short)
     if len(short) < 3 or short[0] != word[0] or len(short) >= len(word):
         return False
     rest = iter(word[1:])
     return all(ch in rest for ch in short[1:])
+
+
+def _starts_with_lost(word, short):
+    """'reanim' for 'r?animation': a lost letter matches any letter of the abbreviation."""
+    if len(short) > len(word):
+        return False
+    return all(w == s or w == LOST for s, w in zip(short, word, strict=False))

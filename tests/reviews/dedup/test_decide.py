@@ -1,6 +1,7 @@
 """The hard cases, decided pair by pair."""
 
 from reviews.dedup import DISTINCT, DUPLICATE, POSSIBLE, decide, normalise
+from reviews.dedup.scoring import CONFLICT, journal_agreement
 
 from .fixtures import TRIAL, record
 
@@ -238,3 +239,38 @@ def test_letters_by_different_writers_in_one_correspondence_block_stay_apart():
         pages="2243-5; author reply 2243-5",
     )
     assert outcome(letter, dict(letter, authors=["Bouros, Demosthenes"])) != DUPLICATE
+
+
+def test_a_page_range_moved_by_a_few_pages_is_one_article():
+    print_copy = dict(TRIAL, doi=None, pmid=None)
+    online = dict(print_copy, pages="117-125")
+    assert outcome(print_copy, online) == DUPLICATE
+
+
+def test_a_moved_page_range_of_another_length_or_far_away_is_not_merged():
+    print_copy = dict(TRIAL, doi=None, pmid=None)
+    assert outcome(print_copy, dict(print_copy, pages="117-130")) != DUPLICATE
+    assert outcome(print_copy, dict(print_copy, pages="415-423")) != DUPLICATE
+    one_author = dict(print_copy, authors=["Zhang, Wei"])
+    assert outcome(one_author, dict(one_author, pages="117-125")) != DUPLICATE
+
+
+def test_letters_lost_to_an_export_encoding_still_match_an_abbreviated_journal():
+    french = record(
+        title="[Comparison of amoxicillin and cefamandole in the prevention of "
+        "bronchopulmonary infections in pulmonary surgery. A randomized double-blind study]",
+        authors=["Train, M.", "Soulard, D.", "Bouyer, L."],
+        year=1994,
+        journal="Annales fran?aises d'anesth?sie et de r?animation",
+        volume="13",
+        pages="280-284",
+    )
+    english = dict(
+        french,
+        title="Antibiotic prophylaxis in pulmonary surgery. A controlled double-blind study of "
+        "amoxicillin versus cefamandole",
+        journal="Ann Fr Anesth Reanim",
+    )
+    assert outcome(french, english) == DUPLICATE
+    assert outcome(french, dict(english, journal="Ann Thorac Surg")) != DUPLICATE
+    assert journal_agreement("annales fran\u0242aises", "ann thorac") == CONFLICT
