@@ -1,8 +1,9 @@
 """DRF counterpart of access.review_view: one base class for every review-scoped endpoint."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.views import APIView
 
 from .access import ABILITIES, review_for
@@ -37,7 +38,8 @@ class ReviewScopedAPIView(APIView):
 
 def service_call(service, **kwargs):
     """Call a service from an API view: a refusal becomes 400 (with the field names where
-    the service gave them) or 403, in the same shape for every endpoint."""
+    the service gave them) or 403, and an object the service cannot find 404, in the same
+    shape for every endpoint."""
     try:
         return service(**kwargs)
     except DjangoValidationError as exc:
@@ -46,3 +48,5 @@ def service_call(service, **kwargs):
         ) from exc
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
+    except ObjectDoesNotExist as exc:
+        raise NotFound() from exc

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from .access import review_for
 from .audit import audit_record
+from .db import analyze_after_commit
 from .dedup import dedupe
 from .importers import RECORD_KEYS
 from .models import AuditEvent, DuplicatePair, Record, Review
+from .signals import announce_unique_records_changed
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +213,8 @@ def review_dedupe(*, review_id):
         queued = _store_pairs(review, records, result.possible, DuplicatePair.Status.OPEN)
         _recluster(review, {i for pair in merged for i in pair})
         Record.objects.filter(id__in=[r.id for r in new]).update(dedup_checked=True)
+        announce_unique_records_changed(review.id)
+        analyze_after_commit(Record, DuplicatePair, rows=len(new))
         audit_record(
             review=review,
             actor=None,
@@ -306,6 +310,7 @@ def pair_decide(*, actor, review_id, pair_id, decision):
             _recluster(review, [pair.record_a_id, pair.record_b_id])
         else:
             _separate(review, pair, actor)
+        announce_unique_records_changed(review.id)
         audit_record(
             review=review,
             actor=actor,
@@ -362,6 +367,7 @@ def pair_split(*, actor, review_id, pair_id):
         before = _pair_state(pair)
         _decide(pair, actor, DuplicatePair.Status.NOT_DUPLICATE)
         _separate(review, pair, actor)
+        announce_unique_records_changed(review.id)
         audit_record(
             review=review,
             actor=actor,
@@ -384,6 +390,7 @@ def record_unmerge(*, actor, review_id, record_id):
         if not split:
             raise ValidationError(_("This record is not merged with any other."), code="not_merged")
         record.refresh_from_db()
+        announce_unique_records_changed(review.id)
         audit_record(
             review=review,
             actor=actor,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .access import review_for
 from .audit import audit_record
+from .db import analyze_after_commit
 from .importers import (
     FORMATS,
     RECORD_KEYS,
@@ -271,6 +272,7 @@ def search_import_run(*, search_id):
             if search is None or search.status != Search.Status.QUEUED:
                 return False
             count, problems = _store_records(search)
+            analyze_after_commit(Record, rows=count)
             search.status = Search.Status.DONE
             search.record_count, search.problem_count = count, problems
             search.imported_at = timezone.now()

@@ -108,7 +108,9 @@ def next_payload(view, stage, skip=()):
     nxt = selectors.next_for_reviewer(user=user, review=review, stage=stage, skip=skip) or (
         selectors.next_for_reviewer(user=user, review=review, stage=stage) if skip else None
     )
-    item = selectors.item_view(user=user, membership=view.membership, item=nxt) if nxt else None
+    # A record from my queue has no live vote of mine, so the lookup is skipped.
+    item = (selectors.item_view(user=user, membership=view.membership, item=nxt, mine=False)
+            if nxt else None)
     return {"item": item, "progress": selectors.progress(user=user, review=review, stage=stage)}
 
 
@@ -138,22 +140,23 @@ class VoteApi(ReviewScopedAPIView):
 
     @extend_schema(request=VoteInput, responses=ScreeningPayload)
     def post(self, request, review_id, item_id):
-        item = _item(self.review, item_id)
         data = VoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         # The vote commits before the next record is leased: holding the item's lock while
         # leasing another record deadlocked two reviewers under load.
-        service_call(
+        vote = service_call(
             services.vote_cast,
             actor=request.user,
-            item_id=item.id,
+            item_id=item_id,
             decision=v["decision"],
             reason_id=v.get("reason"),
             reason_text=v.get("reason_text", ""),
             note=v.get("note", ""),
+            review_id=self.review.id,
+            membership=self.membership,
         )
-        return Response(next_payload(self, item.stage))
+        return Response(next_payload(self, vote.item.stage))
 
 
 class RetractApi(ReviewScopedAPIView):

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ScreeningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "screening"
+
+    def ready(self):
+        from reviews.signals import unique_records_changed
+
+        from .tasks import sync_after_dedup
+
+        unique_records_changed.connect(sync_after_dedup, dispatch_uid="screening.items_sync")

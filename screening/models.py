@@ -1,6 +1,7 @@
 """Screening: stages, votes, conflicts and adjudication, exclusion reasons, full texts, studies."""
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,10 @@ def is_other_reason(label):
     return label.strip().lower() in OTHER_LABELS
 
 
+def options_key(review_id):
+    return f"prismflow:screening-options:{review_id}"
+
+
 class ScreeningSettings(models.Model):
     """Per-review screening options the owner edits."""
 
@@ -57,6 +62,14 @@ class ScreeningSettings(models.Model):
 
     def __str__(self):
         return f"screening settings of review {self.review_id}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Votes read these options from the cache (services.screening_options): drop them
+        # now and again after commit, in case a read re-cached the old values meanwhile.
+        key = options_key(self.review_id)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
 
     def keywords(self, which):
         text = self.include_keywords if which == "include" else self.exclude_keywords

@@ -46,50 +46,51 @@ def prioritise_soon(review_id, settled_count, first_include=False):
 _FEATURES = {}  # review id -> (key, features): the worker keeps them between runs
 
 
-def _features(review_id, items):
+def _features(review_id, rows):
     """TF-IDF of the review's records, fitted once and reused while the records stay the
     same: the texts do not change as votes come in, only the labels do, so a retrain costs
     a classifier fit rather than a pass over every abstract."""
-    key = (len(items), items[-1].id, items[0].id)
+    key = (len(rows), rows[-1][ID], rows[0][ID])
     cached = _FEATURES.get(review_id)
     if cached and cached[0] == key:
         return cached[1]
-    records = Record.objects.in_bulk([it.record_id for it in items])
+    records = Record.objects.in_bulk([row[RECORD] for row in rows])
     from .ranking import featurize, record_text  # scikit-learn: loaded by the worker only
 
     texts = [record_text(r.title, r.abstract, r.keywords)
-             for r in (records[it.record_id] for it in items)]
+             for r in (records[row[RECORD]] for row in rows)]
     features = featurize(texts)
     _FEATURES.clear()  # one review at a time is enough and keeps the worker's memory flat
     _FEATURES[review_id] = (key, features)
     return features
 
 
+ID, STATUS, PRIORITY, RECORD = range(4)
+SETTLED = (ItemStatus.INCLUDED, ItemStatus.EXCLUDED)
+
+
 def items_prioritise_run(*, review_id):
     """Recompute the priority of every unsettled title/abstract item. Safe to run twice:
     it only writes scores derived from the current decisions."""
     cache.delete(_flag(review_id))
-    items = list(Item.objects.filter(review_id=review_id, stage=Stage.TITLE_ABSTRACT)
-                 .only("id", "status", "priority", "record_id").order_by("id"))
-    if not items:
+    # Plain rows, not model instances: building 50,000 Items took most of a retrain's time.
+    rows = list(Item.objects.filter(review_id=review_id, stage=Stage.TITLE_ABSTRACT)
+                .order_by("id").values_list("id", "status", "priority", "record_id"))
+    if not rows:
         return 0
-    labels = {i: int(item.status == ItemStatus.INCLUDED) for i, item in enumerate(items)
-              if item.settled}
+    labels = {i: int(row[STATUS] == ItemStatus.INCLUDED) for i, row in enumerate(rows)
+              if row[STATUS] in SETTLED}
     if not any(labels.values()):
         return 0  # no relevant record yet: the stable order stays
     from .ranking import rank_features
 
-    order = rank_features(_features(review_id, items), labels)
+    order = rank_features(_features(review_id, rows), labels)
     # Only the head of the queue is served before the next retrain, so only the head is
     # written: the rest fall back to priority 0 (then id order). Writing every item's score
     # on a 50,000-record review kept the database busy for seconds per retrain.
-    head = {items[index].id: float(TOP - position) for position, index in enumerate(order[:TOP])}
-    changed = []
-    for item in items:
-        wanted = head.get(item.id, 0.0)
-        if item.priority != wanted:
-            item.priority = wanted
-            changed.append(item)
+    head = {rows[index][ID]: float(TOP - position) for position, index in enumerate(order[:TOP])}
+    changed = [Item(id=row[ID], priority=head.get(row[ID], 0.0)) for row in rows
+               if row[PRIORITY] != head.get(row[ID], 0.0)]
     # Small transactions: one over many items would hold row locks that votes wait on.
     for start in range(0, len(changed), 500):
         with transaction.atomic():

@@ -1,7 +1,6 @@
 """Reads of the screening stage, scoped to the acting user and blinded as the review says."""
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -10,8 +9,9 @@ from reviews.access import review_for
 from reviews.models import Role
 
 from .agreement import cohen_kappa, percent_agreement
+from .counts import team_counts
 from .models import Decision, ExclusionReason, Item, ItemStatus, Lease, Stage, Vote
-from .services import team_counts_key, unblinded_stages
+from .services import unblinded_stages
 
 
 def queue_for_reviewer(*, user, review, stage):
@@ -33,24 +33,40 @@ def next_for_reviewer(*, user, review, stage, skip=()):
     working at once spreads over the queue instead of colliding on one record."""
     now = timezone.now()
     candidates = list(queue_for_reviewer(user=user, review=review, stage=stage)
-                      .exclude(pk__in=list(skip))[:LOOKAHEAD])
+                      .exclude(pk__in=list(skip)).values_list("id", "live_votes")[:LOOKAHEAD])
     if not candidates:
         return None
-    held = dict(Lease.objects.filter(item__in=candidates, expires_at__gt=now)
-                .exclude(reviewer=user).values_list("item_id").annotate(n=Count("id")))
+    others = Lease.objects.filter(expires_at__gt=now).exclude(reviewer=user)
+    held = dict(others.filter(item__in=[c for c, _n in candidates]).values_list("item_id")
+                .annotate(n=Count("id")))
     needed = review.reviewers_per_record
-    chosen = next((c for c in candidates if c.live_votes + held.get(c.id, 0) < needed),
-                  candidates[0])
-    # One short transaction for both lease writes: one commit instead of two.
     with transaction.atomic():
+        chosen = _claim(candidates, held, needed, others) or candidates[0][0]
         _lease(user, review, chosen, now)
-    return chosen
+    item = Item.objects.select_related("record__full_text").get(pk=chosen)
+    item.review = review
+    return item
+
+
+def _claim(candidates, held, needed, others):
+    """The first candidate with a place left, checked again under its row lock: a reviewer
+    choosing the same record at this moment holds the lock until their lease commits, so
+    two reviewers never both take the last place on one record."""
+    for item_id, votes in candidates:
+        if votes + held.get(item_id, 0) >= needed:
+            continue
+        locked = (Item.objects.select_for_update(of=("self",)).filter(pk=item_id)
+                  .values_list("live_votes", flat=True).first())
+        if locked is not None and locked + others.filter(item_id=item_id).count() < needed:
+            return item_id
+    return None
 
 
 def _lease(user, review, chosen, now):
-    Lease.objects.filter(reviewer=user, item__review=review).exclude(item=chosen).delete()
+    Lease.objects.filter(reviewer=user, item__review=review).exclude(item_id=chosen).delete()
     Lease.objects.bulk_create(
-        [Lease(item=chosen, reviewer=user, expires_at=now + timedelta(seconds=LEASE_SECONDS))],
+        [Lease(item_id=chosen, reviewer=user,
+               expires_at=now + timedelta(seconds=LEASE_SECONDS))],
         update_conflicts=True, unique_fields=["item", "reviewer"], update_fields=["expires_at"])
 
 
@@ -69,10 +85,12 @@ def votes_visible(*, user, membership, item, mine=None):
     return item.stage in unblinded_stages(review)
 
 
-def item_view(*, user, membership, item):
-    """Everything the screening page shows of one record, blinded."""
+def item_view(*, user, membership, item, mine=None):
+    """Everything the screening page shows of one record, blinded. `mine=False` says the
+    caller knows the user has no live vote on it (a record just taken from their queue)."""
     record = item.record
-    mine = Vote.objects.filter(item=item, reviewer=user, superseded_at__isnull=True).first()
+    if mine is None:
+        mine = Vote.objects.filter(item=item, reviewer=user, superseded_at__isnull=True).first()
     data = {
         "id": item.id, "stage": item.stage, "status": item.status,
         "record": {f: getattr(record, f) for f in (
@@ -101,34 +119,11 @@ def _full_text(record):
     return {"name": ft.file_name, "size": ft.size} if ft else None
 
 
-TEAM_COUNTS_SECONDS = 60
-
-
-def _team_counts(review, stage, needed):
-    """The team's counts, shared by every reviewer's votes: on a large review a count over
-    every item costs more than the rest of a vote. They change only when a record's status
-    does, and services drop them then, so they are stale only within a race."""
-    key = team_counts_key(review.id, stage)
-    team = cache.get(key)
-    if team is None or team.get("needed") != needed:
-        team = Item.objects.filter(review=review, stage=stage).aggregate(
-            total=Count("id"),
-            included=Count("id", filter=Q(status=ItemStatus.INCLUDED)),
-            excluded=Count("id", filter=Q(status=ItemStatus.EXCLUDED)),
-            conflicts=Count("id", filter=Q(status=ItemStatus.CONFLICT)),
-            pending=Count("id", filter=Q(status=ItemStatus.PENDING)),
-            open=Count("id", filter=Q(status=ItemStatus.PENDING, live_votes__lt=needed)),
-        )
-        team["needed"] = needed
-        cache.set(key, team, TEAM_COUNTS_SECONDS)
-    return team
-
-
 def progress(*, user, review, stage):
     """My progress and the team's. Aggregates only: nothing per record, so nothing unblinds.
     Served from counts that services keep fresh, so a vote costs no scan of every item."""
     needed = review.reviewers_per_record
-    team = _team_counts(review, stage, needed)
+    team = team_counts(review, stage)
     my_live = Vote.objects.filter(reviewer=user, superseded_at__isnull=True, item__review=review,
                                   item__stage=stage)
     mine = my_live.aggregate(all=Count("id"), open=Count("id", filter=Q(

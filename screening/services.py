@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reviews.access import review_for
+from reviews.access import can, review_for
 from reviews.audit import audit_record
+from reviews.db import analyze_after_commit
 from reviews.selectors import unique_records_for_review
 
+from . import counts
 from .models import (
     DEFAULT_REASONS,
     Adjudication,
@@ -26,17 +28,8 @@ from .models import (
     Stage,
     Vote,
     is_other_reason,
+    options_key,
 )
-
-
-def team_counts_key(review_id, stage):
-    return f"prismflow:team-counts:{review_id}:{stage}"
-
-
-def _counts_changed(item):
-    """A status changed: drop the cached team counts once the change is committed."""
-    key = team_counts_key(item.review_id, item.stage)
-    transaction.on_commit(lambda: cache.delete(key))
 
 
 def settings_for(review):
@@ -44,18 +37,20 @@ def settings_for(review):
     return obj
 
 
-def _unblinded_key(review_id):
-    return f"prismflow:unblinded:{review_id}"
+def screening_options(review):
+    """The options read on every settlement and every record shown, from the cache;
+    ScreeningSettings.save drops them when the owner changes one."""
+    found = cache.get(options_key(review.id))
+    if found is None:
+        screening = settings_for(review)
+        found = {"maybe_advances": screening.maybe_advances,
+                 "unblinded_stages": screening.unblinded_stages}
+        cache.set(options_key(review.id), found, 300)
+    return found
 
 
 def unblinded_stages(review):
-    """The stages the owner unblinded; read on every record shown, so kept in the cache and
-    dropped when a stage is unblinded."""
-    stages = cache.get(_unblinded_key(review.id))
-    if stages is None:
-        stages = settings_for(review).unblinded_stages
-        cache.set(_unblinded_key(review.id), stages, 300)
-    return stages
+    return screening_options(review)["unblinded_stages"]
 
 
 def reasons_for(review):
@@ -83,19 +78,26 @@ def items_sync(*, review):
     removed, _kinds = (
         Item.objects.filter(review=review, stage=Stage.TITLE_ABSTRACT, votes__isnull=True)
         .exclude(record__in=unique_records_for_review(review=review)).delete())
+    analyze_after_commit(Item, rows=len(new) + removed)
     if new or removed:
-        _counts_changed(Item(review=review, stage=Stage.TITLE_ABSTRACT))
+        counts.forget(review.id, Stage.TITLE_ABSTRACT, review.reviewers_per_record)
     return len(new)
 
 
-def _locked_item(actor, item_id, ability):
-    # Lock first, then check access on the locked row: one read of the item, not two. The
-    # lock is released at once (rollback) when the check refuses.
+def _locked_item(actor, item_id, ability, *, review_id=None, membership=None):
+    """Lock the item, then check access on the locked row: one read of the item, not two.
+    The lock is released at once (rollback) when the check refuses. An API view passes the
+    review of its URL (the item must belong to it) and the membership it has just checked,
+    which saves reading it again."""
     item = (Item.objects.select_for_update(of=("self",)).select_related("review")
             .filter(pk=item_id).first())
-    if item is None:
+    if item is None or review_id not in (None, item.review_id):
         raise Item.DoesNotExist
-    _review, membership = review_for(actor, item.review_id, ability)
+    if membership is None or (membership.review_id, membership.user_id) != (
+            item.review_id, actor.id):
+        _review, membership = review_for(actor, item.review_id, ability)
+    elif not can(membership, ability):
+        raise PermissionDenied(_("Your role in this review does not allow this."))
     return item, membership
 
 
@@ -116,14 +118,17 @@ def _live_votes(item):
 
 
 @transaction.atomic
-def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=""):
+def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note="",
+              review_id=None, membership=None):
     """Cast or change the actor's vote; settle or flag a conflict when all votes are in."""
     if decision not in Decision.values:
         raise ValidationError(_("Vote include, exclude or maybe."))
-    item, _m = _locked_item(actor, item_id, "screen")
+    item, _m = _locked_item(actor, item_id, "screen", review_id=review_id,
+                            membership=membership)
     if item.settled:
         raise ValidationError(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
+    tracked = counts.Tracked(item)
     reason, reason_text = _reason(item, decision, reason_id, reason_text)
     live = _live_votes(item)
     mine = next((v for v in live if v.reviewer_id == actor.id), None)
@@ -131,6 +136,7 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
         raise ValidationError(_("This record already has all its votes."))
     if mine and (mine.decision, mine.reason_id, mine.reason_text, mine.note) == (
             decision, reason and reason.id, reason_text, note):
+        mine.item = item
         return mine  # a double submit: nothing changes
     if mine:
         mine.superseded_at = timezone.now()
@@ -142,7 +148,8 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
                  before={"decision": mine.decision} if mine else None,
                  after={"item": item.id, "stage": item.stage, "decision": decision,
                         "reason": reason.label if reason else None})
-    _evaluate(item, actor)
+    _evaluate(item, actor, [v for v in live if v is not mine] + [vote])
+    tracked.moved(item)
     return vote
 
 
@@ -156,11 +163,13 @@ def vote_retract(*, actor, item_id):
     mine = Vote.objects.filter(item=item, reviewer=actor, superseded_at__isnull=True).first()
     if mine is None:
         return None
+    tracked = counts.Tracked(item)
     mine.superseded_at = timezone.now()
     mine.save(update_fields=["superseded_at"])
     audit_record(review=item.review, actor=actor, verb="vote.retract", obj=mine,
                  before={"item": item.id, "decision": mine.decision})
     _evaluate(item, actor)
+    tracked.moved(item)
     return mine
 
 
@@ -172,8 +181,9 @@ def _side(decision, maybe_advances):
     return "in"
 
 
-def _evaluate(item, actor):
-    live = _live_votes(item)
+def _evaluate(item, actor, live=None):
+    if live is None:
+        live = _live_votes(item)
     if item.live_votes != len(live):
         item.live_votes = len(live)
         item.save(update_fields=["live_votes"])
@@ -181,14 +191,14 @@ def _evaluate(item, actor):
     if len(live) < needed:
         _set_status(item, actor, ItemStatus.PENDING)
         return
-    maybe_advances = settings_for(item.review).maybe_advances
+    maybe_advances = screening_options(item.review)["maybe_advances"]
     sides = {_side(v.decision, maybe_advances) for v in live}
     reasons = {(v.reason_id, v.reason_text) for v in live}
     if sides == {"in"}:
         _settle(item, actor, Decision.INCLUDE, None, "", adjudicated=False)
     elif sides == {"out"} and (item.stage == Stage.TITLE_ABSTRACT or len(reasons) == 1):
         reason_id, text = reasons.pop()
-        reason = ExclusionReason.objects.filter(pk=reason_id).first()
+        reason = ExclusionReason.objects.filter(pk=reason_id).first() if reason_id else None
         _settle(item, actor, Decision.EXCLUDE, reason, text, adjudicated=False)
     else:
         # Split votes, or full-text exclusions with different reasons (as Covidence does).
@@ -199,7 +209,6 @@ def _set_status(item, actor, status):
     if item.status == status:
         return
     before = item.status
-    _counts_changed(item)
     item.status, item.decision, item.reason, item.reason_text = status, "", None, ""
     item.settled_at, item.settled_by_adjudication = None, False
     item.save(update_fields=["status", "decision", "reason", "reason_text", "settled_at",
@@ -210,7 +219,6 @@ def _set_status(item, actor, status):
 
 
 def _settle(item, actor, decision, reason, reason_text, *, adjudicated):
-    _counts_changed(item)
     item.status = ItemStatus.INCLUDED if decision != Decision.EXCLUDE else ItemStatus.EXCLUDED
     item.decision = Decision.INCLUDE if decision != Decision.EXCLUDE else Decision.EXCLUDE
     item.reason, item.reason_text = reason, reason_text
@@ -227,17 +235,20 @@ def _settle(item, actor, decision, reason, reason_text, *, adjudicated):
 def _after_title_abstract_settlement(item):
     from .prioritise import prioritise_soon
 
-    settled = Item.objects.filter(review=item.review, stage=Stage.TITLE_ABSTRACT,
-                                  status__in=[ItemStatus.INCLUDED, ItemStatus.EXCLUDED])
     first_include = False
     if item.decision == Decision.INCLUDE:
         full_text, created = Item.objects.get_or_create(
             review=item.review, record=item.record, stage=Stage.FULL_TEXT)
         if created:
-            _counts_changed(full_text)
-        first_include = not settled.filter(status=ItemStatus.INCLUDED).exclude(
-            pk=item.pk).exists()
-    prioritise_soon(item.review_id, settled.count(), first_include=first_include)
+            counts.Tracked(full_text, exists=False).moved(full_text)
+        first_include = not Item.objects.filter(
+            review=item.review, stage=Stage.TITLE_ABSTRACT, status=ItemStatus.INCLUDED
+        ).exclude(pk=item.pk).exists()
+    # The cached counts, not a count over the stage: this settlement moves them only after
+    # its commit, so it is counted at the next one; a retrain's timing needs no more.
+    team = counts.team_counts(item.review, Stage.TITLE_ABSTRACT, store=False)
+    prioritise_soon(item.review_id, team["included"] + team["excluded"] + 1,
+                    first_include=first_include)
 
 
 @transaction.atomic
@@ -254,11 +265,13 @@ def conflict_resolve(*, actor, item_id, decision, reason_id=None, reason_text=""
     reason, reason_text = _reason(item, decision, reason_id, reason_text)
     if not note.strip():
         raise ValidationError(_("Give the reason for your decision."))
+    tracked = counts.Tracked(item)
     adjudication = Adjudication.objects.create(item=item, adjudicator=actor, decision=decision,
                                                reason=reason, reason_text=reason_text, note=note)
     audit_record(review=item.review, actor=actor, verb="conflict.resolve", obj=adjudication,
                  after={"item": item.id, "decision": decision, "note": note})
     _settle(item, actor, decision, reason, reason_text, adjudicated=True)
+    tracked.moved(item)
     return adjudication
 
 
@@ -269,14 +282,15 @@ def item_reopen(*, actor, item_id):
     if not item.settled:
         raise ValidationError(_("This record is not settled."))
     if item.stage == Stage.TITLE_ABSTRACT:
-        later = Item.objects.filter(record=item.record, stage=Stage.FULL_TEXT).first()
+        later = (Item.objects.select_related("review")
+                 .filter(record=item.record, stage=Stage.FULL_TEXT).first())
         if later is not None and Vote.objects.filter(item=later).exists():
             raise ValidationError(_("Its full text has votes already; reopen that first."))
         if later is not None:
-            _counts_changed(later)
+            counts.Tracked(later).moved(None)
             later.delete()
+    tracked = counts.Tracked(item)
     before = {"status": item.status, "decision": item.decision}
-    _counts_changed(item)
     item.status, item.decision, item.reason, item.reason_text = (ItemStatus.PENDING, "",
                                                                   None, "")
     item.settled_at, item.settled_by_adjudication = None, False
@@ -287,6 +301,7 @@ def item_reopen(*, actor, item_id):
     live = _live_votes(item)
     if len(live) >= item.review.reviewers_per_record:
         _set_status(item, actor, ItemStatus.CONFLICT)
+    tracked.moved(item)
     return item
 
 
@@ -302,9 +317,6 @@ def stage_unblind(*, actor, review_id, stage):
     if stage not in screening.unblinded_stages:
         screening.unblinded_stages = [*screening.unblinded_stages, stage]
         screening.save(update_fields=["unblinded_stages"])
-        key = _unblinded_key(review.id)
-        cache.delete(key)  # and again after commit, in case a read re-cached the old value
-        transaction.on_commit(lambda: cache.delete(key))
         audit_record(review=review, actor=actor, verb="stage.unblind", obj=screening,
                      after={"stage": stage})
     return screening

@@ -23,7 +23,6 @@ def _stage(stage):
 
 @review_view(GET="read")
 def overview(request, review, membership):
-    services.items_sync(review=review)
     stages = [(Stage(s), selectors.progress(user=request.user, review=review, stage=s))
               for s in Stage.values]
     context = {"review": review, "membership": membership, "stages": stages,
@@ -40,7 +39,6 @@ def overview(request, review, membership):
 @review_view(GET="screen")
 def screen(request, review, membership, stage):
     stage = _stage(stage)
-    services.items_sync(review=review)
     screening = services.settings_for(review)
     reasons = [{"id": r.id, "label": r.label_zh if request.LANGUAGE_CODE == "zh-hans"
                 and r.label_zh else r.label, "other": r.is_other}

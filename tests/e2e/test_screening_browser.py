@@ -2,6 +2,7 @@
 adjudicator resolves it, and the counts update."""
 import pytest
 
+from reviews.dedup_services import review_dedupe
 from reviews.models import Membership
 from reviews.services import review_create
 from tests.screening.conftest import make_records
@@ -21,6 +22,8 @@ def screening_review(transactional_db, django_user_model):
     for name, role in (("r1", "reviewer"), ("r2", "reviewer"), ("adj", "adjudicator")):
         Membership.objects.create(review=review, user=users[name], role=role)
     make_records(review, users["lead"], TITLES)
+    # As after an import: the de-duplication run's commit makes the screening items.
+    review_dedupe(review_id=review.id)
     return review
 
 

@@ -1,9 +1,12 @@
 """An import queued from the web is stored by the live worker on PostgreSQL."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from reviews import imports
 from reviews.models import Record, Search
+from reviews.selectors import unique_records_for_review
+from screening.models import Item
 
 from .conftest import wait_for
 
@@ -18,6 +21,7 @@ def _ris(n):
 
 
 def test_a_queued_import_is_stored_by_the_worker_all_at_once(live_team, celery_worker):
+    started = _now()
     upload = SimpleUploadedFile("big.ris", _ris(5000))
     search = imports.search_preview(actor=live_team.users["owner"],
                                     review_id=live_team.review.id, upload=upload, source="pubmed")
@@ -34,6 +38,28 @@ def test_a_queued_import_is_stored_by_the_worker_all_at_once(live_team, celery_w
                                                       dedup_checked=False).exists(), timeout=120)
     assert Record.objects.filter(search=search).count() == 5000
     assert imports.search_progress(Search.objects.get(pk=search.pk))["done"] == 5000
+    # The de-duplication run's commit makes the screening items, in the worker too.
+    unique = unique_records_for_review(review=live_team.review).count()
+    assert wait_for(lambda: Item.objects.filter(review=live_team.review).count() == unique,
+                    timeout=60)
+    # Bulk writes refresh the planner's statistics rather than wait for autovacuum.
+    assert wait_for(lambda: _analyzed_since(started, "reviews_record", "screening_item"),
+                    timeout=30)
+
+
+def _now():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        return cursor.fetchone()[0]
+
+
+def _analyzed_since(moment, *tables):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT relname, GREATEST(last_analyze, last_autoanalyze) FROM "
+                       "pg_stat_user_tables WHERE relname = ANY(%s)", [list(tables)])
+        found = dict(cursor.fetchall())
+    return all(found.get(t) and found[t] >= moment for t in tables)
 
 
 def test_a_file_that_breaks_midway_through_copy_stores_nothing(live_team, monkeypatch):

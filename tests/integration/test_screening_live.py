@@ -77,3 +77,28 @@ def test_settling_the_first_include_reorders_the_queue_through_the_worker(live_i
         services.vote_cast(actor=team.users[who], item_id=items[0].id, decision="include")
     assert wait_for(lambda: Item.objects.filter(review=team.review, priority__gt=0).exists(),
                     timeout=60)
+
+
+def test_reviewers_asking_at_the_same_moment_never_share_the_last_place(live_items):
+    from screening import selectors
+
+    team, items = live_items
+    review = team.review
+    review.reviewers_per_record = 1  # one place per record: any shared choice collides
+    review.save(update_fields=["reviewers_per_record"])
+    screeners = [team.users[w] for w in ("owner", "reviewer", "adjudicator")]
+    chosen = {}
+
+    def take(user):
+        chosen[user.username] = selectors.next_for_reviewer(user=user, review=review,
+                                                            stage="ta").id
+
+    for _round in range(3):
+        chosen.clear()
+        errors = _together(*[(lambda u=u: take(u)) for u in screeners])
+        assert errors == []
+        assert len(set(chosen.values())) == len(screeners), chosen
+        for user in screeners:  # each votes on what they were handed: nothing is refused
+            services.vote_cast(actor=user, item_id=chosen[user.username], decision="exclude")
+        if Item.objects.filter(review=review, status="pending").count() < len(screeners):
+            break

@@ -370,3 +370,31 @@ def test_an_import_is_followed_by_a_dedup_run(team, django_capture_on_commit_cal
     assert Record.objects.filter(review=team.review).count() == 2
     assert not Record.objects.filter(review=team.review, dedup_checked=False).exists()
     assert unique_records_for_review(review=team.review).count() == 1
+
+
+def test_screening_items_follow_each_run_and_each_decision(
+    team, django_capture_on_commit_callbacks
+):
+    from screening.models import Item
+
+    def items():
+        return set(Item.objects.filter(review=team.review, stage="ta").values_list("record_id",
+                                                                                  flat=True))
+
+    (pubmed,) = add_records(make_search(team, "pubmed"), TRIAL)
+    embase, other = add_records(make_search(team, "embase"), TRIAL_SHORT, OTHER)
+    assert items() == set()  # imported, not yet de-duplicated: nothing to screen
+    with django_capture_on_commit_callbacks(execute=True):
+        ds.review_dedupe(review_id=team.review.id)
+    assert items() == {pubmed.id, other.id}  # the duplicate never enters screening
+
+    pair = DuplicatePair.objects.get(review=team.review)
+    with django_capture_on_commit_callbacks(execute=True):
+        ds.pair_split(actor=team.users["owner"], review_id=team.review.id, pair_id=pair.id)
+    assert items() == {pubmed.id, embase.id, other.id}  # split: both are screened
+
+    third = open_pair(team, pubmed, other)
+    with django_capture_on_commit_callbacks(execute=True):
+        ds.pair_decide(actor=team.users["owner"], review_id=team.review.id, pair_id=third.id,
+                       decision="merge")
+    assert items() == {pubmed.id, embase.id}

@@ -211,7 +211,9 @@ def test_egger_lm_is_ordinary_weighted_least_squares():
 
 def test_trim_and_fill_finds_nothing_in_a_symmetric_funnel():
     v = np.array([0.01, 0.04, 0.04, 0.09, 0.09, 0.16, 0.16])
-    y = np.array([0.5, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9])
+    # Balanced but not mirror-exact: exact mirror pairs tie in |y - beta| up to the last bit,
+    # and which of a tied pair ranks first then depends on the CPU's floating-point path.
+    y = np.array([0.5, 0.29, 0.72, 0.19, 0.83, 0.08, 0.9])
     res = bias.trimfill(y, v, "FE")
     assert res["k0"] == 0 and close(res["estimate"], rma.rma(y, v, "FE")["estimate"])
 
