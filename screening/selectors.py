@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from reviews.access import review_for
@@ -32,34 +33,46 @@ def next_for_reviewer(*, user, review, stage, skip=()):
     reviewers' open leases already reach the number needed are passed over, so a team
     working at once spreads over the queue instead of colliding on one record."""
     now = timezone.now()
+    held = _held_by_others(user, now)
     candidates = list(queue_for_reviewer(user=user, review=review, stage=stage)
-                      .exclude(pk__in=list(skip)).values_list("id", "live_votes")[:LOOKAHEAD])
+                      .exclude(pk__in=list(skip)).annotate(held=held)
+                      .values_list("id", "live_votes", "held")[:LOOKAHEAD])
     if not candidates:
         return None
-    others = Lease.objects.filter(expires_at__gt=now).exclude(reviewer=user)
-    held = dict(others.filter(item__in=[c for c, _n in candidates]).values_list("item_id")
-                .annotate(n=Count("id")))
-    needed = review.reviewers_per_record
     with transaction.atomic():
-        chosen = _claim(candidates, held, needed, others) or candidates[0][0]
+        chosen = _claim(candidates, held, review.reviewers_per_record) or candidates[0][0]
         _lease(user, review, chosen, now)
     item = Item.objects.select_related("record__full_text").get(pk=chosen)
     item.review = review
     return item
 
 
-def _claim(candidates, held, needed, others):
+def _held_by_others(user, now):
+    """Open leases of other reviewers on the item, as a column of the item query."""
+    leases = (Lease.objects.filter(item=OuterRef("pk"), expires_at__gt=now)
+              .exclude(reviewer=user).order_by().values("item").annotate(n=Count("id"))
+              .values("n")[:1])
+    return Coalesce(Subquery(leases), 0)
+
+
+def _claim(candidates, held, needed):
     """The first candidate with a place left, checked again under its row lock: a reviewer
     choosing the same record at this moment holds the lock until their lease commits, so
     two reviewers never both take the last place on one record."""
-    for item_id, votes in candidates:
-        if votes + held.get(item_id, 0) >= needed:
+    for item_id, votes, leased in candidates:
+        if votes + leased >= needed:
             continue
         locked = (Item.objects.select_for_update(of=("self",)).filter(pk=item_id)
                   .values_list("live_votes", flat=True).first())
-        if locked is not None and locked + others.filter(item_id=item_id).count() < needed:
+        # Counted in a statement of its own, after the lock: a subquery of the locking
+        # statement reads the snapshot from before the wait and misses the lease just made.
+        if locked is not None and locked + _count(held, item_id) < needed:
             return item_id
     return None
+
+
+def _count(held, item_id):
+    return Item.objects.filter(pk=item_id).annotate(held=held).values_list("held", flat=True)[0]
 
 
 def _lease(user, review, chosen, now):
