@@ -1,9 +1,6 @@
 """Reads of the screening stage, scoped to the acting user and blinded as the review says."""
-from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from reviews.access import review_for
@@ -11,7 +8,8 @@ from reviews.models import Role
 
 from .agreement import cohen_kappa, percent_agreement
 from .counts import team_counts
-from .models import Decision, ExclusionReason, Item, ItemStatus, Lease, Stage, Vote
+from .leasing import lease_next
+from .models import Decision, ExclusionReason, Item, ItemStatus, Stage, Vote
 from .services import unblinded_stages
 
 
@@ -24,63 +22,14 @@ def queue_for_reviewer(*, user, review, stage):
             .order_by("-priority", "id"))
 
 
-LEASE_SECONDS = 600
-LOOKAHEAD = 50
-
-
 def next_for_reviewer(*, user, review, stage, skip=()):
-    """The reviewer's next record, leased to them: records whose votes plus other
-    reviewers' open leases already reach the number needed are passed over, so a team
-    working at once spreads over the queue instead of colliding on one record."""
-    now = timezone.now()
-    held = _held_by_others(user, now)
-    candidates = list(queue_for_reviewer(user=user, review=review, stage=stage)
-                      .exclude(pk__in=list(skip)).annotate(held=held)
-                      .values_list("id", "live_votes", "held")[:LOOKAHEAD])
-    if not candidates:
+    """The reviewer's next record, leased to them (see leasing.lease_next)."""
+    chosen = lease_next(user=user, review=review, stage=stage, now=timezone.now(), skip=skip)
+    if chosen is None:
         return None
-    with transaction.atomic():
-        chosen = _claim(candidates, held, review.reviewers_per_record) or candidates[0][0]
-        _lease(user, review, chosen, now)
     item = Item.objects.select_related("record__full_text").get(pk=chosen)
     item.review = review
     return item
-
-
-def _held_by_others(user, now):
-    """Open leases of other reviewers on the item, as a column of the item query."""
-    leases = (Lease.objects.filter(item=OuterRef("pk"), expires_at__gt=now)
-              .exclude(reviewer=user).order_by().values("item").annotate(n=Count("id"))
-              .values("n")[:1])
-    return Coalesce(Subquery(leases), 0)
-
-
-def _claim(candidates, held, needed):
-    """The first candidate with a place left, checked again under its row lock: a reviewer
-    choosing the same record at this moment holds the lock until their lease commits, so
-    two reviewers never both take the last place on one record."""
-    for item_id, votes, leased in candidates:
-        if votes + leased >= needed:
-            continue
-        locked = (Item.objects.select_for_update(of=("self",)).filter(pk=item_id)
-                  .values_list("live_votes", flat=True).first())
-        # Counted in a statement of its own, after the lock: a subquery of the locking
-        # statement reads the snapshot from before the wait and misses the lease just made.
-        if locked is not None and locked + _count(held, item_id) < needed:
-            return item_id
-    return None
-
-
-def _count(held, item_id):
-    return Item.objects.filter(pk=item_id).annotate(held=held).values_list("held", flat=True)[0]
-
-
-def _lease(user, review, chosen, now):
-    Lease.objects.filter(reviewer=user, item__review=review).exclude(item_id=chosen).delete()
-    Lease.objects.bulk_create(
-        [Lease(item_id=chosen, reviewer=user,
-               expires_at=now + timedelta(seconds=LEASE_SECONDS))],
-        update_conflicts=True, unique_fields=["item", "reviewer"], update_fields=["expires_at"])
 
 
 def votes_visible(*, user, membership, item, mine=None):
