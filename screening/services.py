@@ -184,38 +184,44 @@ def _side(decision, maybe_advances):
 def _evaluate(item, actor, live=None):
     if live is None:
         live = _live_votes(item)
-    if item.live_votes != len(live):
-        item.live_votes = len(live)
+    counted = item.live_votes == len(live)
+    item.live_votes = len(live)
+    # The new vote count is written with the status when that changes: one UPDATE, not two.
+    if not _judge(item, actor, live) and not counted:
         item.save(update_fields=["live_votes"])
-    needed = item.review.reviewers_per_record
-    if len(live) < needed:
-        _set_status(item, actor, ItemStatus.PENDING)
-        return
+
+
+def _judge(item, actor, live):
+    """Set the status the live votes call for; True when the item was saved."""
+    if len(live) < item.review.reviewers_per_record:
+        return _set_status(item, actor, ItemStatus.PENDING)
     maybe_advances = screening_options(item.review)["maybe_advances"]
     sides = {_side(v.decision, maybe_advances) for v in live}
     reasons = {(v.reason_id, v.reason_text) for v in live}
     if sides == {"in"}:
         _settle(item, actor, Decision.INCLUDE, None, "", adjudicated=False)
-    elif sides == {"out"} and (item.stage == Stage.TITLE_ABSTRACT or len(reasons) == 1):
+        return True
+    if sides == {"out"} and (item.stage == Stage.TITLE_ABSTRACT or len(reasons) == 1):
         reason_id, text = reasons.pop()
         reason = ExclusionReason.objects.filter(pk=reason_id).first() if reason_id else None
         _settle(item, actor, Decision.EXCLUDE, reason, text, adjudicated=False)
-    else:
-        # Split votes, or full-text exclusions with different reasons (as Covidence does).
-        _set_status(item, actor, ItemStatus.CONFLICT)
+        return True
+    # Split votes, or full-text exclusions with different reasons (as Covidence does).
+    return _set_status(item, actor, ItemStatus.CONFLICT)
 
 
 def _set_status(item, actor, status):
     if item.status == status:
-        return
+        return False
     before = item.status
     item.status, item.decision, item.reason, item.reason_text = status, "", None, ""
     item.settled_at, item.settled_by_adjudication = None, False
     item.save(update_fields=["status", "decision", "reason", "reason_text", "settled_at",
-                             "settled_by_adjudication"])
+                             "settled_by_adjudication", "live_votes"])
     if status == ItemStatus.CONFLICT or before == ItemStatus.CONFLICT:
         audit_record(review=item.review, actor=actor, verb=f"item.{status}", obj=item,
                      before={"status": before}, after={"status": status})
+    return True
 
 
 def _settle(item, actor, decision, reason, reason_text, *, adjudicated):
