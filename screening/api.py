@@ -83,6 +83,7 @@ class PrismaOutput(serializers.Serializer):
     sought = serializers.IntegerField()
     not_retrieved = serializers.IntegerField()
     assessed = serializers.IntegerField()
+    awaiting = serializers.IntegerField()
     excluded_full_text = serializers.DictField(child=serializers.IntegerField())
     reports_included = serializers.IntegerField()
     studies_included = serializers.IntegerField()

@@ -135,6 +135,9 @@ def _pairs(stage, by_item):
     return out
 
 
+SETTLED = (ItemStatus.INCLUDED, ItemStatus.EXCLUDED)
+
+
 def prisma_counts(*, review):
     """PRISMA 2020 screening boxes, derived from the items (never typed in)."""
     ta = Item.objects.filter(review=review, stage=Stage.TITLE_ABSTRACT)
@@ -149,7 +152,10 @@ def prisma_counts(*, review):
         "excluded_screening": ta.filter(status=ItemStatus.EXCLUDED).count(),
         "sought": ft.count(),
         "not_retrieved": ft.filter(not_retrieved=True).count(),
-        "assessed": ft.filter(not_retrieved=False).count(),
+        # Assessed: retrieved reports with a decision; the rest still await one, so the
+        # boxes add up (sought = not retrieved + assessed + awaiting) at every moment.
+        "assessed": ft.filter(not_retrieved=False, status__in=SETTLED).count(),
+        "awaiting": ft.filter(not_retrieved=False).exclude(status__in=SETTLED).count(),
         "excluded_full_text": {r["reason__label"] or "": r["n"] for r in reasons},
         "reports_included": included.count(),
         "studies_included": studies + included.filter(record__study_report__isnull=True).count(),

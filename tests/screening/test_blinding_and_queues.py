@@ -138,6 +138,18 @@ def test_prisma_counts_come_from_the_decisions(screening_team):
     assert counts["screened"] == 3 and counts["excluded_screening"] == 1
     assert counts["sought"] == 2 and counts["not_retrieved"] == 1 and counts["assessed"] == 1
     assert counts["excluded_full_text"] == {"Wrong outcomes": 1}
+    assert counts["awaiting"] == 0
+
+
+def test_a_report_counts_as_assessed_only_once_decided(screening_team):
+    t = screening_team
+    ft = ft_item(t, t.items[0])
+    counts = selectors.prisma_counts(review=t.review)
+    assert (counts["sought"], counts["assessed"], counts["awaiting"]) == (1, 0, 1)
+    vote(t, "reviewer", ft, "include")
+    vote(t, "owner", ft, "include")
+    counts = selectors.prisma_counts(review=t.review)
+    assert (counts["assessed"], counts["awaiting"], counts["reports_included"]) == (1, 0, 1)
 
 
 def test_only_pdfs_are_attached_and_bulk_upload_matches_doi_and_pmid(screening_team):
