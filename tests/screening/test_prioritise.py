@@ -3,19 +3,13 @@ from screening import selectors
 from screening.models import Item
 from screening.prioritise import items_prioritise_run
 
-from .conftest import make_records
+from .conftest import RANKED_FIRST, RANKING_TITLES, make_records
 from .test_votes import vote
 
 
 def test_after_a_relevant_record_similar_records_move_to_the_front(team,
                                                                   django_capture_on_commit_callbacks):
-    titles = ["Mesenchymal stem cells for systemic sclerosis skin fibrosis",
-              "Beta blockers after myocardial infarction",
-              "Statins and sepsis mortality in intensive care",
-              "Adipose-derived mesenchymal stem cells in systemic sclerosis hands",
-              "Hand hygiene compliance in nursing homes",
-              "Umbilical cord mesenchymal stem cells for diffuse systemic sclerosis"]
-    make_records(team.review, team.users["owner"], titles)
+    make_records(team.review, team.users["owner"], RANKING_TITLES)
     from screening import services
 
     services.items_sync(review=team.review)
@@ -26,7 +20,7 @@ def test_after_a_relevant_record_similar_records_move_to_the_front(team,
             vote(team, who, items[1], "exclude")
     queue = [i.record.title for i in selectors.queue_for_reviewer(
         user=team.users["adjudicator"], review=team.review, stage="ta")]
-    assert set(queue[:2]) == {titles[3], titles[5]}
+    assert set(queue[:2]) == RANKED_FIRST
 
 
 def test_with_no_relevant_record_the_order_stays_stable(screening_team):
