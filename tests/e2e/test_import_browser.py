@@ -45,3 +45,6 @@ def test_owner_uploads_previews_and_imports_a_search(page, live_server, transact
     page.goto(f"{live_server.url}/reviews/{review.id}/")
     stage = page.locator("[data-stage=import]").inner_text()
     assert "Records identified" in stage and "2" in stage
+    # The de-duplication run that follows the import puts its records on the screening queue.
+    page.goto(f"{live_server.url}/reviews/{review.id}/screening/ta/")
+    page.wait_for_selector("#rec-title:has-text('Mesenchymal stem cells in systemic sclerosis')")
