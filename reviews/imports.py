@@ -22,12 +22,12 @@ from .importers import (
     RECORD_KEYS,
     TABULAR_FORMATS,
     ParseError,
-    detect_format,
     iter_records,
+    open_export,
+    read_records,
     tabular_columns,
 )
-from .importers.encoding import binary_stream, peek, sniff_encoding
-from .importers.tabular import MAPPABLE_FIELDS
+from .importers.tabular import MAPPABLE_FIELDS, table_columns
 from .models import Record, Search
 
 log = logging.getLogger(__name__)
@@ -88,30 +88,21 @@ def _bounded(record, limits):
 _LIST_FIELDS = ("authors", "keywords")
 
 
-def _sniff(upload, filename, format):
-    """The format (detected unless named) and the text encoding of an upload."""
-    with binary_stream(upload.open("rb")) as stream:
-        head, _rest = peek(stream)
-    upload.seek(0)
-    format = format or detect_format(head, filename)
-    return format, ("binary" if format == "xlsx" else sniff_encoding(head))
-
-
 def scan_file(upload, *, filename, format=None, mapping=None):
     """Read the whole file once: count, first records, problem records. ParseError if bad."""
-    format, encoding = _sniff(upload, filename, format)
     first, problems, count, problem_count = [], [], 0, 0
-    records = iter_records(upload.open("rb"), filename=filename, format=format,
-                           mapping=mapping or None)
-    for count, parsed in enumerate(records, 1):
-        if count <= PREVIEW_RECORDS:
-            first.append(parsed.record)
-        if parsed.problems:
-            problem_count += 1
-            if len(problems) < LISTED_PROBLEMS:
-                problems.append({"position": count, "line": parsed.line,
-                                 "title": parsed.record.get("title"),
-                                 "problems": parsed.problems})
+    with open_export(upload.open("rb"), filename, format) as (stream, format, encoding):
+        records = read_records(stream, format, encoding, filename=filename,
+                               mapping=mapping or None)
+        for count, parsed in enumerate(records, 1):
+            if count <= PREVIEW_RECORDS:
+                first.append(parsed.record)
+            if parsed.problems:
+                problem_count += 1
+                if len(problems) < LISTED_PROBLEMS:
+                    problems.append({"position": count, "line": parsed.line,
+                                     "title": parsed.record.get("title"),
+                                     "problems": parsed.problems})
     upload.seek(0)
     if count == 0:
         raise ParseError(filename, None, _("no records were found in the file"))
@@ -121,11 +112,12 @@ def scan_file(upload, *, filename, format=None, mapping=None):
 def _unmapped_scan(upload, format, mapping, error):
     """A spreadsheet none of whose headers is recognised is kept with no records, so that its
     owner can map the columns on the preview page; any other bad file is refused."""
-    format, encoding = _sniff(upload, upload.name, format)
-    if format not in TABULAR_FORMATS or mapping:
-        raise error
     try:
-        columns = tabular_columns(upload.open("rb"), filename=upload.name, format=format)
+        with open_export(upload.open("rb"), upload.name, format) as (stream, format, encoding):
+            if format not in TABULAR_FORMATS or mapping:
+                raise error
+            columns = table_columns(stream, encoding, filename=upload.name, format=format,
+                                    samples=3)
     finally:
         upload.seek(0)
     if not any(values for _name, _field, values in columns) or any(

@@ -61,7 +61,7 @@ def _detail(request, review, membership, search, mapping_form=None, status=200):
     return render(request, "reviews/search_detail.html", {
         "review": review, "membership": membership, "search": search,
         "progress": imports.search_progress(search),
-        "fields": imports.RECORD_KEYS, "mapping_form": mapping_form,
+        "mapping_form": mapping_form,
     }, status=status)
 
 

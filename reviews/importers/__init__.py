@@ -22,7 +22,9 @@ __all__ = [
     "ParsedRecord",
     "detect_format",
     "iter_records",
+    "open_export",
     "parse",
+    "read_records",
     "tabular_columns",
 ]
 
@@ -30,7 +32,8 @@ TABULAR_FORMATS = ("csv", "tsv", "xlsx")
 
 
 @contextmanager
-def _opened(source, filename: str, format: str | None):
+def open_export(source, filename: str, format: str | None):
+    """(stream, format, encoding) of an export: the head is read once for both guesses."""
     with binary_stream(source) as stream:
         head, stream = peek(stream)
         if format is not None and format not in FORMATS:
@@ -48,7 +51,7 @@ def iter_records(
     mapping: dict[str, str] | None = None,
 ) -> Iterator[ParsedRecord]:
     """Stream the records of one export (path, bytes or binary file); ParseError if malformed."""
-    with _opened(source, filename, format) as (stream, format, encoding):
+    with open_export(source, filename, format) as (stream, format, encoding):
         yield from read_records(stream, format, encoding, filename=filename, mapping=mapping)
 
 
@@ -60,7 +63,7 @@ def parse(
     mapping: dict[str, str] | None = None,
 ) -> ParseResult:
     """All records of one export with the format and encoding that were used."""
-    with _opened(source, filename, format) as (stream, format, encoding):
+    with open_export(source, filename, format) as (stream, format, encoding):
         records = list(read_records(stream, format, encoding, filename=filename, mapping=mapping))
     return ParseResult(format=format, encoding=encoding, records=records)
 
@@ -76,7 +79,7 @@ def tabular_columns(
     for a person to map the columns that were not recognised. ParseError if malformed."""
     from .tabular import table_columns
 
-    with _opened(source, filename, format) as (stream, format, encoding):
+    with open_export(source, filename, format) as (stream, format, encoding):
         if format not in TABULAR_FORMATS:
             raise ValueError(f"a column mapping applies to CSV, TSV and XLSX, not to {format}")
         return table_columns(stream, encoding, filename=filename, format=format, samples=samples)

@@ -42,20 +42,6 @@ RECORD_KEYS = (
     "type",
 )
 
-RECORD_TYPES = (
-    "article",
-    "conference",
-    "book",
-    "chapter",
-    "thesis",
-    "report",
-    "patent",
-    "standard",
-    "newspaper",
-    "other",
-)
-
-
 class ParseError(ValueError):
     """A file whose structure cannot be read, or that is not the format named."""
 

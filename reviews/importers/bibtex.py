@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from .base import ParsedRecord, ParseError
 from .normalise import build_record
 
+# Compiled once: the value loop runs for every field of every entry.
+_BARE_WORD = re.compile(r"[^\s,#}]+")
+_BRACE_DEPTH = {"{": 1, "}": -1}
 _FIELDS = {
     "title": "title", "author": "authors", "journal": "journal", "journaltitle": "journal",
     "booktitle": "journal_alt", "year": "year", "date": "date", "volume": "volume",
@@ -133,12 +136,12 @@ def _value(body: str, pos: int, macros: dict[str, str]) -> tuple[str, int]:
             end = pos + 1
             depth = 0
             while end < n and not (body[end] == '"' and depth == 0 and body[end - 1] != "\\"):
-                depth += {"{": 1, "}": -1}.get(body[end], 0)
+                depth += _BRACE_DEPTH.get(body[end], 0)
                 end += 1
             parts.append(body[pos + 1 : end])
             pos = end + 1
         else:
-            match = re.match(r"[^\s,#}]+", body[pos:])
+            match = _BARE_WORD.match(body, pos)
             word = match.group(0) if match else ""
             parts.append(macros.get(word.lower(), word))
             pos += max(len(word), 1)

@@ -116,7 +116,6 @@ def _iter_keyed(
     start_label: str,
 ) -> Iterator[ParsedRecord]:
     current: RecordCollector | None = None
-    number = 0
     for number, line in enumerate(lines, 1):
         pair = split(line) if line[:1] not in (" ", "\t") else None
         if pair is None:
@@ -136,8 +135,6 @@ def _iter_keyed(
         current.add(field, value.strip(), field in _LIST_FIELDS)
     if current is not None:
         yield _finish(current)
-    elif number == 0:
-        return
 
 
 def _finish(current: RecordCollector) -> ParsedRecord:
