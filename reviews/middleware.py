@@ -1,7 +1,6 @@
 """Applies a signed-in user's chosen interface language before LocaleMiddleware runs."""
 
 from django.conf import settings
-from django.utils import translation
 
 LANGUAGE_SESSION_KEY = "prismflow_language"
 
@@ -28,10 +27,10 @@ class UserLanguageMiddleware:
                 .values_list("language", flat=True)
                 .first()
             )
-            if lang:
-                request.session[LANGUAGE_SESSION_KEY] = lang
+            # "" (no choice made) is remembered too, or a user without a profile would cost
+            # this query on every request.
+            request.session[LANGUAGE_SESSION_KEY] = lang or ""
         if lang in self.known:
-            # LocaleMiddleware reads the language cookie; feeding it here keeps one code path.
+            # LocaleMiddleware reads the language cookie and activates it: one code path.
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
-            translation.activate(lang)
         return self.get_response(request)
