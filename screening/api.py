@@ -218,15 +218,9 @@ class ConflictsApi(ReviewScopedAPIView):
 
     @extend_schema(responses=ItemOutput(many=True))
     def get(self, request, review_id, stage):
-        items = selectors.conflicts_for_review(
-            user=request.user, review_id=review_id, stage=_stage(stage)
-        )
-        return Response(
-            [
-                selectors.item_view(user=request.user, membership=self.membership, item=i)
-                for i in items[:200]
-            ]
-        )
+        return Response(selectors.conflict_views(
+            user=request.user, membership=self.membership, review=self.review,
+            stage=_stage(stage)))
 
 
 class ProgressApi(ReviewScopedAPIView):
@@ -244,7 +238,7 @@ class AgreementApi(ReviewScopedAPIView):
 
     @extend_schema(responses=AgreementOutput(many=True))
     def get(self, request, review_id):
-        return Response(selectors.agreement_for_review(user=request.user, review_id=review_id))
+        return Response(selectors.agreement_for_review(review=self.review))
 
 
 class PrismaApi(ReviewScopedAPIView):

@@ -26,6 +26,9 @@ class ItemStatus(models.TextChoices):
     EXCLUDED = "excluded", _("Excluded")
 
 
+SETTLED_STATUSES = (ItemStatus.INCLUDED, ItemStatus.EXCLUDED)
+
+
 DEFAULT_REASONS = [
     ("Wrong population", "研究人群不符"),
     ("Wrong intervention", "干预措施不符"),
@@ -129,7 +132,7 @@ class Item(models.Model):
 
     @property
     def settled(self):
-        return self.status in (ItemStatus.INCLUDED, ItemStatus.EXCLUDED)
+        return self.status in SETTLED_STATUSES
 
 
 class Vote(models.Model):

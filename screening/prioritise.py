@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from reviews.models import Record
 
-from .models import Item, ItemStatus, Stage
+from .models import SETTLED_STATUSES, Item, ItemStatus, Stage
 
 TOP = 2000  # queue positions written per retrain
 RETRAIN_EVERY = 10  # settled records between retrains, growing by a tenth as labels grow
@@ -66,7 +66,6 @@ def _features(review_id, rows):
 
 
 ID, STATUS, PRIORITY, RECORD = range(4)
-SETTLED = (ItemStatus.INCLUDED, ItemStatus.EXCLUDED)
 
 
 def items_prioritise_run(*, review_id):
@@ -79,7 +78,7 @@ def items_prioritise_run(*, review_id):
     if not rows:
         return 0
     labels = {i: int(row[STATUS] == ItemStatus.INCLUDED) for i, row in enumerate(rows)
-              if row[STATUS] in SETTLED}
+              if row[STATUS] in SETTLED_STATUSES}
     if not any(labels.values()):
         return 0  # no relevant record yet: the stable order stays
     from .ranking import rank_features

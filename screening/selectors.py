@@ -1,15 +1,14 @@
 """Reads of the screening stage, scoped to the acting user and blinded as the review says."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from reviews.access import review_for
-from reviews.models import Role
+from reviews.access import can
 
 from .agreement import cohen_kappa, percent_agreement
 from .counts import team_counts
 from .leasing import lease_next
-from .models import Decision, ExclusionReason, Item, ItemStatus, Stage, Vote
+from .models import SETTLED_STATUSES, Decision, Item, ItemStatus, Stage, Vote
 from .services import unblinded_stages
 
 
@@ -32,26 +31,29 @@ def next_for_reviewer(*, user, review, stage, skip=()):
     return item
 
 
-def votes_visible(*, user, membership, item, mine=None):
-    """Blinding: no reviewer sees another's vote on a record before voting on it."""
+def votes_visible(*, membership, item, mine):
+    """Blinding: no reviewer sees another's vote on a record before voting on it (`mine`:
+    the viewer's live vote on it, or None)."""
     review = item.review
-    if not review.blind_screening:
+    if not review.blind_screening or mine:
         return True
-    if mine is None:  # not looked up yet (False: looked up, none)
-        mine = Vote.objects.filter(item=item, reviewer=user, superseded_at__isnull=True).first()
-    if mine:
-        return True
-    judges = (Role.OWNER, Role.ADJUDICATOR)
-    if membership.role in judges and item.status != ItemStatus.PENDING:
+    if can(membership, "adjudicate") and item.status != ItemStatus.PENDING:
         return True
     return item.stage in unblinded_stages(review)
 
 
-def item_view(*, user, membership, item, mine=None):
+def _live(item):
+    return list(item.votes.filter(superseded_at__isnull=True).select_related("reviewer"))
+
+
+def item_view(*, user, membership, item, mine=None, live=None):
     """Everything the screening page shows of one record, blinded. `mine=False` says the
-    caller knows the user has no live vote on it (a record just taken from their queue)."""
+    caller knows the user has no live vote on it (a record just taken from their queue);
+    `live`, the item's live votes when the caller has them already (the conflicts list)."""
     record = item.record
-    if mine is None:
+    if live is not None:
+        mine = next((v for v in live if v.reviewer_id == user.id), None)
+    elif mine is None:
         mine = Vote.objects.filter(item=item, reviewer=user, superseded_at__isnull=True).first()
     data = {
         "id": item.id, "stage": item.stage, "status": item.status,
@@ -64,8 +66,8 @@ def item_view(*, user, membership, item, mine=None):
         "votes": None,
         "decision": None,
     }
-    if votes_visible(user=user, membership=membership, item=item, mine=mine or False):
-        live = item.votes.filter(superseded_at__isnull=True).select_related("reviewer", "reason")
+    if votes_visible(membership=membership, item=item, mine=mine or None):
+        live = _live(item) if live is None else live
         data["votes"] = [dict(_vote_dict(v), reviewer=v.reviewer.username) for v in live]
         data["decision"] = item.decision or None
     return data
@@ -99,16 +101,28 @@ def progress(*, user, review, stage):
     }
 
 
-def conflicts_for_review(*, user, review_id, stage):
-    review, _m = review_for(user, review_id, "adjudicate")
-    return (Item.objects.filter(review=review, stage=stage, status=ItemStatus.CONFLICT)
-            .select_related("record").prefetch_related("votes__reviewer", "votes__reason")
-            .order_by("id"))
+CONFLICTS_SHOWN = 200
 
 
-def agreement_for_review(*, user, review_id):
-    """Cohen's kappa and percent agreement per reviewer pair and stage (live votes)."""
-    review, _m = review_for(user, review_id, "manage")
+def conflict_views(*, user, membership, review, stage):
+    """The stage's conflicts as the conflicts page and API show them (access is checked by
+    the caller): three queries however many there are, not four per conflict."""
+    live = Prefetch("votes", to_attr="live",
+                    queryset=Vote.objects.filter(superseded_at__isnull=True)
+                    .select_related("reviewer"))
+    items = (Item.objects.filter(review=review, stage=stage, status=ItemStatus.CONFLICT)
+             .select_related("record__full_text").prefetch_related(live)
+             .order_by("id")[:CONFLICTS_SHOWN])
+    views = []
+    for item in items:
+        item.review = review
+        views.append(item_view(user=user, membership=membership, item=item, live=item.live))
+    return views
+
+
+def agreement_for_review(*, review):
+    """Cohen's kappa and percent agreement per reviewer pair and stage (live votes); access
+    is checked by the caller."""
     rows = []
     for stage in Stage.values:
         by_item = {}
@@ -135,9 +149,6 @@ def _pairs(stage, by_item):
     return out
 
 
-SETTLED = (ItemStatus.INCLUDED, ItemStatus.EXCLUDED)
-
-
 def prisma_counts(*, review):
     """PRISMA 2020 screening boxes, derived from the items (never typed in)."""
     ta = Item.objects.filter(review=review, stage=Stage.TITLE_ABSTRACT)
@@ -154,8 +165,8 @@ def prisma_counts(*, review):
         "not_retrieved": ft.filter(not_retrieved=True).count(),
         # Assessed: retrieved reports with a decision; the rest still await one, so the
         # boxes add up (sought = not retrieved + assessed + awaiting) at every moment.
-        "assessed": ft.filter(not_retrieved=False, status__in=SETTLED).count(),
-        "awaiting": ft.filter(not_retrieved=False).exclude(status__in=SETTLED).count(),
+        "assessed": ft.filter(not_retrieved=False, status__in=SETTLED_STATUSES).count(),
+        "awaiting": ft.filter(not_retrieved=False).exclude(status__in=SETTLED_STATUSES).count(),
         "excluded_full_text": {r["reason__label"] or "": r["n"] for r in reasons},
         "reports_included": included.count(),
         "studies_included": studies + included.filter(record__study_report__isnull=True).count(),
@@ -171,8 +182,3 @@ def stage_counts(*, review):
         if counts:
             out[key] = [(ItemStatus(s).label, counts.get(s, 0)) for s in ItemStatus.values]
     return out
-
-
-def exclusion_reasons(*, review):
-    return ExclusionReason.objects.filter(review=review, active=True)
-

@@ -18,6 +18,7 @@ from reviews.selectors import unique_records_for_review
 from . import counts
 from .models import (
     DEFAULT_REASONS,
+    SETTLED_STATUSES,
     Adjudication,
     Decision,
     ExclusionReason,
@@ -244,7 +245,7 @@ def _after_title_abstract_settlement(item):
     first_include = False
     if item.decision == Decision.INCLUDE:
         full_text, created = Item.objects.get_or_create(
-            review=item.review, record=item.record, stage=Stage.FULL_TEXT)
+            review=item.review, record_id=item.record_id, stage=Stage.FULL_TEXT)
         if created:
             counts.Tracked(full_text, exists=False).moved(full_text)
         first_include = not Item.objects.filter(
@@ -289,7 +290,7 @@ def item_reopen(*, actor, item_id):
         raise ValidationError(_("This record is not settled."))
     if item.stage == Stage.TITLE_ABSTRACT:
         later = (Item.objects.select_related("review")
-                 .filter(record=item.record, stage=Stage.FULL_TEXT).first())
+                 .filter(record_id=item.record_id, stage=Stage.FULL_TEXT).first())
         if later is not None and Vote.objects.filter(item=later).exists():
             raise ValidationError(_("Its full text has votes already; reopen that first."))
         if later is not None:
@@ -316,7 +317,7 @@ def stage_unblind(*, actor, review_id, stage):
     """The owner unblinds a finished stage: every vote becomes visible to the team."""
     review, _m = review_for(actor, review_id, "manage")
     open_items = Item.objects.filter(review=review, stage=stage).exclude(
-        status__in=[ItemStatus.INCLUDED, ItemStatus.EXCLUDED])
+        status__in=SETTLED_STATUSES)
     if open_items.exists():
         raise ValidationError(_("Only a finished stage can be unblinded."))
     screening = settings_for(review)

@@ -29,10 +29,9 @@ def overview(request, review, membership):
                "can_screen": can(membership, "screen"),
                "can_adjudicate": can(membership, "adjudicate"),
                "prisma": selectors.prisma_counts(review=review),
-               "unblinded": services.settings_for(review).unblinded_stages}
-    if membership.role == "owner":
-        context["agreement"] = selectors.agreement_for_review(user=request.user,
-                                                              review_id=review.id)
+               "unblinded": services.unblinded_stages(review)}
+    if can(membership, "manage"):
+        context["agreement"] = selectors.agreement_for_review(review=review)
     return render(request, "screening/overview.html", context)
 
 
@@ -71,9 +70,8 @@ def conflicts(request, review, membership, stage):
         else:
             messages.success(request, _("Conflict resolved."))
         return redirect("screening_conflicts", review_id=review.id, stage=stage)
-    items = selectors.conflicts_for_review(user=request.user, review_id=review.id, stage=stage)
-    rows = [selectors.item_view(user=request.user, membership=membership, item=i)
-            for i in items[:200]]
+    rows = selectors.conflict_views(user=request.user, membership=membership, review=review,
+                                    stage=stage)
     return render(request, "screening/conflicts.html", {
         "review": review, "membership": membership, "stage": Stage(stage), "rows": rows,
         "reasons": services.reasons_for(review)})
@@ -99,7 +97,7 @@ def screening_settings(request, review, membership):
         form.save_with_audit(actor=request.user)
         messages.success(request, _("Screening settings saved."))
         return redirect("screening_settings", review_id=review.id)
-    if membership.role != "owner":
+    if not can(membership, "manage"):
         for field in form.fields.values():
             field.disabled = True
     return render(request, "screening/settings.html",
@@ -117,7 +115,7 @@ def unblind(request, review, membership, stage):
 
 @review_view(GET="manage")
 def agreement_export(request, review, membership):
-    rows = selectors.agreement_for_review(user=request.user, review_id=review.id)
+    rows = selectors.agreement_for_review(review=review)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="review-{review.id}-agreement.csv"'
     writer = csv.writer(response)

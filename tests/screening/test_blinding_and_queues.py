@@ -117,7 +117,7 @@ def test_kappa_per_reviewer_pair_matches_the_hand_computation(screening_team):
     for item, (x, y) in zip(t.items, decisions, strict=True):
         vote(t, "reviewer", item, x)
         vote(t, "owner", item, y)
-    [row] = selectors.agreement_for_review(user=t.users["owner"], review_id=t.review.id)
+    [row] = selectors.agreement_for_review(review=t.review)
     # p_o = 2/3; p_e = (2/3*1/3) + (1/3*2/3) = 4/9; kappa = (2/3-4/9)/(1-4/9) = 0.4
     assert row["n"] == 3 and abs(row["kappa"] - 0.4) < 1e-12
     assert abs(row["percent_agreement"] - 200 / 3) < 1e-9
@@ -193,3 +193,17 @@ def test_reviewers_working_at_once_are_handed_different_records(screening_team):
     assert first == second == t.items[0].id and third == t.items[1].id
     # Asking again keeps my record rather than moving me on.
     assert api(t, "reviewer").get(url).json()["item"]["id"] == first
+
+
+def test_the_conflicts_list_shows_both_votes_in_a_fixed_number_of_queries(
+        screening_team, django_assert_max_num_queries):
+    t = screening_team
+    for item in t.items:
+        vote(t, "reviewer", item, "include")
+        vote(t, "owner", item, "exclude")
+    membership = t.review.memberships.get(user=t.users["adjudicator"])
+    with django_assert_max_num_queries(4):  # not four per conflict
+        rows = selectors.conflict_views(user=t.users["adjudicator"], membership=membership,
+                                        review=t.review, stage="ta")
+    assert [r["id"] for r in rows] == [i.id for i in t.items]
+    assert all(sorted(v["reviewer"] for v in r["votes"]) == ["owner", "reviewer"] for r in rows)
