@@ -165,9 +165,9 @@ class RetractApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=ScreeningPayload)
     def post(self, request, review_id, item_id):
-        item = _item(self.review, item_id)
-        service_call(services.vote_retract, actor=request.user, item_id=item.id)
-        item.refresh_from_db()
+        service_call(services.vote_retract, actor=request.user, item_id=item_id,
+                     review_id=self.review.id, membership=self.membership)
+        item = _item(self.review, item_id)  # read after the change, with its record
         return Response(
             {
                 "item": selectors.item_view(
@@ -185,20 +185,21 @@ class ResolveApi(ReviewScopedAPIView):
 
     @extend_schema(request=ResolveInput, responses=StatusOutput)
     def post(self, request, review_id, item_id):
-        item = _item(self.review, item_id)
         data = ResolveInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        service_call(
+        adjudication = service_call(
             services.conflict_resolve,
             actor=request.user,
-            item_id=item.id,
+            item_id=item_id,
+            review_id=self.review.id,
+            membership=self.membership,
             decision=v["decision"],
             reason_id=v.get("reason"),
             reason_text=v.get("reason_text", ""),
             note=v["note"],
         )
-        item.refresh_from_db()
+        item = adjudication.item  # the locked row, settled by the service
         return Response({"id": item.id, "status": item.status, "decision": item.decision})
 
 
@@ -207,9 +208,8 @@ class ReopenApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=StatusOutput)
     def post(self, request, review_id, item_id):
-        item = service_call(
-            services.item_reopen, actor=request.user, item_id=_item(self.review, item_id).id
-        )
+        item = service_call(services.item_reopen, actor=request.user, item_id=item_id,
+                            review_id=self.review.id, membership=self.membership)
         return Response({"id": item.id, "status": item.status})
 
 

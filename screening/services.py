@@ -155,13 +155,14 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
 
 
 @transaction.atomic
-def vote_retract(*, actor, item_id):
+def vote_retract(*, actor, item_id, review_id=None, membership=None):
     """Undo: withdraw the actor's live vote on an unsettled record."""
-    item, _m = _locked_item(actor, item_id, "screen")
+    item, _m = _locked_item(actor, item_id, "screen", review_id=review_id, membership=membership)
     if item.settled:
         raise ValidationError(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
-    mine = Vote.objects.filter(item=item, reviewer=actor, superseded_at__isnull=True).first()
+    live = _live_votes(item)
+    mine = next((v for v in live if v.reviewer_id == actor.id), None)
     if mine is None:
         return None
     tracked = counts.Tracked(item)
@@ -169,7 +170,7 @@ def vote_retract(*, actor, item_id):
     mine.save(update_fields=["superseded_at"])
     audit_record(review=item.review, actor=actor, verb="vote.retract", obj=mine,
                  before={"item": item.id, "decision": mine.decision})
-    _evaluate(item, actor)
+    _evaluate(item, actor, [v for v in live if v is not mine])
     tracked.moved(item)
     return mine
 
@@ -259,11 +260,13 @@ def _after_title_abstract_settlement(item):
 
 
 @transaction.atomic
-def conflict_resolve(*, actor, item_id, decision, reason_id=None, reason_text="", note=""):
+def conflict_resolve(*, actor, item_id, decision, reason_id=None, reason_text="", note="",
+                     review_id=None, membership=None):
     """A third reviewer, who did not vote on the record, settles a conflict."""
     if decision not in (Decision.INCLUDE, Decision.EXCLUDE):
         raise ValidationError(_("Resolve a conflict with include or exclude."))
-    item, _m = _locked_item(actor, item_id, "adjudicate")
+    item, _m = _locked_item(actor, item_id, "adjudicate", review_id=review_id,
+                            membership=membership)
     if item.status != ItemStatus.CONFLICT:
         raise ValidationError(_("This record is not in conflict."))
     if Vote.objects.filter(item=item, reviewer=actor).exists():
@@ -283,9 +286,10 @@ def conflict_resolve(*, actor, item_id, decision, reason_id=None, reason_text=""
 
 
 @transaction.atomic
-def item_reopen(*, actor, item_id):
+def item_reopen(*, actor, item_id, review_id=None, membership=None):
     """Only an adjudicator or the owner reopens a settled record; votes stay and may change."""
-    item, _m = _locked_item(actor, item_id, "adjudicate")
+    item, _m = _locked_item(actor, item_id, "adjudicate", review_id=review_id,
+                            membership=membership)
     if not item.settled:
         raise ValidationError(_("This record is not settled."))
     if item.stage == Stage.TITLE_ABSTRACT:

@@ -60,6 +60,7 @@ def conflicts(request, review, membership, stage):
         data = form.cleaned_data
         try:
             services.conflict_resolve(actor=request.user, item_id=data["item"],
+                                      review_id=review.id, membership=membership,
                                       decision=data["decision"],
                                       reason_id=data["reason"] and data["reason"].id,
                                       reason_text=data["reason_text"], note=data["note"])
