@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def stage_counts(*, review):
-    from screening.selectors import prisma_counts
+    from screening.selectors import included_counts
 
-    counts = prisma_counts(review=review)
+    counts = included_counts(review=review)
     if not counts["reports_included"]:
         return {}
     return {"extraction": [(_("Studies to extract"), counts["studies_included"]),

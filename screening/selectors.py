@@ -155,9 +155,6 @@ def prisma_counts(*, review):
     ft = Item.objects.filter(review=review, stage=Stage.FULL_TEXT)
     reasons = (ft.filter(status=ItemStatus.EXCLUDED).values("reason__label")
                .annotate(n=Count("id")).order_by("reason__label"))
-    included = ft.filter(status=ItemStatus.INCLUDED)
-    studies = included.filter(record__study_report__isnull=False).values(
-        "record__study_report__study").distinct().count()
     return {
         "screened": ta.count(),
         "excluded_screening": ta.filter(status=ItemStatus.EXCLUDED).count(),
@@ -168,6 +165,18 @@ def prisma_counts(*, review):
         "assessed": ft.filter(not_retrieved=False, status__in=SETTLED_STATUSES).count(),
         "awaiting": ft.filter(not_retrieved=False).exclude(status__in=SETTLED_STATUSES).count(),
         "excluded_full_text": {r["reason__label"] or "": r["n"] for r in reasons},
+        **included_counts(review=review),
+    }
+
+
+def included_counts(*, review):
+    """Reports included at full text, and the studies they make (linked reports count once):
+    the end of screening and the start of extraction."""
+    included = Item.objects.filter(review=review, stage=Stage.FULL_TEXT,
+                                   status=ItemStatus.INCLUDED)
+    studies = included.filter(record__study_report__isnull=False).values(
+        "record__study_report__study").distinct().count()
+    return {
         "reports_included": included.count(),
         "studies_included": studies + included.filter(record__study_report__isnull=True).count(),
     }

@@ -13,7 +13,6 @@ class Stage:
     key: str
     label: str
     counts: list  # [(label, value)], value None when the stage has not started
-    url_name: str | None = None
 
     @property
     def started(self):
@@ -31,24 +30,19 @@ STAGE_LABELS = [
 
 
 def _providers():
-    """Each stage's counts come from its own app; apps register by exposing `stage_counts`."""
+    """Each stage's counts come from its own app's `stage_counts`; synthesis adds its own
+    here once it has any."""
+    from extraction import selectors as extraction_selectors
     from reviews import selectors as reviews_selectors
+    from screening import selectors as screening_selectors
 
-    providers = [reviews_selectors]
-    for module in ("screening.selectors", "extraction.selectors", "synthesis.selectors"):
-        try:
-            providers.append(__import__(module, fromlist=["stage_counts"]))
-        except ImportError:
-            continue
-    return providers
+    return [reviews_selectors, screening_selectors, extraction_selectors]
 
 
 def stages_for_review(*, review):
     counts = {}
     for provider in _providers():
-        getter = getattr(provider, "stage_counts", None)
-        if getter:
-            counts.update(getter(review=review))
+        counts.update(provider.stage_counts(review=review))
     return [
         Stage(key=key, label=label, counts=counts.get(key, []))
         for key, label in STAGE_LABELS
