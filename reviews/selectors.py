@@ -1,15 +1,20 @@
 """Reads, always scoped to the acting user."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from .access import review_for
 from .models import AuditEvent, Invitation, Membership, Review
 
 
 def reviews_for_user(*, user):
+    """The user's reviews, each with its team size and the user's role. The count is
+    annotated before the filter on the user's membership: after it, it would count only
+    that one membership."""
+    mine = Membership.objects.filter(review=OuterRef("pk"), user=user).values("role")[:1]
     return (
-        Review.objects.filter(memberships__user=user)
-        .annotate(member_count=Count("memberships", distinct=True))
+        Review.objects.annotate(member_count=Count("memberships", distinct=True))
+        .filter(memberships__user=user)
+        .annotate(my_role=Subquery(mine))
         .order_by("-created_at", "-id")
     )
 

@@ -103,3 +103,12 @@ def test_language_switch_refuses_offsite_redirects(team):
     response = team.client("reviewer").post(
         "/account/language/", {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_the_dashboard_counts_every_member_of_each_review(team):
+    from reviews.selectors import reviews_for_user
+
+    [review] = [r for r in reviews_for_user(user=team.users["reviewer"]) if r.id == team.review.id]
+    expected = team.review.memberships.count()
+    assert expected > 1 and review.member_count == expected
+    assert review.my_role == "reviewer"
