@@ -20,6 +20,8 @@ class ReviewOutput(serializers.ModelSerializer):
         fields = ["id", *services.REVIEW_FIELDS, "created_at", "role"]
 
     def get_role(self, review) -> str | None:
+        if hasattr(review, "my_role"):  # listed through reviews_for_user: no query per review
+            return review.my_role
         return selectors.role_of(user=self.context["request"].user, review=review)
 
 

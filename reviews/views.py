@@ -25,9 +25,7 @@ def _errors(exc):
 
 @login_required
 def dashboard(request):
-    reviews = selectors.reviews_for_user(user=request.user)
-    roles = dict(Membership.objects.filter(user=request.user).values_list("review_id", "role"))
-    rows = [(r, roles.get(r.id)) for r in reviews]
+    rows = [(r, r.my_role) for r in selectors.reviews_for_user(user=request.user)]
     return render(request, "reviews/dashboard.html", {"rows": rows})
 
 
