@@ -137,7 +137,8 @@ def audit_log(request, review, membership):
     events = selectors.audit_events_for_review(
         user=request.user, review_id=review.id, verb=request.GET.get("verb") or None
     )
-    verbs = sorted(set(review.audit_events.values_list("verb", flat=True)))
+    # DISTINCT in the database: a screened review has an event per vote.
+    verbs = list(review.audit_events.order_by("verb").values_list("verb", flat=True).distinct())
     return render(
         request,
         "reviews/audit.html",
