@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from . import dedup_services, selectors
 from .api_access import ReviewScopedAPIView
-from .dedup import merge_records
 from .importers import RECORD_KEYS
 from .models import DuplicatePair, Record
 
@@ -173,20 +172,9 @@ class DuplicateGroupListApi(ReviewScopedAPIView):
         page = pager.paginate_queryset(
             selectors.duplicate_clusters_for_review(review=self.review), request, view=self
         )
-        groups = []
-        for kept in page:
-            members = [kept, *kept.duplicates.all()]
-            merged = merge_records(
-                [{**dedup_services.engine_record(r), "source_id": r.search.source} for r in members]
-            )
-            groups.append(
-                {
-                    "kept": kept.id,
-                    "members": members,
-                    "merged": merged,
-                    "sources": sorted({r.search.source for r in members}),
-                }
-            )
+        groups = [
+            {**dedup_services.merged_group(kept), "kept": kept.id} for kept in page
+        ]
         return pager.get_paginated_response(GroupOutput(groups, many=True).data)
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from .access import review_for
 from .audit import audit_record
 from .db import analyze_after_commit
-from .dedup import dedupe
+from .dedup import dedupe, merge_records
 from .importers import RECORD_KEYS
 from .models import AuditEvent, DuplicatePair, Record, Review
 from .signals import announce_unique_records_changed
@@ -58,6 +58,19 @@ class AlreadyDecided(ValidationError):
 
 def engine_record(record):
     return {name: getattr(record, name) for name in RECORD_KEYS}
+
+
+def merged_group(kept, source=lambda search: search.source):
+    """A merged group as the duplicates page and API show it: its records, the merged record
+    (each field's best value) and every database it was found in, named by `source`."""
+    members = [kept, *kept.duplicates.all()]
+    records = [{**engine_record(r), "source_id": source(r.search)} for r in members]
+    return {
+        "kept": kept,
+        "members": members,
+        "merged": merge_records(records),
+        "sources": sorted({source(r.search) for r in members}),
+    }
 
 
 def _completeness(record):
@@ -257,10 +270,9 @@ def _store_pairs(review, records, pairs, status):
     if status == DuplicatePair.Status.MERGED:
         # An open pair the engine now merges outright becomes an automatic merge.
         upgrade = [key for key, p in known.items() if key in rows and p.status == "open"]
-        for a, b in upgrade:
-            DuplicatePair.objects.filter(record_a_id=a, record_b_id=b).update(
-                status=status, method=DuplicatePair.Method.AUTO
-            )
+        DuplicatePair.objects.filter(pk__in=[known[key].pk for key in upgrade]).update(
+            status=status, method=DuplicatePair.Method.AUTO
+        )
         return [key for key in rows if key not in known or key in upgrade]
     return [key for key in rows if key not in known]
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from . import dedup_services, selectors
 from .access import can, review_view
-from .dedup import merge_records, norm_text
+from .dedup import norm_text
 from .models import DuplicatePair, Record
 
 PER_PAGE = 20
@@ -72,19 +72,7 @@ def compare(a, b):
 
 
 def _cluster_view(kept):
-    members = [kept, *kept.duplicates.all()]
-    merged = merge_records(
-        [
-            {**dedup_services.engine_record(r), "source_id": r.search.get_source_display()}
-            for r in members
-        ]
-    )
-    return {
-        "kept": kept,
-        "members": members,
-        "merged": merged,
-        "sources": sorted({r.search.get_source_display() for r in members}),
-    }
+    return dedup_services.merged_group(kept, source=lambda search: search.get_source_display())
 
 
 @review_view(GET="read")

@@ -4,8 +4,6 @@ from collections import Counter
 
 from .normalise import is_missing, norm_pages, norm_text
 
-LIST_FIELDS = ("authors", "keywords")
-
 
 def _present(records, field):
     return [r.get(field) for r in records if not is_missing(r.get(field))]
@@ -29,7 +27,12 @@ def _best_title(values):
 
 def _best_pages(values):
     # A full range ("221-228") says more than a first page alone.
-    return max(values, key=lambda v: (norm_pages(v)[1] != norm_pages(v)[0], len(str(v))))
+    return max(values, key=lambda v: (_is_range(v), len(str(v))))
+
+
+def _is_range(pages):
+    first, last = norm_pages(pages)
+    return first != last
 
 
 def _best_authors(values):

@@ -267,7 +267,7 @@ _NOTICE_PATTERNS = [
 _NOTICES = [(kind, re.compile(pattern)) for kind, pattern in _NOTICE_PATTERNS]
 
 
-def notice_kind(title_norm, record_type=None):
+def notice_kind(title_norm):
     """'erratum', 'retraction', 'reply', 'comment' or '' for an ordinary record."""
     for kind, pattern in _NOTICES:
         if pattern.search(title_norm):
@@ -312,7 +312,6 @@ class Norm:
 
     title: str
     title_alt: str
-    title_tokens: tuple
     numbers: tuple
     notice: str
     generic: bool
@@ -330,7 +329,6 @@ class Norm:
     abstract: str
     language: str
     conference: bool
-    kind: str
     issue: str = ""
 
 
@@ -388,14 +386,13 @@ def normalise(record):
     return Norm(
         title=title,
         title_alt=alt,
-        title_tokens=tokens,
         numbers=numbers_in_title(tokens),
-        notice=notice_kind(title, record.get("type")),
+        notice=notice_kind(title),
         generic=is_generic(title),
         families=families,
         initials=initials,
         given=given,
-        name_words=sorted({w for name in families + given for w in [name] if len(w) > 1}),
+        name_words=sorted({name for name in families + given if len(name) > 1}),
         year=norm_year(record.get("year")),
         journal=journal,
         volume=norm_volume(record.get("volume")),
@@ -406,6 +403,5 @@ def normalise(record):
         abstract=abstract[:1000],
         language=detect_language(record, record.get("title")),
         conference=is_conference(record, journal),
-        kind=(record.get("type") or "").lower(),
         issue=norm_issue(record.get("issue")),
     )
