@@ -92,6 +92,9 @@ def scan_file(upload, *, filename, format=None, mapping=None):
     """Read the whole file once: count, first records, problem records. ParseError if bad."""
     first, problems, count, problem_count = [], [], 0, 0
     with open_export(upload.open("rb"), filename, format) as (stream, format, encoding):
+        if mapping and format not in TABULAR_FORMATS:
+            raise ValidationError(_("Only CSV, TSV and XLSX files have columns to map."),
+                                  code="format")
         records = read_records(stream, format, encoding, filename=filename,
                                mapping=mapping or None)
         for count, parsed in enumerate(records, 1):
@@ -137,6 +140,13 @@ def _check_size(upload):
         )
 
 
+def _check_fields(mapping):
+    unknown = sorted(set((mapping or {}).values()) - MAPPABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown field %(f)s.") % {"f": ", ".join(unknown)},
+                              code="field")
+
+
 def search_preview(*, actor, review_id, upload, source, source_detail="", date_searched=None,
                    query="", notes="", format=None, mapping=None):
     """Validate and scan an export; store it as a previewed search (no records yet)."""
@@ -146,6 +156,7 @@ def search_preview(*, actor, review_id, upload, source, source_detail="", date_s
     if format and format not in FORMATS:
         raise ValidationError(_("Unknown format %(f)s.") % {"f": format}, code="format")
     _check_size(upload)
+    _check_fields(mapping)
     sha = _sha256(upload)
     earlier = Search.objects.filter(review=review, file_sha256=sha).first()
     if earlier is not None and earlier.status in (Search.Status.DONE, Search.Status.QUEUED):
@@ -199,10 +210,7 @@ def search_remap(*, actor, review_id, search_id, mapping):
     if search.format not in TABULAR_FORMATS:
         raise ValidationError(_("Only CSV, TSV and XLSX files have columns to map."),
                               code="format")
-    unknown = sorted(set(mapping.values()) - MAPPABLE_FIELDS)
-    if unknown:
-        raise ValidationError(_("Unknown field %(f)s.") % {"f": ", ".join(unknown)},
-                              code="field")
+    _check_fields(mapping)
     columns = {name for name, *_rest in search_columns(search)}
     missing = sorted(set(mapping) - columns)
     if missing:

@@ -166,3 +166,19 @@ def test_other_unreadable_files_are_still_refused(team):
     with pytest.raises(ParseError):
         _preview(team, "Titel,Jahr\n", name="empty.csv")
     assert Search.objects.count() == 0
+
+
+def test_a_mapping_given_at_upload_is_checked_like_a_remap(team):
+    def upload(text, name, mapping):
+        return imports.search_preview(
+            actor=team.users["owner"], review_id=team.review.id, source="other_database",
+            upload=SimpleUploadedFile(name, text.encode("utf-8")), mapping=mapping)
+
+    with pytest.raises(imports.ValidationError) as unknown:
+        upload(CSV, "export.csv", {"Titel": "headline"})
+    assert "headline" in str(unknown.value)
+    with pytest.raises(imports.ValidationError) as not_tabular:
+        upload("TY  - JOUR\nTI  - A\nER  - \n", "a.ris", {"TI": "title"})
+    assert "CSV" in str(not_tabular.value)
+    assert not Search.objects.filter(review=team.review).exists()  # nothing half-stored
+    assert upload(CSV, "export.csv", MAPPING).record_count == 2
