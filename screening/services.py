@@ -212,14 +212,22 @@ def _judge(item, actor, live):
     return _set_status(item, actor, ItemStatus.CONFLICT)
 
 
+_UNSETTLED = ["status", "decision", "reason", "reason_text", "settled_at",
+              "settled_by_adjudication"]
+
+
+def _unsettle(item, status):
+    """An open status (needs votes, or conflict): no decision, reason or settlement."""
+    item.status, item.decision, item.reason, item.reason_text = status, "", None, ""
+    item.settled_at, item.settled_by_adjudication = None, False
+
+
 def _set_status(item, actor, status):
     if item.status == status:
         return False
     before = item.status
-    item.status, item.decision, item.reason, item.reason_text = status, "", None, ""
-    item.settled_at, item.settled_by_adjudication = None, False
-    item.save(update_fields=["status", "decision", "reason", "reason_text", "settled_at",
-                             "settled_by_adjudication", "live_votes"])
+    _unsettle(item, status)
+    item.save(update_fields=[*_UNSETTLED, "live_votes"])
     if status == ItemStatus.CONFLICT or before == ItemStatus.CONFLICT:
         audit_record(review=item.review, actor=actor, verb=f"item.{status}", obj=item,
                      before={"status": before}, after={"status": status})
@@ -302,15 +310,12 @@ def item_reopen(*, actor, item_id, review_id=None, membership=None):
             later.delete()
     tracked = counts.Tracked(item)
     before = {"status": item.status, "decision": item.decision}
-    item.status, item.decision, item.reason, item.reason_text = (ItemStatus.PENDING, "",
-                                                                  None, "")
-    item.settled_at, item.settled_by_adjudication = None, False
-    item.save()
+    _unsettle(item, ItemStatus.PENDING)
+    item.save(update_fields=_UNSETTLED)
     audit_record(review=item.review, actor=actor, verb="item.reopen", obj=item, before=before,
                  after={"status": item.status})
     # Votes already in may now disagree again, or be complete.
-    live = _live_votes(item)
-    if len(live) >= item.review.reviewers_per_record:
+    if item.live_votes >= item.review.reviewers_per_record:
         _set_status(item, actor, ItemStatus.CONFLICT)
     tracked.moved(item)
     return item
