@@ -4,7 +4,6 @@ What is where:
 
 - ``errors.py``      StatsInputError, the error for input a reviewer has to fix.
 - ``effects.py``     escalc: effect sizes and sampling variances for every measure.
-- ``conversions.py`` median/IQR/range, SE/CI and combined-group conversions to means and SDs.
 - ``transforms.py``  back-transformation of pooled results (exp, inverse logit, Miller's
                      inverse Freeman-Tukey with harmonic-mean n, inverse arcsine, tanh).
 - ``counts.py``      Mantel-Haenszel (OR, RR, RD, IRR) and Peto pooling from counts.

@@ -1,11 +1,19 @@
-"""Data conversions to a mean and SD: medians/IQR/range, SE and CIs, combined groups, change SDs."""
+"""Data conversions to a mean and SD: medians/IQR/range, SE and CIs, combined groups, change SDs.
+
+Pure (no Django): extraction applies them live as values are typed, and the snapshot stores
+their results, so synthesis never converts again. They live here, not in the statistics
+engine, because imports run one way along the pipeline (extraction may not import synthesis).
+"""
 
 import math
 from numbers import Real
 
 from scipy import stats
 
-from synthesis.stats.errors import StatsInputError
+
+class ConversionError(ValueError):
+    """Values that cannot be converted; the message names the value and says why."""
+
 
 # Wan et al. 2014 (BMC Med Res Methodol 14:135) Table 1, ξ(n) = expected range of n standard
 # normals for n = 1..50, and Table 2, η(n) for n = 4Q+1, Q = 1..50, as printed (3 decimals).
@@ -39,9 +47,9 @@ FIVENUM_METHODS = (
 
 def _number(name: str, value, positive: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise StatsInputError(f"{name} must be a finite number, not {value!r}")
+        raise ConversionError(f"{name} must be a finite number, not {value!r}")
     if positive and value <= 0:
-        raise StatsInputError(f"{name} must be > 0, not {value!r}")
+        raise ConversionError(f"{name} must be > 0, not {value!r}")
     return float(value)
 
 
@@ -61,7 +69,7 @@ def eta_normal(n: float) -> float:
 def _xi_table(n: float) -> float:
     """R meta: Wan's printed Table 1 for n <= 50, the Φ⁻¹ form above."""
     if n < 2:
-        raise StatsInputError("the range of a single observation says nothing about its SD")
+        raise ConversionError("the range of a single observation says nothing about its SD")
     return WAN_TABLE_RANGE[int(n) - 1] if n <= 50 else xi_normal(n)
 
 
@@ -80,18 +88,18 @@ def _scenario(values: dict) -> str:
         return "S1"
     if has_iqr:
         return "S2"
-    raise StatsInputError("give min and max, or q1 and q3, or all of them, with the median")
+    raise ConversionError("give min and max, or q1 and q3, or all of them, with the median")
 
 
 def _check_order(values: dict) -> None:
     given = [(k, values[k]) for k in ("min", "q1", "median", "q3", "max") if values[k] is not None]
     for (low_name, low), (high_name, high) in zip(given, given[1:], strict=False):
         if low > high:
-            raise StatsInputError(f"{low_name} ({low}) is above {high_name} ({high})")
+            raise ConversionError(f"{low_name} ({low}) is above {high_name} ({high})")
     if values["min"] is not None and values["min"] == values["max"]:
-        raise StatsInputError("min equals max: the range is zero, so no SD can be derived")
+        raise ConversionError("min equals max: the range is zero, so no SD can be derived")
     if values["q1"] is not None and values["q1"] == values["q3"]:
-        raise StatsInputError("q1 equals q3: the IQR is zero, so no SD can be derived")
+        raise ConversionError("q1 equals q3: the IQR is zero, so no SD can be derived")
 
 
 def _luo_mean(v: dict, n: float, case: str) -> float:
@@ -137,7 +145,7 @@ def _wan_sd(v: dict, n: float, case: str, xi, eta) -> float:
 def _hozo(v: dict, n: float, case: str) -> tuple[float, float]:
     """Hozo et al. 2005, for min/median/max only."""
     if case != "S1":
-        raise StatsInputError("method hozo needs min, median and max (and no quartiles)")
+        raise ConversionError("method hozo needs min, median and max (and no quartiles)")
     a, m, b = v["min"], v["median"], v["max"]
     mean = (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n)
     sd = math.sqrt(((a - 2 * m + b) ** 2 / 4 + (b - a) ** 2) / 12)
@@ -185,10 +193,10 @@ def _fivenum_estimates(v: dict, n: float, method: str, case: str) -> dict:
         return {"mean": mean, "sd": sd}
     if method == "range_over_4":
         if v["min"] is None or v["max"] is None:
-            raise StatsInputError("method range_over_4 needs min and max")
+            raise ConversionError("method range_over_4 needs min and max")
         return {"mean": None, "sd": (v["max"] - v["min"]) / 4}
     if v["q1"] is None or v["q3"] is None:
-        raise StatsInputError("method iqr_over_1.35 needs q1 and q3")
+        raise ConversionError("method iqr_over_1.35 needs q1 and q3")
     return {"mean": None, "sd": (v["q3"] - v["q1"]) / 1.35}
 
 
@@ -208,7 +216,7 @@ def fivenum_to_mean_sd(
     as metafor's conv.fivenum(test=TRUE) leaves them unconverted.
     """
     if method not in FIVENUM_METHODS:
-        raise StatsInputError(f"unknown method {method!r}; use one of {', '.join(FIVENUM_METHODS)}")
+        raise ConversionError(f"unknown method {method!r}; use one of {', '.join(FIVENUM_METHODS)}")
     n = _number("n", n, positive=True)
     values = {"median": _number("median", median)}
     for name, value in (("min", min), ("max", max), ("q1", q1), ("q3", q3)):
@@ -216,7 +224,7 @@ def fivenum_to_mean_sd(
     case = _scenario(values)
     _check_order(values)
     if n < 5 and method in ("luo_wan_shi", "meta_luo_shi", "meta_luo_wan"):
-        raise StatsInputError(f"n = {n:g}: the Luo/Wan/Shi estimators need n >= 5")
+        raise ConversionError(f"n = {n:g}: the Luo/Wan/Shi estimators need n >= 5")
     out = _fivenum_estimates(values, n, method, case)
     if skew_test:
         test = skewness_test(values, n)
@@ -239,17 +247,17 @@ def ci_to_sd(ci_lb, ci_ub, n, dist: str = "z") -> dict:
     lb, ub = _number("ci_lb", ci_lb), _number("ci_ub", ci_ub)
     n = _number("n", n, positive=True)
     if ub <= lb:
-        raise StatsInputError(f"ci_ub ({ub}) must be above ci_lb ({lb})")
+        raise ConversionError(f"ci_ub ({ub}) must be above ci_lb ({lb})")
     if dist == "z":
         divisor = 2 * stats.norm.ppf(0.975)
     elif dist == "3.92":
         divisor = 3.92
     elif dist == "t":
         if n < 2:
-            raise StatsInputError("a t-based CI needs n >= 2")
+            raise ConversionError("a t-based CI needs n >= 2")
         divisor = 2 * stats.t.ppf(0.975, n - 1)
     else:
-        raise StatsInputError(f"dist must be z, 3.92 or t, not {dist!r}")
+        raise ConversionError(f"dist must be z, 3.92 or t, not {dist!r}")
     return {"sd": math.sqrt(n) * (ub - lb) / divisor}
 
 
@@ -258,11 +266,11 @@ def ci_diff_to_sd(n1, n2, md, ci_lb, ci_ub) -> dict:
     n1, n2 = _number("n1", n1, positive=True), _number("n2", n2, positive=True)
     md, lb, ub = _number("md", md), _number("ci_lb", ci_lb), _number("ci_ub", ci_ub)
     if ub <= lb:
-        raise StatsInputError(f"ci_ub ({ub}) must be above ci_lb ({lb})")
+        raise ConversionError(f"ci_ub ({ub}) must be above ci_lb ({lb})")
     if not lb <= md <= ub:
-        raise StatsInputError(f"the mean difference {md} lies outside its CI [{lb}, {ub}]")
+        raise ConversionError(f"the mean difference {md} lies outside its CI [{lb}, {ub}]")
     if n1 + n2 < 3:
-        raise StatsInputError("n1 + n2 must be at least 3 for the t distribution")
+        raise ConversionError("n1 + n2 must be at least 3 for the t distribution")
     se = (ub - lb) / (2 * stats.t.ppf(0.975, n1 + n2 - 2))
     return {"se": se, "sd": se / math.sqrt(1 / n1 + 1 / n2)}
 
@@ -273,9 +281,9 @@ def combine_groups(N1, M1, SD1, N2, M2, SD2) -> dict:
     m1, m2 = _number("M1", M1), _number("M2", M2)
     sd1, sd2 = _number("SD1", SD1), _number("SD2", SD2)
     if sd1 < 0 or sd2 < 0:
-        raise StatsInputError("SD1 and SD2 cannot be negative")
+        raise ConversionError("SD1 and SD2 cannot be negative")
     if n1 + n2 < 2:
-        raise StatsInputError("the combined group needs at least 2 participants")
+        raise ConversionError("the combined group needs at least 2 participants")
     n = n1 + n2
     var = ((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2 + n1 * n2 / n * (m1**2 + m2**2 - 2 * m1 * m2)) / (
         n - 1
@@ -289,10 +297,10 @@ def change_sd(sd_baseline, sd_final, corr) -> dict:
     sd_f = _number("sd_final", sd_final, positive=True)
     r = _number("corr", corr)
     if not -1 <= r <= 1:
-        raise StatsInputError(f"corr must lie between -1 and 1, not {r}")
+        raise ConversionError(f"corr must lie between -1 and 1, not {r}")
     var = sd_b**2 + sd_f**2 - 2 * r * sd_b * sd_f
     if var <= 0:
-        raise StatsInputError("the change SD is zero (equal SDs with corr = 1)")
+        raise ConversionError("the change SD is zero (equal SDs with corr = 1)")
     return {"sd_change": math.sqrt(var)}
 
 
@@ -309,8 +317,8 @@ CONVERSIONS = {
 def convert(function: str, inputs: dict) -> dict:
     """Run the conversion named as in conversions.json on its `inputs`."""
     if function not in CONVERSIONS:
-        raise StatsInputError(f"unknown conversion {function!r}; use one of {sorted(CONVERSIONS)}")
+        raise ConversionError(f"unknown conversion {function!r}; use one of {sorted(CONVERSIONS)}")
     try:
         return CONVERSIONS[function](**inputs)
     except TypeError as exc:
-        raise StatsInputError(f"{function}: {exc}") from exc
+        raise ConversionError(f"{function}: {exc}") from exc

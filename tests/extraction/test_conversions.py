@@ -5,7 +5,8 @@ import math
 
 import pytest
 
-from synthesis.stats.conversions import (
+from extraction.conversions import (
+    ConversionError,
     ci_diff_to_sd,
     ci_to_sd,
     combine_groups,
@@ -14,7 +15,6 @@ from synthesis.stats.conversions import (
     se_to_sd,
     skewness_test,
 )
-from synthesis.stats.errors import StatsInputError
 from tests.conftest import SHARED_DATA, shared_path
 
 
@@ -74,22 +74,22 @@ def test_a_skewed_study_is_left_unconverted_with_the_test():
     ],
 )
 def test_bad_summaries_are_rejected_with_a_reason(kwargs, message):
-    with pytest.raises(StatsInputError, match=message):
+    with pytest.raises(ConversionError, match=message):
         fivenum_to_mean_sd(**kwargs)
 
 
 def test_an_unknown_conversion_is_rejected():
-    with pytest.raises(StatsInputError, match="unknown conversion"):
+    with pytest.raises(ConversionError, match="unknown conversion"):
         convert("sd_to_var", {})
 
 
 def test_a_missing_input_is_rejected():
-    with pytest.raises(StatsInputError, match="se_to_sd"):
+    with pytest.raises(ConversionError, match="se_to_sd"):
         convert("se_to_sd", {"se": 1})
 
 
 def test_a_ci_upside_down_is_rejected():
-    with pytest.raises(StatsInputError, match="must be above"):
+    with pytest.raises(ConversionError, match="must be above"):
         ci_to_sd(5, 4, 10)
 
 
