@@ -1,0 +1,110 @@
+"""The frozen snapshot a lock makes (format in docs/snapshot.md): consensus values, form
+version, outcome definitions, studies, risk of bias, content hash."""
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Arm, Extraction, ExtractionSettings, Outcome, Snapshot, TimePoint
+from .selectors import study_rows
+
+FORMAT, VERSION = "prismflow.snapshot", 1
+
+
+def canonical(data):
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(data):
+    """sha256 of the canonical JSON of everything but the hash itself."""
+    body = {k: v for k, v in data.items() if k != "hash"}
+    return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
+
+
+def _study(row, consensus, arms, risk_of_bias):
+    values = dict(consensus.values)
+    events = values.pop("adverse_events", None) or []
+    return {
+        "id": row.study.id,
+        "label": row.study.label,
+        "reports": [{"record": r.id, "title": r.title, "year": r.year, "doi": r.doi or None}
+                    for r in row.reports],
+        "excluded_after_extraction": False,
+        "characteristics": values,
+        "design": values.get("design") or "other",
+        "form_version": consensus.form.version,
+        "arms": [{"id": a.id, "label": a.label, "role": a.role} for a in arms],
+        "cells": [{"outcome": c.outcome_id, "timepoint": c.timepoint_id, "arm": c.arm_id,
+                   "reported": c.reported, "converted": c.converted}
+                  for c in consensus.cells.all()],
+        "adverse_events": events,
+        "risk_of_bias": risk_of_bias.get(row.study.id, []),
+    }
+
+
+def _risk_of_bias(review):
+    """Consensus risk-of-bias judgements per study id (none until that stage has any)."""
+    return {}
+
+
+def _parts(review, allow_incomplete):
+    rows = study_rows(review=review)
+    complete = [r for r in rows if r.status == "consensus" and not r.excluded_later]
+    left_out = [r for r in rows if r not in complete]
+    waiting = [r for r in left_out if not r.excluded_later]
+    if waiting and not allow_incomplete:
+        names = ", ".join(r.label for r in waiting[:10])
+        raise ValidationError(_("%(n)d studies have no consensus yet (%(names)s). Finish them, "
+                                "or lock with them left out.") % {"n": len(waiting),
+                                                                  "names": names})
+    if not complete:
+        raise ValidationError(_("No study has a consensus yet; there is nothing to lock."))
+    return complete, left_out
+
+
+def snapshot_data(*, review, actor, number, allow_incomplete=False):
+    complete, left_out = _parts(review, allow_incomplete)
+    settings = ExtractionSettings.objects.filter(review=review).first()
+    consensus = {e.study_id: e for e in Extraction.objects.filter(
+        review=review, kind=Extraction.Kind.CONSENSUS).select_related("form")
+        .prefetch_related("cells")}
+    arms = {}
+    for arm in Arm.objects.filter(study__review=review):
+        arms.setdefault(arm.study_id, []).append(arm)
+    form = max((consensus[r.study.id].form for r in complete), key=lambda f: f.version)
+    rob = _risk_of_bias(review)
+    data = {
+        "format": FORMAT, "version": VERSION,
+        "review": {"id": review.id, "title": review.title},
+        "number": number,
+        "created_at": timezone.now().isoformat(),
+        "created_by": actor.username,
+        "illustrative": bool(settings and settings.illustrative),
+        "form": {"version": form.version, "sections": form.schema["sections"]},
+        "outcomes": [{"id": o.id, "name": o.name, "type": o.type, "unit": o.unit,
+                      "direction": o.direction, "mid": o.mid}
+                     for o in Outcome.objects.filter(review=review)],
+        "timepoints": [{"id": t.id, "label": t.label, "months": t.months,
+                        "baseline": t.is_baseline}
+                       for t in TimePoint.objects.filter(review=review)],
+        "studies": [_study(r, consensus[r.study.id], arms.get(r.study.id, []), rob)
+                    for r in complete],
+        "excluded_studies": [
+            {"id": r.study.id if r.study else None, "label": r.label,
+             "reason": "excluded at screening after extraction" if r.excluded_later
+             else "no consensus at lock"} for r in left_out],
+    }
+    data["hash"] = content_hash(data)
+    return data
+
+
+def build_snapshot(*, review, actor, allow_incomplete=False):
+    number = (Snapshot.objects.filter(review=review).aggregate(m=Max("number"))["m"] or 0) + 1
+    data = snapshot_data(review=review, actor=actor, number=number,
+                         allow_incomplete=allow_incomplete)
+    return Snapshot.objects.create(review=review, number=number, content_hash=data["hash"],
+                                   data=data, size=len(canonical(data).encode("utf-8")),
+                                   created_by=actor)
