@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from extraction.urls import api_urlpatterns as extraction_api
 from reviews.urls import api_urlpatterns as reviews_api
 from screening.urls import api_urlpatterns as screening_api
 
@@ -14,6 +15,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     *reviews_api,
     *screening_api,
+    *extraction_api,
 ]
 
 urlpatterns = [
@@ -27,5 +29,6 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("", include("reviews.urls")),
     path("", include("screening.urls")),
+    path("", include("extraction.urls")),
     path("", include("synthesis.urls")),
 ]

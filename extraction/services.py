@@ -114,6 +114,7 @@ def _next_position(queryset):
 
 def _save_definition(*, actor, review, model, obj_id, fields, verb):
     review_for(actor, review.id, "manage")
+    _refuse_if_locked(review)
     obj = model.objects.select_for_update().get(pk=obj_id, review=review) if obj_id else \
         model(review=review, position=_next_position(model.objects.filter(review=review)))
     before = {f: getattr(obj, f) for f in fields} if obj_id else None
@@ -149,6 +150,7 @@ def timepoint_save(*, actor, review, timepoint_id=None, label, months=None, is_b
 
 def _delete_definition(*, actor, review, model, obj_id, used_by, verb):
     review_for(actor, review.id, "manage")
+    _refuse_if_locked(review)
     obj = model.objects.select_for_update().get(pk=obj_id, review=review)
     if Cell.objects.filter(**{used_by: obj}).exists():
         raise ValidationError(_("Values are entered for “%(name)s”; it cannot be deleted.")
@@ -172,6 +174,7 @@ def timepoint_delete(*, actor, review, timepoint_id):
 @transaction.atomic
 def arm_save(*, actor, review, study_id, arm_id=None, label, role=ArmRole.SINGLE):
     review_for(actor, review.id, "manage")
+    _refuse_if_locked(review)
     study = Study.objects.get(pk=study_id, review=review)
     if role not in ArmRole.values:
         raise ValidationError({"role": _("Unknown role.")})

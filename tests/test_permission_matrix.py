@@ -25,6 +25,12 @@ KWARG_FACTORIES = {
     "record_id": lambda team: _duplicate_pair(team).record_b_id,
     "stage": lambda team: "ta",
     "item_id": lambda team: _item(team).id,
+    "study_id": lambda team: _extraction_state(team)["study"].id,
+    "extraction_id": lambda team: _extraction_state(team)["extraction"].id,
+    "outcome_id": lambda team: _extraction_state(team)["outcome"].id,
+    "timepoint_id": lambda team: _extraction_state(team)["timepoint"].id,
+    "number": lambda team: _extraction_state(team)["snapshot"].number,
+    "fmt": lambda team: "csv",
 }
 
 
@@ -65,6 +71,50 @@ def _item(team):
     ft.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     ft.save()
     return Item.objects.create(review=team.review, record=record, stage="ta")
+
+
+def _extraction_state(team):
+    """A locked extraction: two submitted extractions of one study, their consensus and a
+    snapshot, so every extraction URL has something to show and refuses writes with 400."""
+    from extraction.models import (
+        Arm,
+        Cell,
+        Extraction,
+        ExtractionSettings,
+        Form,
+        Outcome,
+        Snapshot,
+        TimePoint,
+    )
+    from screening.models import Item, Study, StudyReport
+
+    if getattr(team, "extraction_state", None):
+        return team.extraction_state
+    record = _item(team).record
+    Item.objects.create(review=team.review, record=record, stage="ft", status="included",
+                        decision="include")
+    study = Study.objects.create(review=team.review, label="Granel 2015")
+    StudyReport.objects.create(study=study, record=record)
+    arm = Arm.objects.create(study=study, label="All")
+    form = Form.objects.create(review=team.review, version=1, created_by=team.users["owner"],
+                               schema={"sections": [{"key": "s", "title": "S", "fields": [
+                                   {"key": "country", "label": "Country", "type": "text"}]}]})
+    outcome = Outcome.objects.create(review=team.review, name="mRSS")
+    timepoint = TimePoint.objects.create(review=team.review, label="6 months")
+    extractions = [Extraction.objects.create(review=team.review, study=study, form=form,
+                                             extractor=team.users[p], status="submitted")
+                   for p in ("reviewer", "adjudicator")]
+    Extraction.objects.create(review=team.review, study=study, form=form, kind="consensus",
+                              extractor=team.users["owner"])
+    for e in extractions:
+        Cell.objects.create(extraction=e, outcome=outcome, timepoint=timepoint, arm=arm,
+                            reported={"n": 1})
+    snapshot = Snapshot.objects.create(review=team.review, number=1, content_hash="0" * 64,
+                                       data={}, size=2, created_by=team.users["owner"])
+    ExtractionSettings.objects.create(review=team.review, locked=True)
+    team.extraction_state = {"study": study, "extraction": extractions[0], "outcome": outcome,
+                             "timepoint": timepoint, "snapshot": snapshot}
+    return team.extraction_state
 
 
 def _duplicate_pair(team):
@@ -179,6 +229,6 @@ def test_a_review_that_does_not_exist_is_404_even_for_owners(team, name):
 @pytest.mark.parametrize("name", sorted({c[0] for c in CASES}))
 def test_undeclared_methods_are_refused_without_leaking(team, name):
     declared = {m for n, m, _a in CASES if n == name}
-    method = "DELETE" if "DELETE" not in declared else "PUT"
+    method = next(m for m in ("DELETE", "PUT", "PATCH") if m not in declared)
     assert team.client("owner").generic(method, _url(team, name)).status_code == 405
     assert team.client("outsider").generic(method, _url(team, name)).status_code == 404

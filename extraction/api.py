@@ -1,0 +1,397 @@
+"""REST API of extraction: studies and their status, my extraction (values and outcome grid),
+submission, comparison and consensus, setup (form, outcomes, time points, arms), lock,
+unlock and snapshots."""
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from reviews.access import can
+from reviews.api_access import ReviewScopedAPIView, service_call
+
+from . import selectors, services
+from .models import ArmRole, Direction, Extraction, Mode, Outcome, OutcomeType, Snapshot, TimePoint
+
+
+def extraction_payload(extraction, *, user, settings):
+    """An extraction as the API and the study page show it. Another person's individual
+    extraction is blinded until the study's extractions are all submitted."""
+    if extraction.kind == Extraction.Kind.INDIVIDUAL and extraction.extractor_id != user.id \
+            and not selectors.may_see_others(user=user, study=extraction.study, settings=settings):
+        raise Http404("Blinded until every extraction of this study is submitted.")
+    return {
+        "id": extraction.id, "study": extraction.study_id, "kind": extraction.kind,
+        "extractor": extraction.extractor.username, "status": extraction.status,
+        "form_version": extraction.form.version, "revision": extraction.revision,
+        "values": extraction.values,
+        "cells": [{"outcome": o, "timepoint": t, "arm": a, **v}
+                  for (o, t, a), v in selectors.grid_of(extraction).items()],
+    }
+
+
+class CellIO(serializers.Serializer):
+    outcome = serializers.IntegerField()
+    timepoint = serializers.IntegerField()
+    arm = serializers.IntegerField()
+    values = serializers.DictField(required=False, help_text="statistic -> number, as reported")
+    reported = serializers.DictField(read_only=True)
+    converted = serializers.DictField(read_only=True, allow_null=True)
+
+
+class ExtractionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    study = serializers.IntegerField()
+    kind = serializers.CharField()
+    extractor = serializers.CharField()
+    status = serializers.CharField()
+    form_version = serializers.IntegerField()
+    revision = serializers.IntegerField()
+    values = serializers.DictField()
+    cells = CellIO(many=True)
+
+
+class SaveInput(serializers.Serializer):
+    values = serializers.DictField(required=False)
+    cells = CellIO(many=True, required=False)
+
+
+class StudyOutput(serializers.Serializer):
+    study = serializers.IntegerField(allow_null=True)
+    record = serializers.IntegerField(allow_null=True)
+    label = serializers.CharField()
+    status = serializers.CharField()
+    excluded_later = serializers.BooleanField()
+    extractors = serializers.ListField(child=serializers.CharField())
+    my_extraction = serializers.IntegerField(allow_null=True)
+
+
+class StartInput(serializers.Serializer):
+    study = serializers.IntegerField(required=False)
+    record = serializers.IntegerField(required=False)
+
+
+class DecideInput(serializers.Serializer):
+    key = serializers.CharField(max_length=200)
+    source = serializers.ChoiceField(choices=["a", "b", "typed"])
+    value = serializers.JSONField(required=False, allow_null=True)
+
+
+class DifferenceOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    a = serializers.JSONField(allow_null=True)
+    b = serializers.JSONField(allow_null=True)
+    consensus = serializers.JSONField(allow_null=True)
+    decided = serializers.BooleanField()
+
+
+class OutcomeIO(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=200)
+    type = serializers.ChoiceField(choices=OutcomeType.choices, default="continuous")
+    unit = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    direction = serializers.ChoiceField(choices=Direction.choices, default="lower")
+    mid = serializers.FloatField(required=False, allow_null=True, default=None)
+
+
+class TimePointIO(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    label = serializers.CharField(max_length=100)
+    months = serializers.FloatField(required=False, allow_null=True, default=None)
+    is_baseline = serializers.BooleanField(default=False)
+
+
+class ArmIO(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    study = serializers.IntegerField()
+    label = serializers.CharField(max_length=100)
+    role = serializers.ChoiceField(choices=ArmRole.choices, default="single")
+
+
+class SettingsIO(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=Mode.choices)
+    unblinded = serializers.BooleanField(default=False)
+    locked = serializers.BooleanField(read_only=True)
+
+
+class FormIO(serializers.Serializer):
+    version = serializers.IntegerField(read_only=True)
+    schema = serializers.DictField()
+
+
+class LockInput(serializers.Serializer):
+    allow_incomplete = serializers.BooleanField(default=False)
+
+
+class UnlockInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class SnapshotOutput(serializers.Serializer):
+    number = serializers.IntegerField()
+    hash = serializers.CharField(source="content_hash")
+    size = serializers.IntegerField()
+    created_by = serializers.CharField(source="created_by.username")
+    created_at = serializers.DateTimeField()
+
+
+def _extraction(review, extraction_id):
+    found = Extraction.objects.select_related("form", "extractor", "study").filter(
+        pk=extraction_id, review=review).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+class StudiesApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(responses=StudyOutput(many=True))
+    def get(self, request, review_id):
+        rows = selectors.study_rows(review=self.review, user=request.user)
+        return Response([{
+            "study": r.study.id if r.study else None, "record": r.record.id if r.record else None,
+            "label": r.label, "status": r.status, "excluded_later": r.excluded_later,
+            "extractors": [e.extractor.username for e in r.extractions],
+            "my_extraction": r.mine.id if r.mine else None} for r in rows])
+
+
+class StartApi(ReviewScopedAPIView):
+    review_access = {"POST": "screen"}
+
+    @extend_schema(request=StartInput, responses=ExtractionOutput)
+    def post(self, request, review_id):
+        data = _valid(StartInput, request.data)
+        extraction = service_call(services.extraction_start, actor=request.user,
+                                  review=self.review, study_id=data.get("study"),
+                                  record_id=data.get("record"))
+        return Response(extraction_payload(extraction, user=request.user,
+                                           settings=services.settings_for(self.review)), 201)
+
+
+def _valid(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ExtractionApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "PUT": "screen"}
+
+    @extend_schema(responses=ExtractionOutput)
+    def get(self, request, review_id, extraction_id):
+        return Response(extraction_payload(_extraction(self.review, extraction_id),
+                                           user=request.user,
+                                           settings=services.settings_for(self.review)))
+
+    @extend_schema(request=SaveInput, responses=ExtractionOutput)
+    def put(self, request, review_id, extraction_id):
+        data = _valid(SaveInput, request.data)
+        extraction = service_call(services.extraction_save, actor=request.user,
+                                  review=self.review, extraction_id=extraction_id,
+                                  values=data.get("values"), cells=data.get("cells"))
+        return Response(extraction_payload(_extraction(self.review, extraction.id),
+                                           user=request.user,
+                                           settings=services.settings_for(self.review)))
+
+
+class SubmitApi(ReviewScopedAPIView):
+    review_access = {"POST": "screen"}
+
+    @extend_schema(request=None, responses=ExtractionOutput)
+    def post(self, request, review_id, extraction_id):
+        extraction = service_call(services.extraction_submit, actor=request.user,
+                                  review=self.review, extraction_id=extraction_id)
+        return Response(extraction_payload(_extraction(self.review, extraction.id),
+                                           user=request.user,
+                                           settings=services.settings_for(self.review)))
+
+
+class WithdrawApi(ReviewScopedAPIView):
+    review_access = {"POST": "screen"}
+
+    @extend_schema(request=None, responses=ExtractionOutput)
+    def post(self, request, review_id, extraction_id):
+        extraction = service_call(services.extraction_withdraw, actor=request.user,
+                                  review=self.review, extraction_id=extraction_id)
+        return Response(extraction_payload(_extraction(self.review, extraction.id),
+                                           user=request.user,
+                                           settings=services.settings_for(self.review)))
+
+
+def _study(review, study_id):
+    from screening.models import Study
+
+    study = Study.objects.filter(pk=study_id, review=review).first()
+    if study is None:
+        raise Http404
+    return study
+
+
+def comparison_rows(*, user, membership, review, study):
+    """The differences of a study for someone who may settle them; 404 while blinded."""
+    settings = services.settings_for(review)
+    if not can(membership, "screen") or not selectors.may_see_others(
+            user=user, study=study, settings=settings):
+        raise Http404("Blinded until every extraction of this study is submitted.")
+    return selectors.comparison(study=study)
+
+
+class ComparisonApi(ReviewScopedAPIView):
+    review_access = {"GET": "screen", "POST": "screen"}
+
+    @extend_schema(responses=DifferenceOutput(many=True))
+    def get(self, request, review_id, study_id):
+        rows = comparison_rows(user=request.user, membership=self.membership,
+                               review=self.review, study=_study(self.review, study_id))
+        return Response([{"key": r["key"], "label": r["label"], "a": r["a"], "b": r["b"],
+                          "consensus": r["consensus"], "decided": r["decision"] is not None}
+                         for r in rows])
+
+    @extend_schema(request=DecideInput, responses=ExtractionOutput)
+    def post(self, request, review_id, study_id):
+        data = _valid(DecideInput, request.data)
+        consensus = service_call(services.consensus_decide, actor=request.user,
+                                 review=self.review, study_id=_study(self.review, study_id).id,
+                                 key=data["key"], source=data["source"], value=data.get("value"))
+        return Response(extraction_payload(_extraction(self.review, consensus.id),
+                                           user=request.user,
+                                           settings=services.settings_for(self.review)))
+
+
+class VerifyApi(ReviewScopedAPIView):
+    review_access = {"POST": "screen"}
+
+    @extend_schema(request=None, responses=ExtractionOutput)
+    def post(self, request, review_id, study_id):
+        consensus = service_call(services.consensus_verify, actor=request.user,
+                                 review=self.review, study_id=_study(self.review, study_id).id)
+        return Response(extraction_payload(_extraction(self.review, consensus.id),
+                                           user=request.user,
+                                           settings=services.settings_for(self.review)))
+
+
+class SettingsApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "PUT": "manage"}
+
+    @extend_schema(responses=SettingsIO)
+    def get(self, request, review_id):
+        return Response(SettingsIO(services.settings_for(self.review)).data)
+
+    @extend_schema(request=SettingsIO, responses=SettingsIO)
+    def put(self, request, review_id):
+        data = _valid(SettingsIO, request.data)
+        row = service_call(services.extraction_settings_update, actor=request.user,
+                           review=self.review, **data)
+        return Response(SettingsIO(row).data)
+
+
+class FormApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "PUT": "manage"}
+
+    @extend_schema(responses=FormIO)
+    def get(self, request, review_id):
+        form = services.current_form(self.review)
+        return Response({"version": form.version if form else 0,
+                         "schema": form.schema if form else {"sections": []}})
+
+    @extend_schema(request=FormIO, responses=FormIO)
+    def put(self, request, review_id):
+        data = _valid(FormIO, request.data)
+        form = service_call(services.form_save, actor=request.user, review=self.review,
+                            form_schema=data["schema"])
+        return Response({"version": form.version, "schema": form.schema})
+
+
+def _definitions_api(model, io, save, delete, id_name):
+    class ListApi(ReviewScopedAPIView):
+        review_access = {"GET": "read", "POST": "manage"}
+
+        @extend_schema(responses=io(many=True))
+        def get(self, request, review_id):
+            return Response(io(model.objects.filter(review=self.review), many=True).data)
+
+        @extend_schema(request=io, responses=io)
+        def post(self, request, review_id):
+            obj = service_call(save, actor=request.user, review=self.review,
+                               **_valid(io, request.data))
+            return Response(io(obj).data, 201)
+
+    class DetailApi(ReviewScopedAPIView):
+        review_access = {"PUT": "manage", "DELETE": "manage"}
+
+        @extend_schema(request=io, responses=io)
+        def put(self, request, review_id, **kwargs):
+            obj = service_call(save, actor=request.user, review=self.review,
+                               **{id_name: kwargs[id_name]}, **_valid(io, request.data))
+            return Response(io(obj).data)
+
+        @extend_schema(responses={204: None})
+        def delete(self, request, review_id, **kwargs):
+            service_call(delete, actor=request.user, review=self.review,
+                         **{id_name: kwargs[id_name]})
+            return Response(status=204)
+
+    return ListApi, DetailApi
+
+
+OutcomesApi, OutcomeApi = _definitions_api(Outcome, OutcomeIO, services.outcome_save,
+                                           services.outcome_delete, "outcome_id")
+TimePointsApi, TimePointApi = _definitions_api(TimePoint, TimePointIO, services.timepoint_save,
+                                               services.timepoint_delete, "timepoint_id")
+OutcomesApi.__name__, OutcomeApi.__name__ = "OutcomesApi", "OutcomeApi"
+TimePointsApi.__name__, TimePointApi.__name__ = "TimePointsApi", "TimePointApi"
+
+
+class ArmsApi(ReviewScopedAPIView):
+    review_access = {"POST": "manage"}
+
+    @extend_schema(request=ArmIO, responses=ArmIO)
+    def post(self, request, review_id):
+        data = _valid(ArmIO, request.data)
+        arm = service_call(services.arm_save, actor=request.user, review=self.review,
+                           study_id=data["study"], label=data["label"], role=data["role"])
+        return Response({"id": arm.id, "study": arm.study_id, "label": arm.label,
+                         "role": arm.role}, 201)
+
+
+class LockApi(ReviewScopedAPIView):
+    review_access = {"POST": "manage"}
+
+    @extend_schema(request=LockInput, responses=SnapshotOutput)
+    def post(self, request, review_id):
+        data = _valid(LockInput, request.data)
+        snapshot = service_call(services.extraction_lock, actor=request.user,
+                                review=self.review, **data)
+        return Response(SnapshotOutput(snapshot).data, 201)
+
+
+class UnlockApi(ReviewScopedAPIView):
+    review_access = {"POST": "manage"}
+
+    @extend_schema(request=UnlockInput, responses=SettingsIO)
+    def post(self, request, review_id):
+        data = _valid(UnlockInput, request.data)
+        row = service_call(services.extraction_unlock, actor=request.user, review=self.review,
+                           reason=data["reason"])
+        return Response(SettingsIO(row).data)
+
+
+class SnapshotsApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(responses=SnapshotOutput(many=True))
+    def get(self, request, review_id):
+        return Response(SnapshotOutput(selectors.snapshots_for_review(review=self.review),
+                                       many=True).data)
+
+
+class SnapshotApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, review_id, number):
+        snapshot = Snapshot.objects.filter(review=self.review, number=number).first()
+        if snapshot is None:
+            raise Http404
+        return Response(snapshot.data)
