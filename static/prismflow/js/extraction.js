@@ -67,12 +67,12 @@
     return parts.join("; ") + ` · ${conv.method}`;
   }
 
-  function fillCells(cells) {
+  function fillCells(cells, convertedOnly) {
     const byKey = {};
     cells.forEach((c) => { byKey[`${c.outcome}:${c.timepoint}:${c.arm}`] = c; });
     document.querySelectorAll(".grid-table tbody tr").forEach((tr) => {
       const c = byKey[`${tr.dataset.o}:${tr.dataset.t}:${tr.dataset.a}`];
-      tr.querySelectorAll("input.cell").forEach((input) => {
+      if (!convertedOnly) tr.querySelectorAll("input.cell").forEach((input) => {
         const v = c && c.reported[input.dataset.s];
         input.value = v == null ? "" : v;
         input.disabled = !config.editable;
@@ -144,7 +144,7 @@
       if (!ok) { showErrors(data); statusNode.textContent = "✗"; return false; }
       dirtyCells.clear(); dirtyFields = new Set();
       showErrors({});
-      fillCells(data.cells);
+      fillCells(data.cells, true);  // typing may have gone on meanwhile: keep the inputs
       statusNode.textContent = "✓ " + new Date().toLocaleTimeString();
       return true;
     });

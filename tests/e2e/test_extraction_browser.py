@@ -1,0 +1,95 @@
+"""In a real browser: two extractors disagree on one value, the adjudicator settles it, the
+owner locks, and the snapshot hash is shown."""
+import os
+
+import pytest
+
+from extraction import services
+from extraction.models import Extraction, Snapshot
+from reviews.models import Membership
+from reviews.services import review_create
+from tests.extraction.conftest import STUDY_VALUES, include_at_full_text
+from tests.screening.conftest import make_records
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+SHOTS = os.environ.get("PRISMFLOW_SCREENSHOTS")  # a folder: save screenshots to look at
+
+
+def _shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def _review(django_user_model):
+    users = {name: django_user_model.objects.create_user(name, password=f"{name}-pass-123")
+             for name in ("lead", "ext1", "ext2", "third")}
+    review = review_create(actor=users["lead"], title="MSCs for SSc")
+    for name, role in (("ext1", "reviewer"), ("ext2", "reviewer"), ("third", "adjudicator")):
+        Membership.objects.create(review=review, user=users[name], role=role)
+    [record] = make_records(review, users["lead"], ["Granel 2015 SVF in SSc hands"])
+    include_at_full_text([record])
+    services.form_from_template(actor=users["lead"], review=review)
+    outcome = services.outcome_save(actor=users["lead"], review=review, name="mRSS")
+    services.timepoint_save(actor=users["lead"], review=review, label="Baseline",
+                            is_baseline=True)
+    m6 = services.timepoint_save(actor=users["lead"], review=review, label="6 months", months=6)
+    return review, record, outcome, m6
+
+
+def _extract(page, base, review, record, who, mean6):
+    log_in(page, base, who, f"{who}-pass-123")
+    page.goto(f"{base}/reviews/{review.id}/extraction/")
+    page.click("button.start-extraction")
+    page.wait_for_selector("#extraction-form")
+    for key, value in STUDY_VALUES.items():
+        node = page.locator(f"#f-{key}")
+        if node.evaluate("n => n.tagName") == "SELECT":
+            node.select_option(str(value))
+        else:
+            node.fill(str(value))
+    row = page.locator("tr[data-t]").nth(1)  # 6 months
+    row.locator("input[data-s=n]").fill("12")
+    row.locator("input[data-s=mean]").fill(mean6)
+    row.locator("input[data-s=sd]").fill("5")
+    row.locator("input[data-s=sd]").press("Tab")
+    _shot(page, f"extraction-{who}-typed")
+    page.wait_for_function("document.querySelector('tr[data-t]:nth-child(2) .converted')"
+                           ".textContent.includes('reported')")
+    _shot(page, f"extraction-{who}")
+    page.click("#submit-extraction")
+    page.wait_for_selector("#my-status.status-submitted")
+    page.click("#logout")
+
+
+def test_two_extractors_disagree_the_adjudicator_settles_the_owner_locks(
+    page, live_server, transactional_db, django_user_model
+):
+    review, record, _outcome, _m6 = _review(django_user_model)
+    base = live_server.url
+    _extract(page, base, review, record, "ext1", "14")
+    _extract(page, base, review, record, "ext2", "15.5")
+    consensus = Extraction.objects.get(kind="consensus")
+    assert consensus.status == "in_progress"
+
+    log_in(page, base, "third", "third-pass-123")
+    page.goto(f"{base}/reviews/{review.id}/extraction/")
+    page.click("a.compare-link")
+    row = page.locator("#differences tr.open")
+    assert row.locator(".value-a").inner_text() == "14.0"
+    assert row.locator(".value-b").inner_text() == "15.5"
+    _shot(page, "extraction-compare")
+    row.locator("button.take-b").click()
+    page.wait_for_selector("#consensus-status.status-submitted")
+    page.click("#logout")
+
+    log_in(page, base, "lead", "lead-pass-123")
+    page.goto(f"{base}/reviews/{review.id}/extraction/lock/")
+    page.click("#lock-button")
+    page.wait_for_selector("#snapshots code.hash")
+    snapshot = Snapshot.objects.get()
+    assert page.locator("#snapshots code.hash").inner_text() == snapshot.content_hash
+    _shot(page, "extraction-lock")
+    cells = snapshot.data["studies"][0]["cells"]
+    assert [c["reported"]["mean"] for c in cells] == [15.5]
