@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Arm, Extraction, ExtractionSettings, Outcome, Snapshot, TimePoint
+from .models import Arm, Cell, Extraction, ExtractionSettings, Outcome, Snapshot, TimePoint
 from .selectors import study_rows
 
 FORMAT, VERSION = "prismflow.snapshot", 1
@@ -24,7 +24,7 @@ def content_hash(data):
     return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
 
 
-def _study(row, consensus, arms, risk_of_bias):
+def _study(row, consensus, arms, risk_of_bias, cells):
     values = dict(consensus.values)
     events = values.pop("adverse_events", None) or []
     return {
@@ -37,12 +37,24 @@ def _study(row, consensus, arms, risk_of_bias):
         "design": values.get("design") or "other",
         "form_version": consensus.form.version,
         "arms": [{"id": a.id, "label": a.label, "role": a.role} for a in arms],
-        "cells": [{"outcome": c.outcome_id, "timepoint": c.timepoint_id, "arm": c.arm_id,
-                   "reported": c.reported, "converted": c.converted}
-                  for c in consensus.cells.all()],
+        "cells": cells.get(consensus.id, []),
         "adverse_events": events,
         "risk_of_bias": risk_of_bias.get(row.study.id, []),
     }
+
+
+def _cells(review):
+    """Every consensus cell as plain rows, by extraction (model instances cost 3x here)."""
+    out = {}
+    rows = Cell.objects.filter(extraction__review=review, extraction__kind="consensus") \
+        .order_by("outcome_id", "timepoint_id", "arm_id") \
+        .values_list("extraction_id", "outcome_id", "timepoint_id", "arm_id", "reported",
+                     "converted")
+    for extraction, outcome, timepoint, arm, reported, converted in rows.iterator(5000):
+        out.setdefault(extraction, []).append({"outcome": outcome, "timepoint": timepoint,
+                                               "arm": arm, "reported": reported,
+                                               "converted": converted})
+    return out
 
 
 def _risk_of_bias(review):
@@ -69,8 +81,8 @@ def snapshot_data(*, review, actor, number, allow_incomplete=False):
     complete, left_out = _parts(review, allow_incomplete)
     settings = ExtractionSettings.objects.filter(review=review).first()
     consensus = {e.study_id: e for e in Extraction.objects.filter(
-        review=review, kind=Extraction.Kind.CONSENSUS).select_related("form")
-        .prefetch_related("cells")}
+        review=review, kind=Extraction.Kind.CONSENSUS).select_related("form")}
+    cells = _cells(review)
     arms = {}
     for arm in Arm.objects.filter(study__review=review):
         arms.setdefault(arm.study_id, []).append(arm)
@@ -90,7 +102,7 @@ def snapshot_data(*, review, actor, number, allow_incomplete=False):
         "timepoints": [{"id": t.id, "label": t.label, "months": t.months,
                         "baseline": t.is_baseline}
                        for t in TimePoint.objects.filter(review=review)],
-        "studies": [_study(r, consensus[r.study.id], arms.get(r.study.id, []), rob)
+        "studies": [_study(r, consensus[r.study.id], arms.get(r.study.id, []), rob, cells)
                     for r in complete],
         "excluded_studies": [
             {"id": r.study.id if r.study else None, "label": r.label,
