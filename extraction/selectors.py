@@ -3,6 +3,7 @@ an extraction (blinded), the comparison for consensus, snapshots, and the review
 counts."""
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Record
@@ -62,9 +63,12 @@ def study_rows(*, review, user=None):
     settings = ExtractionSettings.objects.filter(review=review).first() or \
         ExtractionSettings(review=review)
     included = included_record_ids(review=review)
-    studies = Study.objects.filter(review=review).prefetch_related("reports__record")
+    # Only what the list shows: records carry abstracts, extractions their values.
+    studies = Study.objects.filter(review=review).prefetch_related(Prefetch(
+        "reports__record", queryset=Record.objects.only("id", "title", "year", "doi")))
     by_study = {}
-    for e in Extraction.objects.filter(review=review).select_related("extractor"):
+    for e in Extraction.objects.filter(review=review).defer("values").select_related(
+            "extractor"):
         by_study.setdefault(e.study_id, []).append(e)
     rows, linked = [], set()
     for study in studies:

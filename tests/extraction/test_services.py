@@ -207,3 +207,11 @@ def test_verification_mode_needs_one_extractor_and_a_checker(ex_team):
     consensus.refresh_from_db()
     assert consensus.status == "submitted"
     assert STUDY_VALUES["country"] == consensus.values["country"]
+
+
+def test_the_stored_size_is_the_canonical_document_size(ex_team):
+    from extraction.snapshot import canonical
+
+    _lockable(ex_team)
+    snap = services.extraction_lock(actor=ex_team.users["owner"], review=ex_team.review)
+    assert snap.size == len(canonical(Snapshot.objects.get(pk=snap.pk).data).encode("utf-8"))
