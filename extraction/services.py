@@ -393,6 +393,26 @@ def extraction_withdraw(*, actor, review, extraction_id):
     return extraction
 
 
+@transaction.atomic
+def extraction_form_upgrade(*, actor, review, extraction_id):
+    """Move my extraction to the current form version. Values the new version has no place
+    for (or types differently) are kept and flagged, never dropped."""
+    review_for(actor, review.id, "screen")
+    _refuse_if_locked(review)
+    extraction = _own_extraction(actor, review, extraction_id)
+    form = current_form(review)
+    if extraction.form_id == form.id:
+        return extraction, {}
+    before = extraction.form.version
+    extraction.form = form
+    extraction.save(update_fields=["form", "updated_at"])
+    flagged = schema.misfits(form.schema, extraction.values)
+    audit_record(review=review, actor=actor, verb="extraction.form_upgrade", obj=extraction,
+                 before={"form_version": before},
+                 after={"form_version": form.version, "flagged": sorted(flagged)})
+    return extraction, flagged
+
+
 # ---------------------------------------------------------------- consensus
 
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path(P + "setup/", views.setup, name="extraction_setup"),
     path(P + "start/", views.start, name="extraction_start"),
     path(P + "studies/<int:study_id>/", views.study, name="extraction_study"),
+    path(P + "studies/<int:study_id>/upgrade/", views.form_upgrade,
+         name="extraction_form_upgrade"),
     path(P + "studies/<int:study_id>/compare/", views.compare_page, name="extraction_compare"),
     path(P + "lock/", views.lock_page, name="extraction_lock"),
     path(P + "snapshots/<int:number>.json", views.snapshot_download,

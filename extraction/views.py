@@ -16,6 +16,7 @@ from .api import comparison_rows, extraction_payload
 from .cells import GRID_STATS, STAT_LABELS
 from .models import ArmRole, Direction, Extraction, Mode, OutcomeType
 from .schema import FIELD_TYPES
+from .schema import misfits as schema_misfits
 
 
 def _errors(exc):
@@ -89,6 +90,10 @@ def study(request, review, membership, study_id):
     definitions = selectors.definitions(review=review)
     arms = selectors.arms_of(study)
     payload = extraction_payload(shown, user=request.user, settings=settings) if shown else None
+    current = services.current_form(review)
+    misfits = schema_misfits(shown.form.schema, shown.values) if shown else {}
+    if shown and current and current.id != shown.form_id:
+        misfits.update(schema_misfits(current.schema, shown.values))
     return render(request, "extraction/study.html", {
         "review": review, "membership": membership, "study": study, "mine": mine,
         "consensus": consensus, "shown": shown, "settings": settings,
@@ -102,7 +107,20 @@ def study(request, review, membership, study_id):
                    "labels": STAT_LABELS},
         "can_manage": can(membership, "manage"), "arm_roles": ArmRole.choices,
         "reports": [r.record for r in study.reports.select_related("record")],
+        "current_form": current, "misfits": misfits,
     })
+
+
+@review_view(POST="screen")
+def form_upgrade(request, review, membership, study_id):
+    mine = Extraction.objects.filter(study_id=study_id, review=review, kind="individual",
+                                     extractor=request.user).first()
+    if mine is None:
+        messages.error(request, _("You have no extraction of this study."))
+    else:
+        _run(request, services.extraction_form_upgrade, _("Moved to the current form version."),
+             review=review, extraction_id=mine.id)
+    return redirect("extraction_study", review_id=review.id, study_id=_study(review, study_id).id)
 
 
 @review_view(GET="screen", POST="screen")

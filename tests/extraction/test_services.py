@@ -215,3 +215,20 @@ def test_the_stored_size_is_the_canonical_document_size(ex_team):
     _lockable(ex_team)
     snap = services.extraction_lock(actor=ex_team.users["owner"], review=ex_team.review)
     assert snap.size == len(canonical(Snapshot.objects.get(pk=snap.pk).data).encode("utf-8"))
+
+
+def test_moving_to_a_new_form_version_flags_values_that_no_longer_fit(ex_team):
+    ex = start(ex_team, "reviewer", ex_team.records[0])
+    services.extraction_save(actor=ex_team.users["reviewer"], review=ex_team.review,
+                             extraction_id=ex.id, values={"country": "France", "mean_age": 54})
+    schema = {"sections": [{"key": "s", "title": "S", "fields": [
+        {"key": "country", "label": "Country", "type": "integer"}]}]}
+    services.form_save(actor=ex_team.users["owner"], review=ex_team.review, form_schema=schema)
+    ex, flagged = services.extraction_form_upgrade(actor=ex_team.users["reviewer"],
+                                                   review=ex_team.review, extraction_id=ex.id)
+    assert ex.form.version == 2 and set(flagged) == {"country", "mean_age"}
+    ex.refresh_from_db()
+    assert ex.values == {"country": "France", "mean_age": 54.0}
+    page = ex_team.client("reviewer").get(
+        f"/reviews/{ex_team.review.id}/extraction/studies/{ex.study_id}/").content.decode()
+    assert 'id="misfits"' in page and "mean_age" in page
