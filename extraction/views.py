@@ -167,7 +167,18 @@ def setup(request, review, membership):
         "modes": Mode.choices, "can_manage": can(membership, "manage"), **definitions,
         "schema_json": json.dumps(form.schema if form else {"sections": []}, indent=1,
                                   ensure_ascii=False),
+        "builder": {"schema": form.schema if form else {"sections": []},
+                    "api": f"/api/reviews/{review.id}/extraction/form/",
+                    "types": list(FIELD_TYPES), "text": _builder_text()},
     })
+
+
+def _builder_text():
+    return {"label": _("Label"), "type": _("Type"), "unit": _("Unit"), "required": _("required"),
+            "help": _("Help text"), "choices": _("Choices, one a line: value = label"),
+            "columns": _("Columns, one a line: key | label | type"), "section": _("Section"),
+            "addField": _("Add a field"), "up": _("Move up"), "down": _("Move down"),
+            "remove": _("Remove")}
 
 
 def _number_or_none(text):

@@ -93,3 +93,31 @@ def test_two_extractors_disagree_the_adjudicator_settles_the_owner_locks(
     _shot(page, "extraction-lock")
     cells = snapshot.data["studies"][0]["cells"]
     assert [c["reported"]["mean"] for c in cells] == [15.5]
+
+
+def test_the_owner_builds_a_form_in_the_page(page, live_server, transactional_db,
+                                             django_user_model):
+    from extraction.models import Form
+
+    review, _record, _outcome, _m6 = _review(django_user_model)
+    log_in(page, live_server.url, "lead", "lead-pass-123")
+    page.goto(f"{live_server.url}/reviews/{review.id}/extraction/setup/")
+    page.wait_for_selector("#form-builder .builder-section")
+    page.click("#add-section")
+    section = page.locator(".builder-section").last
+    section.locator("button.add-field").click()
+    section = page.locator(".builder-section").last
+    section.locator("input.label").fill("Funding source")
+    section.locator("input.label").press("Tab")
+    section.locator("select").select_option("choice")
+    page.locator(".builder-section").last.locator("textarea.choices").fill(
+        "industry = Industry\npublic = Public")
+    page.locator(".builder-section").last.locator("textarea.choices").press("Tab")
+    _shot(page, "extraction-builder")
+    page.click("#save-form")
+    page.wait_for_load_state("load")
+    page.wait_for_selector("#form-fields code:text('funding_source')")
+    form = Form.objects.get(review=review)
+    field = form.schema["sections"][-1]["fields"][0]
+    assert (field["key"], field["type"]) == ("funding_source", "choice")
+    assert field["choices"] == [["industry", "Industry"], ["public", "Public"]]
