@@ -186,7 +186,8 @@ def check_answers(tool, answers):
         applicable = applies(question, state)
         if value is not None and not isinstance(value, str):
             errors.append((key, f"an answer is a string, not {value!r}"))
-            value = None
+            state[key] = None
+            continue
         if applicable is False:
             if value not in (None, NOT_APPLICABLE):
                 errors.append((key, f"not asked unless {_describe(question['when'])}; leave "
