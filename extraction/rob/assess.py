@@ -33,7 +33,7 @@ def propose(tool, answers, *, convention=None):
 def _assemble(tool, domains, complete, convention):
     overall = OVERALL_RULES[tool["overall_rule"]](tool, domains, convention)
     result = {"tool": tool["key"], "complete": complete, "domains": domains, "overall": overall}
-    if any("max_score" in d for d in domains.values()):
+    if any(d["rule"] == "sum" for d in tool["domains"]):  # a running total while incomplete
         result["score"] = sum(d.get("score") or 0 for d in domains.values())
         result["max_score"] = sum(d.get("max_score") or 0 for d in domains.values())
     if convention:

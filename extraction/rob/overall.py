@@ -11,7 +11,7 @@ def _pending(domains):
 
 def _waiting(keys):
     return {"judgement": None,
-            "reason": f"waiting for the domain judgements of {', '.join(keys)}"}
+            "reason": f"waiting for the domains {', '.join(keys)}"}
 
 
 def rob2(tool, domains, convention=None):
@@ -98,6 +98,8 @@ def nos(tool, domains, convention=None):
     convention = convention or "ahrq"
     if convention not in NOS_CONVENTIONS:
         raise ValueError(f"unknown NOS convention {convention!r}; use one of {NOS_CONVENTIONS}")
+    if _unscored(domains):
+        return _waiting(_unscored(domains))
     score, maximum = _totals(domains)
     if convention == "total":
         band = "good" if score >= 7 else "fair" if score >= 4 else "poor"
@@ -115,7 +117,13 @@ def nos(tool, domains, convention=None):
                       f"outcome/exposure {third}"}
 
 
+def _unscored(domains):
+    return [k for k, d in domains.items() if "score" not in d]
+
+
 def score_only(tool, domains, convention=None):
+    if _unscored(domains):
+        return _waiting(_unscored(domains))
     score, maximum = _totals(domains)
     return {"judgement": None, "score": score, "max_score": maximum,
             "reason": f"{score} of {maximum}; the tool sets no quality bands, the reviewers "

@@ -68,6 +68,8 @@ def _domain_errors(at, domain, questions, judgements):
     if not isinstance(domain, dict):
         return [(at, "a domain is a dict")]
     errors += _text_errors(f"{at}.name", domain.get("name"))
+    if "guidance" in domain:
+        errors += _text_errors(f"{at}.guidance", domain["guidance"])
     rule = domain.get("rule")
     if rule not in DOMAIN_RULES:
         errors.append((at, f"unknown rule {rule!r}; use one of {sorted(DOMAIN_RULES)}"))
@@ -85,6 +87,8 @@ def _domain_errors(at, domain, questions, judgements):
         if question["key"] in questions:
             errors.append((qat, f"question key {question['key']!r} is used twice"))
         errors += _text_errors(f"{qat}.text", question.get("text"))
+        if "guidance" in question:
+            errors += _text_errors(f"{qat}.guidance", question["guidance"])
         errors += _option_errors(f"{qat}.options", question.get("options"), rule == "sum")
         if "when" in question:
             errors += _condition_errors(f"{qat}.when", question["when"], questions)
@@ -112,6 +116,8 @@ def validate_tool(tool):
     if not KEY.match(str(tool.get("key", ""))):
         errors.append(("key", "needs a key of letters, digits, '.', '_' or '-'"))
     errors += _text_errors("name", tool.get("name"))
+    if tool.get("translation", "official") not in ("official", "unofficial"):
+        errors.append(("translation", "is 'official' or 'unofficial'"))
     judgements = tool.get("judgements")
     if not isinstance(judgements, list):
         errors.append(("judgements", "needs a list (empty for a score-only tool)"))
@@ -178,7 +184,8 @@ def check_answers(tool, answers):
     if not isinstance(answers, dict):
         return {}, [(tool["key"], "answers must be a dict of question key to answer")], []
     known = {q["key"] for q in questions_of(tool)}
-    errors = [(k, "no such question in " + tool["key"]) for k in answers if k not in known]
+    errors = [(k if isinstance(k, str) and k else repr(k), "no such question in " + tool["key"])
+              for k in answers if k not in known]
     state, missing = {}, []
     for question in questions_of(tool):
         key, value = question["key"], answers.get(question["key"])

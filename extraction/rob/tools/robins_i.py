@@ -15,7 +15,75 @@ def q(key, en, zh, when=None):
 
 
 def d(key, en, zh, questions, rule="assessor"):
-    return {"key": key, "name": text(en, zh), "rule": rule, "questions": questions}
+    return {"key": key, "name": text(en, zh), "rule": rule, "questions": questions,
+            "guidance": GUIDANCE[key]}
+
+
+# The published judgement criteria per domain, paraphrased (Sterne et al. 2016, table 3).
+GUIDANCE = {
+    "D1": text(
+        "Low: no confounding expected. Moderate: confounding expected, but all known "
+        "important confounding domains validly measured and controlled for. Serious: at least "
+        "one known important domain not appropriately measured or controlled for. Critical: "
+        "confounding inherently not controllable, or negative controls strongly suggest "
+        "unmeasured confounding.",
+        "低：预计无混杂。中等：预计存在混杂，但所有已知重要混杂领域均被有效测量并控制。严重："
+        "至少一个已知重要混杂领域未被恰当测量或控制。极严重：混杂本质上无法控制，或阴性对照强烈"
+        "提示存在未测量的混杂。"),
+    "D2": text(
+        "Low: all eligible participants included and follow-up starts with the intervention. "
+        "Moderate: selection related to intervention and outcome, or follow-up and "
+        "intervention start apart, but adjusted for appropriately. Serious: such selection "
+        "or mismatch not adjusted for. Critical: selection very strongly related to "
+        "intervention and outcome and not adjustable.",
+        "低：纳入了所有符合条件者，且随访与干预同时开始。中等：选择与干预和结局相关，或随访与干预"
+        "开始不一致，但已恰当校正。严重：上述问题未校正。极严重：选择与干预和结局高度相关且无法校正。"),
+    "D3": text(
+        "Low: intervention status well defined and based only on information collected when "
+        "the intervention started. Moderate: well defined but some aspects assigned "
+        "retrospectively. Serious: not well defined, or major aspects assigned in a way that "
+        "could be affected by knowledge of the outcome. Critical: (unusual) classification "
+        "very likely determined by the outcome.",
+        "低：干预状态定义明确，且仅基于干预开始时收集的信息。中等：定义明确，但部分内容为回顾性"
+        "确定。严重：定义不明确，或主要内容的确定可能受结局知晓的影响。极严重：（少见）分类很可能由"
+        "结局决定。"),
+    "D4": text(
+        "Low: no bias expected (deviations reflect usual practice; or, for adhering, "
+        "co-interventions balanced, implementation successful, adherence high). Moderate: "
+        "bias expected but unlikely to matter. Serious: important imbalanced "
+        "co-interventions, implementation failure or non-adherence not addressed. Critical: "
+        "substantial deviations present and not addressed.",
+        "低：预计无偏倚（偏离符合常规实践；或就坚持干预而言，合并干预均衡、实施成功、依从性高）。"
+        "中等：预计有偏倚但影响不大。严重：存在不均衡的重要合并干预、实施失败或不依从且未处理。"
+        "极严重：存在大量偏离且未处理。"),
+    "D5": text(
+        "Low: data nearly complete, or missingness similar across groups, or analyses "
+        "showed the result robust to it. Moderate: proportions and reasons similar enough "
+        "that substantial bias is unlikely. Serious: proportions or reasons differ "
+        "substantially and missingness not addressed. Critical: (unusual) critical "
+        "differences not addressed.",
+        "低：数据几乎完整，或各组缺失情况相似，或分析表明结果对缺失稳健。中等：缺失比例和原因足够"
+        "相似，不太可能造成实质偏倚。严重：缺失比例或原因差异大且未处理。极严重：（少见）存在关键"
+        "差异且未处理。"),
+    "D6": text(
+        "Low: comparable methods, the measure unlikely to be influenced by knowledge of the "
+        "intervention (or assessors blinded), errors unrelated to the intervention. Moderate: "
+        "comparable methods, assessment could be influenced but only minimally. Serious: a "
+        "subjective measure assessed by people aware of the intervention, or errors related "
+        "to it. Critical: methods so different that results cannot be compared.",
+        "低：方法可比，结局测量不太可能受干预知晓影响（或评估者设盲），误差与干预无关。中等：方法"
+        "可比，评估可能受影响但很轻微。严重：由知晓干预者评估主观结局，或误差与干预相关。极严重："
+        "方法差异过大，结果无法比较。"),
+    "D7": text(
+        "Low: clear evidence that reported results match all intended outcomes, analyses and "
+        "subgroups. Moderate: consistent with an a priori plan, or clearly defined and "
+        "consistent, with no sign of selection. Serious: outcomes or analyses defined "
+        "differently across reports, or selective reporting of subgroups likely. Critical: "
+        "blatant selective reporting.",
+        "低：有明确证据表明报告的结果与所有预定结局、分析和亚组一致。中等：与事先计划一致，或定义"
+        "清楚且前后一致，无选择迹象。严重：不同报告中结局或分析定义不一，或可能选择性报告亚组。"
+        "极严重：明显的选择性报告。"),
+}
 
 
 # "No information" to 1.2 is read as "No" (a baseline analysis) and to 1.3 as "Yes" (time-varying

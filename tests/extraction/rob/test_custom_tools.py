@@ -88,3 +88,40 @@ def test_scored_custom_tool_needs_scores_and_a_matching_maximum():
     del scored["domains"][0]["questions"][0]["options"][0]["score"]
     with pytest.raises(ToolError, match="needs a score"):
         validate_tool(scored)
+
+
+def test_published_tools_carry_english_and_chinese_and_flag_our_translations():
+    for tool in tools().values():
+        assert tool["translation"] == "unofficial", tool["key"]
+        texts = [tool["name"]] + [j["label"] for j in tool["judgements"]]
+        for domain in tool["domains"]:
+            texts += [domain["name"], *([domain["guidance"]] if "guidance" in domain else [])]
+            for question in domain["questions"]:
+                texts += [question["text"], *[o["label"] for o in question["options"]]]
+                if "guidance" in question:
+                    texts.append(question["guidance"])
+        for entry in texts:
+            assert entry["en"].strip() and entry["zh"].strip(), (tool["key"], entry)
+
+
+def test_published_tools_have_their_published_shape():
+    shape = {key: [len(d["questions"]) for d in tool["domains"]]
+             for key, tool in tools().items()}
+    assert shape["rob2"] == [3, 7, 4, 5, 3]
+    assert shape["rob2_adhering"] == [3, 6, 4, 5, 3]
+    assert shape["robins_i"] == [8, 5, 3, 2, 5, 4, 3]
+    assert shape["robins_i_adhering"] == [8, 5, 3, 4, 5, 4, 3]
+    assert shape["nos_cohort"] == shape["nos_case_control"] == [4, 1, 3]
+    assert len(shape["minors_noncomparative"]) == 8 and len(shape["minors_comparative"]) == 12
+    assert len(shape["jbi_case_series"]) == 10
+    assert shape["quadas2"] == [4, 3, 3, 4]
+
+
+def test_guidance_and_translation_flag_are_checked():
+    tool = copy.deepcopy(CUSTOM)
+    tool["translation"] = "machine"
+    tool["domains"][0]["guidance"] = {"zh": "只有中文"}
+    with pytest.raises(ToolError) as info:
+        validate_tool(tool)
+    assert ("translation", "is 'official' or 'unofficial'") in info.value.errors
+    assert any(where == "domains[0].guidance" for where, _ in info.value.errors)

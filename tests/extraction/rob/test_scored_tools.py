@@ -91,3 +91,14 @@ def test_jbi_counts_yes_over_applicable_items_and_leaves_the_decision_open():
     assert proposal["overall"]["judgement"] is None
     with pytest.raises(AnswerError, match="J1: 'maybe' is not one of yes, no, unclear"):
         propose(tool, {**answers, "J1": "maybe"})
+
+
+def test_incomplete_scored_tools_keep_a_running_total_but_no_band():
+    proposal = propose(get_tool("nos_cohort"), {"S1": "a", "S2": "a"})
+    assert proposal["complete"] is False
+    assert (proposal["score"], proposal["max_score"]) == (0, 0)
+    assert proposal["overall"]["judgement"] is None
+    assert "selection" in proposal["overall"]["reason"]
+    minors = propose(get_tool("minors_noncomparative"), {"M1": "2"})
+    assert (minors["score"], minors["max_score"]) == (2, 2)
+    assert minors["overall"]["judgement"] is None and "score" not in minors["overall"]
