@@ -23,39 +23,40 @@ class FigureInputError(ValueError):
 @dataclass(frozen=True)
 class Level:
     value: str
-    label: str
+    label: dict  # lang -> label
     symbol: str
     colours: dict  # scheme name -> colour
 
 
-def _level(value, label, symbol, cochrane, colourblind):
-    return Level(value, label, symbol, {"cochrane": cochrane, "colourblind": colourblind})
+def _level(value, en, zh, symbol, cochrane, colourblind):
+    return Level(value, {"en": en, "zh": zh}, symbol,
+                 {"cochrane": cochrane, "colourblind": colourblind})
 
 
-LOW = _level("low", "Low", "+", "#02C100", "#fed98e")
-CONCERNS = _level("some_concerns", "Some concerns", "\u2212", "#E2DF07", "#fe9929")
-HIGH = _level("high", "High", "\u00d7", "#BF0000", "#d95f0e")
-NO_INFO = _level("no_information", "No information", "?", "#4EA1F7", "#ffffff")
+LOW = _level("low", "Low", "低", "+", "#02C100", "#fed98e")
+CONCERNS = _level("some_concerns", "Some concerns", "存在一定风险", "\u2212", "#E2DF07",
+                  "#fe9929")
+HIGH = _level("high", "High", "高", "\u00d7", "#BF0000", "#d95f0e")
+NO_INFO = _level("no_information", "No information", "无信息", "?", "#4EA1F7", "#ffffff")
+UNCLEAR = _level("unclear", "Unclear", "不清楚", "\u2212", "#E2DF07", "#fe9929")
 
 # robvis' colour schemes per tool family, judgements from best to worst.
 FAMILIES = {
     "rob2": [LOW, CONCERNS, HIGH, NO_INFO],
     "robins_i": [
         LOW,
-        _level("moderate", "Moderate", "\u2212", "#E2DF07", "#fe9929"),
-        _level("serious", "Serious", "\u00d7", "#BF0000", "#d95f0e"),
-        _level("critical", "Critical", "!", "#820000", "#993404"),
+        _level("moderate", "Moderate", "中等", "\u2212", "#E2DF07", "#fe9929"),
+        _level("serious", "Serious", "严重", "\u00d7", "#BF0000", "#d95f0e"),
+        _level("critical", "Critical", "极严重", "!", "#820000", "#993404"),
         NO_INFO,
     ],
-    "quadas2": [LOW, _level("unclear", "Unclear", "\u2212", "#E2DF07", "#fe9929"), HIGH,
-                NO_INFO],
+    "quadas2": [LOW, UNCLEAR, HIGH, NO_INFO],
     "quality": [
-        _level("good", "Good", "+", "#02C100", "#fed98e"),
-        _level("fair", "Fair", "\u2212", "#E2DF07", "#fe9929"),
-        _level("poor", "Poor", "\u00d7", "#BF0000", "#d95f0e"),
+        _level("good", "Good", "好", "+", "#02C100", "#fed98e"),
+        _level("fair", "Fair", "一般", "\u2212", "#E2DF07", "#fe9929"),
+        _level("poor", "Poor", "差", "\u00d7", "#BF0000", "#d95f0e"),
     ],
-    "generic": [LOW, CONCERNS, _level("unclear", "Unclear", "\u2212", "#E2DF07", "#fe9929"),
-                HIGH, NO_INFO],
+    "generic": [LOW, CONCERNS, UNCLEAR, HIGH, NO_INFO],
 }
 
 DOMAIN_NAMES = {
@@ -82,6 +83,48 @@ DOMAIN_NAMES = {
         "D4": "Flow and timing.",
     },
 }
+
+
+DOMAIN_NAMES_ZH = {
+    "rob2": {
+        "D1": "随机化过程中产生的偏倚",
+        "D2": "偏离既定干预导致的偏倚",
+        "D3": "结局数据缺失导致的偏倚",
+        "D4": "结局测量中的偏倚",
+        "D5": "选择性报告结果导致的偏倚",
+    },
+    "robins_i": {
+        "D1": "混杂导致的偏倚",
+        "D2": "研究对象选择中的偏倚",
+        "D3": "干预分类中的偏倚",
+        "D4": "偏离既定干预导致的偏倚",
+        "D5": "数据缺失导致的偏倚",
+        "D6": "结局测量中的偏倚",
+        "D7": "选择性报告结果导致的偏倚",
+    },
+    "quadas2": {"D1": "病例选择", "D2": "待评价试验", "D3": "金标准", "D4": "病例流程和时间"},
+}
+TEXTS = {
+    "en": {"domains": "Risk of bias domains", "study": "Study", "overall": "Overall",
+           "judgement": "Judgement", "caption": "Domains:", "overall_bar": "Overall risk of bias",
+           "risk": "{} risk"},
+    "zh": {"domains": "偏倚风险领域", "study": "研究", "overall": "总体", "judgement": "判断",
+           "caption": "领域：", "overall_bar": "总体偏倚风险", "risk": "{}偏倚风险"},
+}
+
+
+def _width(text):
+    """Rough width in units of one Latin character; CJK characters count double."""
+    return sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)
+
+
+def _names(family, domain_names, lang):
+    if lang not in TEXTS:
+        raise FigureInputError(f"unknown language {lang!r}; use en or zh")
+    source = DOMAIN_NAMES_ZH if lang == "zh" else DOMAIN_NAMES
+    names = dict(source.get(family, {}))
+    names.update(domain_names or {})
+    return names
 
 
 def _fonts():
@@ -138,20 +181,21 @@ def _new_figure(width, height):
 
 
 def traffic_light(studies, *, family="rob2", domains=None, domain_names=None, overall=True,
-                  colours="cochrane", fmt="svg", symbol_size=1.0):
+                  colours="cochrane", fmt="svg", symbol_size=1.0, lang="en"):
     """Studies x domains of coloured circles with the judgement's symbol, an "Overall"
     column, the legend and the domain key as caption. `studies`: [{"label", "domains":
     {key: judgement}, "overall": judgement}]. Each circle carries the SVG id
-    `rob-cell-<row>-<column>` (both 0-based; the overall column last)."""
+    `rob-cell-<row>-<column>` (both 0-based; the overall column last). `lang`: "en" or
+    "zh" for the titles, legend and domain key."""
     levels = _levels(family, colours)
-    names = dict(DOMAIN_NAMES.get(family, {}))
-    names.update(domain_names or {})
+    names = _names(family, domain_names, lang)
+    words = TEXTS[lang]
     domains = list(domains or names)
     _check_studies(studies, domains, levels, overall)
-    columns = domains + (["Overall"] if overall else [])
+    columns = domains + ([None] if overall else [])  # None: the overall column
     cell = 0.42
-    label_units = max(2.0, max(len(s["label"]) for s in studies) * 0.2 + 0.6)
-    caption = ["Domains:"] + [f"{k}: {names.get(k, k)}" for k in domains]
+    label_units = max(2.0, max(_width(s["label"]) for s in studies) * 0.2 + 0.6)
+    caption = [words["caption"]] + [f"{k}: {names.get(k, k)}" for k in domains]
     used = [lv for lv in FAMILIES[family]
             if any(s["domains"].get(k) == lv.value for s in studies for k in domains)
             or (overall and any(s.get("overall") == lv.value for s in studies))]
@@ -162,7 +206,7 @@ def traffic_light(studies, *, family="rob2", domains=None, domain_names=None, ov
     grid_h = (len(studies) + 1) * cell
     left, top = 0.35, 0.4
     width = left + grid_w + 0.3
-    caption_w = max(len(line) for line in caption) * 0.075 + 0.3
+    caption_w = max(_width(line) for line in caption) * 0.075 + 0.3
     width = max(width, caption_w + 1.9)
     height = top + grid_h + bottom
     fig = _new_figure(width, height)
@@ -176,12 +220,12 @@ def traffic_light(studies, *, family="rob2", domains=None, domain_names=None, ov
 
     for j, column in enumerate(columns):
         ax.add_patch(Rectangle((j, 0), 1, 1, facecolor=GREY_STRIP, edgecolor=BORDER, lw=0.8))
-        ax.text(j + 0.5, 0.5, column, ha="center", va="center",
-                fontsize=9 if column != "Overall" else 8, **text)
-    ax.text((len(columns)) / 2, -0.35, "Risk of bias domains", ha="center", va="bottom",
+        ax.text(j + 0.5, 0.5, column or words["overall"], ha="center", va="center",
+                fontsize=9 if column else 8, **text)
+    ax.text((len(columns)) / 2, -0.35, words["domains"], ha="center", va="bottom",
             fontsize=10, **text)
-    ax.text(-label_units - 0.25, (len(studies) + 2) / 2, "Study", rotation=90, ha="right",
-            va="center", fontsize=10, **text)
+    ax.text(-label_units - 0.25, (len(studies) + 2) / 2, words["study"], rotation=90,
+            ha="right", va="center", fontsize=10, **text)
 
     radius = 0.36 * symbol_size
     for i, study in enumerate(studies):
@@ -191,9 +235,9 @@ def traffic_light(studies, *, family="rob2", domains=None, domain_names=None, ov
         ax.text(-label_units / 2, y + 0.5, study["label"], ha="center", va="center",
                 fontsize=9, **text)
         for j, column in enumerate(columns):
-            value = study["overall"] if column == "Overall" else study["domains"][column]
+            value = study["domains"][column] if column else study["overall"]
             level = levels[value]
-            background = OVERALL_BACKGROUND if column == "Overall" else "white"
+            background = "white" if column else OVERALL_BACKGROUND
             ax.add_patch(Rectangle((j, y), 1, 1, facecolor=background, edgecolor=BORDER,
                                    lw=0.8))
             circle = Circle((j + 0.5, y + 0.5), radius, facecolor=level.colours[colours],
@@ -206,15 +250,16 @@ def traffic_light(studies, *, family="rob2", domains=None, domain_names=None, ov
     for n, line in enumerate(caption):  # one text per line: even spacing with any font
         fig.text(left / width, (bottom - 0.12 - 0.2 * n) / height, line, ha="left",
                  va="top", fontsize=8.5, **text)
-    _legend(fig, used, colours, width, height, bottom, text)
+    _legend(fig, used, colours, (width, height, bottom), text, lang)
     return _save(fig, fmt)
 
 
-def _legend(fig, used, colours, width, height, bottom, text):
+def _legend(fig, used, colours, box, text, lang):
     """A vertical "Judgement" key at the bottom right, as robvis places it."""
+    width, height, bottom = box
     x = (width - 1.55) / width
     y = (bottom - 0.12) / height
-    fig.text(x, y, "Judgement", ha="left", va="top", fontsize=9, **text)
+    fig.text(x, y, TEXTS[lang]["judgement"], ha="left", va="top", fontsize=9, **text)
     for k, level in enumerate(used):
         cy = y - (0.32 + 0.24 * k) / height
         # Sized in inches on each axis so the marker stays round in figure coordinates.
@@ -225,29 +270,28 @@ def _legend(fig, used, colours, width, height, bottom, text):
         fig.add_artist(marker)
         fig.text(x + 0.1 / width, cy, level.symbol, ha="center", va="center_baseline",
                  fontsize=7, fontweight="bold", family="DejaVu Sans")
-        fig.text(x + 0.27 / width, cy, level.label, ha="left", va="center", fontsize=8,
+        fig.text(x + 0.27 / width, cy, level.label[lang], ha="left", va="center", fontsize=8,
                  **text)
 
 
 def summary(studies, *, family="rob2", domains=None, domain_names=None, overall=True,
-            weighted=True, colours="cochrane", fmt="svg"):
+            weighted=True, colours="cochrane", fmt="svg", lang="en"):
     """Horizontal stacked bars: the share of studies (or of their weights, when `weighted`
     and every study has a positive "weight") at each judgement, per domain, "Overall
     risk of bias" on top in bold."""
     levels = _levels(family, colours)
-    names = dict(DOMAIN_NAMES.get(family, {}))
-    names.update(domain_names or {})
+    names = _names(family, domain_names, lang)
     domains = list(domains or names)
     _check_studies(studies, domains, levels, overall)
     weights = _weights(studies, weighted)
     rows = [(k, names.get(k, k).rstrip(".")) for k in domains]
     if overall:
-        rows.insert(0, ("overall", "Overall risk of bias"))
+        rows.insert(0, ("overall", TEXTS[lang]["overall_bar"]))
     shares = {key: _shares(studies, key, weights) for key, _ in rows}
 
     order = [lv for lv in FAMILIES[family]]
     used = [lv for lv in order if any(shares[k].get(lv.value) for k, _ in rows)]
-    label_w = max(len(label) for _, label in rows) * 0.065 + 0.3
+    label_w = max(_width(label) for _, label in rows) * 0.065 + 0.3
     bar_h = 0.42
     width = label_w + 5.2
     height = 0.2 + len(rows) * bar_h + 0.85
@@ -267,7 +311,7 @@ def summary(studies, *, family="rob2", domains=None, domain_names=None, overall=
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.set_yticks(range(len(rows)), [label for _, label in rows], fontsize=9, family=fonts)
-    if overall:
+    if overall and lang == "en":  # the CJK fallback font has no bold face
         ax.get_yticklabels()[0].set(fontweight="bold", family="DejaVu Sans")
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0%", "25%", "50%", "75%", "100%"], fontsize=8)
     ax.tick_params(axis="y", length=0)
@@ -275,7 +319,7 @@ def summary(studies, *, family="rob2", domains=None, domain_names=None, overall=
         ax.spines[side].set_visible(False)
     handles = [Rectangle((0, 0), 1, 1, facecolor=lv.colours[colours], edgecolor="black",
                          lw=0.6) for lv in used]
-    legend = fig.legend(handles, [_risk_label(lv) for lv in used], loc="lower center",
+    legend = fig.legend(handles, [_risk_label(lv, lang) for lv in used], loc="lower center",
                         ncol=len(used), fontsize=8, frameon=True, edgecolor="black",
                         fancybox=False, bbox_to_anchor=(0.5, 0.02), prop={"family": fonts,
                                                                          "size": 8})
@@ -283,10 +327,10 @@ def summary(studies, *, family="rob2", domains=None, domain_names=None, overall=
     return _save(fig, fmt)
 
 
-def _risk_label(level):
+def _risk_label(level, lang):
     if level.value in ("low", "high", "moderate", "serious", "critical"):
-        return f"{level.label} risk"
-    return level.label
+        return TEXTS[lang]["risk"].format(level.label[lang])
+    return level.label[lang]
 
 
 def _weights(studies, weighted):

@@ -173,3 +173,13 @@ def test_studies_from_snapshot_reads_the_consensus_judgements():
     assert studies == [{"label": "Granel 2015", "overall": "low",
                         "domains": {f"D{k}": "low" for k in range(1, 6)}}]
     assert len(_cells(robvis.traffic_light(studies))) == 6
+
+
+def test_chinese_labels_change_the_figure_but_not_the_markers():
+    english = robvis.traffic_light(ROB2_STUDIES)
+    chinese = robvis.traffic_light(ROB2_STUDIES, lang="zh")
+    assert chinese != english
+    assert _cells(chinese) == _cells(english)
+    assert robvis.summary(ROB2_STUDIES, lang="zh", fmt="png").startswith(b"\x89PNG")
+    with pytest.raises(FigureInputError, match="unknown language 'fr'"):
+        robvis.traffic_light(ROB2_STUDIES, lang="fr")
