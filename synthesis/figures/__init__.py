@@ -1,0 +1,1 @@
+"""Figures drawn with matplotlib (Agg): pure functions returning SVG, PNG or PDF bytes."""
