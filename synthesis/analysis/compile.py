@@ -12,6 +12,8 @@ Sign convention (documented for every reader of a result):
 Every study of the snapshot either enters the case or is listed in `left_out` with the reason.
 """
 
+from synthesis.stats.conversions import combine_groups
+
 from .spec import CORRELATION_MEASURES, MEASURE_LABELS, AnalysisSpecError, validate_analysis
 
 NOT_REPORTED = "Not reported"
@@ -214,26 +216,54 @@ def _single_group_row(spec, ctx, study):
     return {"xi": events, "ni": total}, {"participants": total, "ri_source": None}
 
 
+def _role_cells(study, spec, role):
+    """The cells of every arm with this role; two or more arms are combined into one group."""
+    arms = _arms(study, role)
+    if not arms:
+        raise _Skip(f"no arm with the role {role!r}")
+    timepoint = spec["comparison"]["timepoint"]
+    return [_cell(study, spec["outcome"], timepoint, arm["id"]) for arm in arms]
+
+
+def _combined_means(cells, where):
+    groups = [_means(cell, where) for cell in cells]
+    out = groups[0]
+    for group in groups[1:]:
+        # Cochrane Handbook Table 6.5.a, as the engine's conversions compute it
+        out = combine_groups(out["n"], out["mean"], out["sd"],
+                             group["n"], group["mean"], group["sd"])
+    return out
+
+
+def _summed(pairs):
+    return tuple(sum(values) for values in zip(*pairs, strict=True))
+
+
 def _two_arm_row(spec, ctx, study):
     comp, measure = spec["comparison"], spec["measure"]
-    arms = [_one_arm(study, comp["intervention"]), _one_arm(study, comp["control"])]
-    cells = [_cell(study, spec["outcome"], comp["timepoint"], arm["id"]) for arm in arms]
-    if cells == [None, None]:
+    roles = (comp["intervention"], comp["control"])
+    cells = [_role_cells(study, spec, role) for role in roles]
+    if all(c is None for group in cells for c in group):
         raise _Skip(f"no {ctx['outcome']} data at {ctx['timepoint']}")
-    wheres = [f"in the {comp[r]} arm at {ctx['timepoint']}" for r in ("intervention", "control")]
+    wheres = [f"in the {role} arm at {ctx['timepoint']}" for role in roles]
+    combined = [len(group) for group in cells if len(group) > 1]
+    note = f"{' and '.join(map(str, combined))} arms combined" if combined else None
     if measure in ("MD", "SMD", "ROM"):
-        g1, g2 = (_means(c, w) for c, w in zip(cells, wheres, strict=True))
+        g1, g2 = (_combined_means(c, w) for c, w in zip(cells, wheres, strict=True))
         row = {"m1i": g1["mean"], "sd1i": g1["sd"], "n1i": g1["n"],
                "m2i": g2["mean"], "sd2i": g2["sd"], "n2i": g2["n"]}
-        return row, {"participants": g1["n"] + g2["n"], "ri_source": None}
+        return row, {"participants": g1["n"] + g2["n"], "ri_source": None, "note": note}
     if measure in ("IRR", "IRD"):
-        (x1, t1), (x2, t2) = (_rate(c, w) for c, w in zip(cells, wheres, strict=True))
-        ns = [_number(((c or {}).get("reported") or {}).get("n")) for c in cells]
+        (x1, t1), (x2, t2) = (_summed([_rate(c, w) for c in group])
+                              for group, w in zip(cells, wheres, strict=True))
+        ns = [_number(((c or {}).get("reported") or {}).get("n")) for g in cells for c in g]
         total = sum(ns) if None not in ns else None
         return {"x1i": x1, "t1i": t1, "x2i": x2, "t2i": t2}, {
-            "participants": total, "ri_source": None}
-    (a, n1), (c, n2) = (_counts(cl, w) for cl, w in zip(cells, wheres, strict=True))
-    return {"ai": a, "n1i": n1, "ci": c, "n2i": n2}, {"participants": n1 + n2, "ri_source": None}
+            "participants": total, "ri_source": None, "note": note}
+    (a, n1), (c, n2) = (_summed([_counts(cell, w) for cell in group])
+                        for group, w in zip(cells, wheres, strict=True))
+    return {"ai": a, "n1i": n1, "ci": c, "n2i": n2}, {
+        "participants": n1 + n2, "ri_source": None, "note": note}
 
 
 # ---------------------------------------------------------------- the case
@@ -304,7 +334,8 @@ def _build_case(snapshot, spec, ctx, rows, name, method=None):
             columns.setdefault(key, [])
     for key in columns:
         columns[key] = [row[key] for _s, row, _i, _m in rows]
-    data = {"study": [s.get("label") or f"study {s.get('id')}" for s, _r, _i, _m in rows]}
+    data = {"study": _unique_labels([s.get("label") or f"study {s.get('id')}"
+                                     for s, _r, _i, _m in rows])}
     data.update(columns)
     case = {"name": name, "measure": _engine_measure(spec["measure"]), "data": data,
             "method": method or spec["method"], "test": spec["test"]}
@@ -318,6 +349,30 @@ def _build_case(snapshot, spec, ctx, rows, name, method=None):
         case["moderators"] = {key: [m[key] for *_, m in rows] for key in spec["moderators"]}
     case["extra"] = _extra(snapshot, spec, ctx, rows)
     return case
+
+
+def _unique_labels(labels):
+    """Two studies with one label (two reports by one author in a year) get (a), (b) ..."""
+    seen = {label: labels.count(label) for label in labels}
+    counters, out = {}, []
+    for label in labels:
+        if seen[label] > 1:
+            counters[label] = counters.get(label, 0) + 1
+            label = f"{label} ({chr(ord('a') + counters[label] - 1)})"
+        out.append(label)
+    return out
+
+
+def _check_characteristics(snapshot, spec):
+    keys = [spec["subgroup"]] if spec["subgroup"] else list(spec["moderators"])
+    present = set()
+    for study in snapshot.get("studies", []):
+        present.update(study.get("characteristics") or {})
+    for key in keys:
+        if key not in present:
+            raise AnalysisSpecError(
+                f"no study has the characteristic {key!r}; known: {', '.join(sorted(present))}"
+            )
 
 
 def _extra(snapshot, spec, ctx, rows):
@@ -339,11 +394,13 @@ def _extra(snapshot, spec, ctx, rows):
         "risk_of_bias": [study_risk_of_bias(s) for s, *_ in rows],
         "participants": [info["participants"] for _s, _r, info, _m in rows],
         "ri_source": [info["ri_source"] for _s, _r, info, _m in rows],
+        "notes": [info.get("note") for _s, _r, info, _m in rows],
     }
 
 
 def _compile(snapshot, spec, *, name=None, r_assumed=None, keep=None, method=None):
     ctx = _context(snapshot, spec)
+    _check_characteristics(snapshot, spec)
     r = spec["r"] if r_assumed is None else r_assumed
     rows, left_out = _rows(snapshot, spec, ctx, r, keep)
     if not rows:

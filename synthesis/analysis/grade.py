@@ -240,6 +240,8 @@ def grade_outcome(pooled, *, mid=None, overrides=None, lang="en"):
     """
     if pooled.get("result") is None:
         raise GradeInputError("the analysis has no pooled result to grade")
+    if pooled["result"].get("estimate") is None:
+        raise GradeInputError("a meta-regression has no single pooled effect to grade")
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(DOMAINS) - {"start", "upgrade"})
     if unknown:

@@ -260,3 +260,40 @@ def test_worst_overall_judgement_across_tools():
     assert study_risk_of_bias(study) == "high"
     assert study_risk_of_bias({"risk_of_bias": [{"overall": "moderate"}]}) == "some_concerns"
     assert study_risk_of_bias({"risk_of_bias": []}) is None
+
+
+def test_two_arms_with_one_role_are_combined():
+    snap = rct_snapshot()
+    alpha = snap["studies"][0]
+    alpha["arms"].append({"id": 699, "label": "MSC high dose", "role": "intervention"})
+    alpha["cells"].append({"outcome": FVC, "timepoint": M12, "arm": 699,
+                           "reported": {}, "converted": {"n": 10, "mean": 82.0, "sd": 11.0}})
+    alpha["cells"].append({"outcome": SAE, "timepoint": M12, "arm": 699,
+                           "reported": {}, "converted": {"events": 2, "total": 10}})
+    md = {"name": "FVC", "outcome": FVC, "measure": "MD",
+          "comparison": {"kind": "two_arm", "timepoint": M12}}
+    case, _ = compile_case(snap, md)
+    n1, m1, s1, n2, m2, s2 = 20, 78.2, 12.1, 10, 82.0, 11.0
+    mean = (n1 * m1 + n2 * m2) / (n1 + n2)
+    var = ((n1 - 1) * s1**2 + (n2 - 1) * s2**2
+           + n1 * n2 / (n1 + n2) * (m1 - m2) ** 2) / (n1 + n2 - 1)
+    assert case["data"]["n1i"][0] == 30
+    assert case["data"]["m1i"][0] == pytest.approx(mean)
+    assert case["data"]["sd1i"][0] == pytest.approx(math.sqrt(var))
+    assert case["extra"]["notes"][0] == "2 arms combined"
+    rr, _ = compile_case(snap, dict(md, outcome=SAE, measure="RR"))
+    assert (rr["data"]["ai"][0], rr["data"]["n1i"][0]) == (3, 30)
+
+
+def test_duplicate_study_labels_are_told_apart():
+    snap = reference_snapshot()
+    for study in snap["studies"]:
+        if study["label"] in ("Wang 2013", "Zhang 2017"):
+            study["label"] = "Wang 2013"
+    case, _ = compile_case(snap, mrss())
+    assert case["data"]["study"][-2:] == ["Wang 2013 (a)", "Wang 2013 (b)"]
+
+
+def test_unknown_subgroup_variable_is_named():
+    with pytest.raises(AnalysisSpecError, match="no study has the characteristic 'msc_sourse'"):
+        compile_case(reference_snapshot(), mrss(subgroup="msc_sourse"))

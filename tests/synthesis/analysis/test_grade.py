@@ -159,3 +159,11 @@ def test_summary_row_shows_ratios_and_proportions_on_their_natural_scale():
     grade = grade_outcome(ae)
     assert "16 events" in grade["domains"]["imprecision"]["reason"]
     assert sof_row(ae, grade)["effect"].startswith("Proportion 0.")
+
+
+def test_meta_regression_and_failed_analyses_are_not_graded():
+    reg = _mrss(measure="MC", r=0.5, moderators=["mean_age"])
+    with pytest.raises(GradeInputError, match="meta-regression"):
+        grade_outcome(reg)
+    with pytest.raises(GradeInputError, match="no pooled result"):
+        grade_outcome({"spec": None, "result": None})
