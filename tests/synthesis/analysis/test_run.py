@@ -1,5 +1,7 @@
 """pool_analysis and default_analyses on the reference review and the two-arm fixture."""
 
+import json
+
 import pytest
 
 from synthesis.analysis.compile import compile_case
@@ -127,3 +129,11 @@ def test_default_analyses_skip_high_rob_exclusion_without_judgements():
     for study in snap["studies"]:
         study["risk_of_bias"] = []
     assert all(not a["sensitivity"]["exclude_high_rob"] for a in default_analyses(snap))
+
+
+def test_pooled_output_is_strict_json():
+    for snapshot in (reference_snapshot(), rct_snapshot()):
+        for analysis in default_analyses(snapshot):
+            pooled = pool_analysis(snapshot, analysis)
+            json.dumps(pooled, allow_nan=False)
+            assert pooled["result"] is not None, pooled.get("error")

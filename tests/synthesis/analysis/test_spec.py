@@ -110,3 +110,16 @@ def test_baseline_cannot_be_the_follow_up():
     with pytest.raises(AnalysisSpecError, match="cannot be the baseline"):
         validate_analysis(_mc(comparison={"kind": "before_after", "timepoint": 1,
                                           "baseline": 1}))
+
+
+@pytest.mark.parametrize("spec", [
+    _mc(sensitivity={"r_values": [0.2, 0.8], "leave_one_out": True}),
+    {"name": "SAE", "outcome": 21, "measure": "RR", "method": "MH",
+     "comparison": {"kind": "two_arm", "timepoint": 4}},
+    {"name": "AE", "outcome": 11, "measure": "PFT",
+     "comparison": {"kind": "single_group", "timepoint": 5}},
+])
+def test_the_normalised_spec_validates_to_itself(spec):
+    once = validate_analysis(spec)
+    assert validate_analysis(once) == once
+    assert spec_hash(once) == spec_hash(spec)
