@@ -12,7 +12,7 @@ Sign convention (documented for every reader of a result):
 Every study of the snapshot either enters the case or is listed in `left_out` with the reason.
 """
 
-from synthesis.stats.conversions import combine_groups
+from extraction.conversions import combine_groups
 
 from .spec import CORRELATION_MEASURES, MEASURE_LABELS, AnalysisSpecError, validate_analysis
 

@@ -73,11 +73,11 @@ def test_included_studies_carry_on_to_the_extraction_stage_of_the_review_home(sc
     assert not extraction.started
     _include_full_texts(t, t.items[:2])
     extraction = {s.key: s for s in stages_for_review(review=t.review)}["extraction"]
-    assert [v for _label, v in extraction.counts] == [2, 2]
+    assert [v for _label, v in extraction.counts] == [2, 2, 0, 0]  # + consensus, conflicts
     records = [i.record_id for i in t.items[:2]]
     studies.study_link(actor=t.users["owner"], review_id=t.review.id, record_ids=records,
                        label="One trial, two reports")
     extraction = {s.key: s for s in stages_for_review(review=t.review)}["extraction"]
-    assert [v for _label, v in extraction.counts] == [1, 2]
+    assert [v for _label, v in extraction.counts] == [1, 2, 0, 0]
     home = t.client("viewer").get(f"/reviews/{t.review.id}/").content.decode()
     assert "Studies to extract" in home
