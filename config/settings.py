@@ -223,6 +223,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 10 * 60)
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A pooling run left "running" this long by a worker that died is claimed again when its task
+# is delivered again (late acknowledgement); keep it below the visibility timeout.
+POOLING_STALE_SECONDS = env_int("PRISMFLOW_POOLING_STALE_SECONDS", 60)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -35,8 +35,9 @@ def _providers():
     from extraction import selectors as extraction_selectors
     from reviews import selectors as reviews_selectors
     from screening import selectors as screening_selectors
+    from synthesis import selectors as synthesis_selectors
 
-    return [reviews_selectors, screening_selectors, extraction_selectors]
+    return [reviews_selectors, screening_selectors, extraction_selectors, synthesis_selectors]
 
 
 def stages_for_review(*, review):

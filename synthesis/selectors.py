@@ -1,0 +1,82 @@
+"""Reads of synthesis: analyses with their runs on the latest snapshot, the summary table of
+all outcomes, the safety table, and the review home's counts."""
+from django.utils.translation import gettext_lazy as _
+
+from .models import Analysis, PoolingRun
+from .services import latest_snapshot
+
+
+def analyses_with_runs(*, review, snapshot=None):
+    snapshot = snapshot or latest_snapshot(review)
+    analyses = list(Analysis.objects.filter(review=review))
+    runs = {}
+    if snapshot is not None:
+        runs = {r.spec_hash: r for r in PoolingRun.objects.filter(
+            review=review, snapshot_hash=snapshot.content_hash)}
+    return snapshot, [(a, runs.get(a.spec_hash)) for a in analyses]
+
+
+def participants(case):
+    """Participants of the studies pooled (the compiler lists them per study)."""
+    counts = (case.get("extra") or {}).get("participants") or []
+    return sum(n for n in counts if isinstance(n, (int, float))) or None
+
+
+def summary_row(analysis, run):
+    """One line of the summary table (as the reference review's Table 3)."""
+    output = (run.output or {}) if run else {}
+    result, case = output.get("result"), output.get("spec") or {}
+    row = {"analysis": analysis, "run": run, "status": run.status if run else "not pooled",
+           "error": output.get("error") or (run.error if run else "")}
+    if result:
+        row.update(k=result.get("k"), participants=participants(case),
+                   estimate=result.get("estimate"), ci_lb=result.get("ci_lb"),
+                   ci_ub=result.get("ci_ub"), pval=result.get("pval"), I2=result.get("I2"),
+                   tau2=result.get("tau2"), measure=case.get("measure"),
+                   back=_back_transformed(case, result))
+    return row
+
+
+RATIO_MEASURES = {"OR", "RR", "ROM", "IRR", "PETO"}
+
+
+def _back_transformed(case, result):
+    """Ratio measures are pooled on the log scale; people read them exponentiated."""
+    import math
+
+    if case.get("measure") in RATIO_MEASURES and result.get("estimate") is not None:
+        return {k: math.exp(result[k]) for k in ("estimate", "ci_lb", "ci_ub")}
+    return None
+
+
+def summary_rows(*, review):
+    snapshot, pairs = analyses_with_runs(review=review)
+    return snapshot, [summary_row(a, r) for a, r in pairs]
+
+
+def safety_rows(snapshot_data):
+    """Adverse events by type across studies: patients affected out of patients at risk."""
+    by_event = {}
+    for study in snapshot_data.get("studies", []):
+        for row in study.get("adverse_events") or []:
+            name = (row.get("event") or "").strip()
+            if not name:
+                continue
+            entry = by_event.setdefault(name.lower(), {"event": name, "patients": 0,
+                                                       "at_risk": 0, "studies": [],
+                                                       "serious": False})
+            entry["patients"] += row.get("patients") or 0
+            entry["at_risk"] += row.get("at_risk") or 0
+            entry["serious"] = entry["serious"] or bool(row.get("serious"))
+            entry["studies"].append(study["label"])
+    return sorted(by_event.values(), key=lambda e: (-e["patients"], e["event"].lower()))
+
+
+def stage_counts(*, review):
+    snapshot, pairs = analyses_with_runs(review=review)
+    if snapshot is None:
+        return {}
+    done = sum(1 for _a, r in pairs if r and r.status == PoolingRun.Status.DONE)
+    failed = sum(1 for _a, r in pairs if r and r.status == PoolingRun.Status.FAILED)
+    return {"synthesis": [(_("Snapshot"), snapshot.number), (_("Analyses"), len(pairs)),
+                          (_("Pooled"), done), (_("Failed"), failed)]}
