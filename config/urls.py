@@ -7,6 +7,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from reviews.urls import api_urlpatterns as reviews_api
 from screening.urls import api_urlpatterns as screening_api
+from synthesis.urls import api_urlpatterns as synthesis_api
 
 api_patterns = [
     path("auth/token/", obtain_auth_token, name="api_token"),
@@ -14,6 +15,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     *reviews_api,
     *screening_api,
+    *synthesis_api,
 ]
 
 urlpatterns = [

@@ -138,6 +138,17 @@ def prisma_flow(*, review, previous=None):
                          pairs_waiting=duplicate_queue_for_review(review=review).count())
 
 
+def previous_from(params):
+    """{"studies", "reports"} of an updated review's previous version from a query string's
+    `previous_studies` and `previous_reports`; None unless both are counts and there is at
+    least one report per study."""
+    try:
+        studies, reports = int(params["previous_studies"]), int(params["previous_reports"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return {"studies": studies, "reports": reports} if 0 <= studies <= reports else None
+
+
 def prisma_file(flow, *, fmt, lang="en"):
     """The flow as a file's bytes: the diagram (svg, png, pdf) or the counts (json, csv)."""
     if fmt in FIGURE_FORMATS:

@@ -27,6 +27,8 @@ from matplotlib.textpath import TextToPath  # noqa: E402
 from synthesis.prisma_flow import has_other_methods  # noqa: E402
 
 log = logging.getLogger(__name__)
+# fontTools reports each table it drops while subsetting fonts into a PDF; that is not news.
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
 FORMATS = ("svg", "png", "pdf")
 LANGUAGES = ("en", "zh")
