@@ -10,6 +10,7 @@ used any, side bars for Identification, Screening and Included, and for updated 
 import io
 import logging
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -461,7 +462,10 @@ def draw(flow, *, fmt="svg", lang="en"):
     layout = _Layout(flow, lang)
     settings = {"svg.fonttype": "none" if svg_text else "path", "svg.hashsalt": "prismflow",
                 "pdf.fonttype": 42}
-    with rc_context(settings):
+    with rc_context(settings), warnings.catch_warnings():
+        # SVG text left to the browser's fonts may lack glyphs here; that is expected.
+        if svg_text:
+            warnings.filterwarnings("ignore", message="Glyph .* missing")
         canvas = _Canvas(layout.width, layout.height, family)
         _draw(layout, canvas)
         out = io.BytesIO()
