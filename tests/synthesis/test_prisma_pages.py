@@ -36,12 +36,17 @@ def test_the_page_shows_the_diagram_inline_the_counts_and_every_download(team, r
 
 
 def test_the_page_draws_in_the_users_language(team, review):
-    client = team.client("owner")
-    client.cookies.load({"django_language": "zh-hans"})
-    response = client.get(reverse("prisma", args=[review.id]), HTTP_ACCEPT_LANGUAGE="zh-hans")
-    english = team.client("owner").get(reverse("prisma", args=[review.id]))
-    assert response.status_code == english.status_code == 200
-    assert response.context["svg"] != english.context["svg"]
+    from reviews.models import Profile
+
+    Profile.objects.update_or_create(user=team.users["owner"], defaults={"language": "zh-hans"})
+    chinese = team.client("owner").get(reverse("prisma", args=[review.id]))
+    english = team.client("viewer").get(reverse("prisma", args=[review.id]))
+    assert chinese.status_code == english.status_code == 200
+    assert "PRISMA 2020 流程图" in chinese.content.decode()
+    assert "其他方法" in chinese.content.decode()
+    assert chinese.context["svg"] != english.context["svg"]
+    asked = team.client("viewer").get(reverse("prisma", args=[review.id]) + "?lang=zh")
+    assert asked.context["svg"] == chinese.context["svg"]
 
 
 @pytest.mark.parametrize(("fmt", "content_type", "magic"), [
