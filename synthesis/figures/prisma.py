@@ -38,6 +38,8 @@ LABELS = {
     "en": {
         "head_databases": "Identification of studies via databases and registers",
         "head_other": "Identification of studies via other methods",
+        "head_databases_new": "Identification of new studies via databases and registers",
+        "head_other_new": "Identification of new studies via other methods",
         "head_previous": "Previous studies",
         "bar_identification": "Identification", "bar_screening": "Screening",
         "bar_included": "Included",
@@ -65,6 +67,8 @@ LABELS = {
     "zh": {
         "head_databases": "通过数据库和注册平台识别的研究",
         "head_other": "通过其他方法识别的研究",
+        "head_databases_new": "通过数据库和注册平台识别的新研究",
+        "head_other_new": "通过其他方法识别的新研究",
         "head_previous": "既往研究",
         "bar_identification": "识别", "bar_screening": "筛选", "bar_included": "纳入",
         "identified_from": "检索到的记录来源：",
@@ -394,9 +398,10 @@ def _draw(layout, canvas):
     top = MARGIN
     # The CJK fonts commonly installed have no bold face: Chinese labels stay regular.
     strong = {} if lang == "zh" else {"weight": "bold", "family": "DejaVu Sans"}
-    heads = [("databases", t["head_databases"], BOX_W + GAP_X + SIDE_W)]
+    new = "_new" if layout.updated else ""  # the updated template speaks of new studies
+    heads = [("databases", t["head_databases" + new], BOX_W + GAP_X + SIDE_W)]
     if layout.other:
-        heads.append(("other", t["head_other"], BOX_W + GAP_X + SIDE_W))
+        heads.append(("other", t["head_other" + new], BOX_W + GAP_X + SIDE_W))
     if layout.updated:
         heads.append(("previous", t["head_previous"], BOX_W))
     for column, label, width in heads:

@@ -132,7 +132,9 @@ def test_every_box_of_the_new_review_template_is_drawn(monkeypatch):
 
 def test_the_updated_review_template_has_previous_and_total_studies(monkeypatch):
     text = _texts(_flow(previous={"studies": 3, "reports": 4}, other=False), "en", monkeypatch)
-    for expected in ("Previous studies", "Studies included in previous version of review (n = 3)",
+    for expected in ("Previous studies",
+                     "Identification of new studies via databases and registers",
+                     "Studies included in previous version of review (n = 3)",
                      "New studies included in review (n = 8)",
                      "Total studies included in review (n = 11)",
                      "Reports of total included studies (n = 14)"):
