@@ -51,16 +51,19 @@ def _sources(review):
         key = (source, (detail or "").strip())
         grouped[key] = grouped.get(key, 0) + (n or 0)
     order = list(Search.Source.values)
-    out = []
+    return [{"kind": _kind(source), "source": source, "detail": detail,
+             "name": _source_name(source, detail), "n": n}
+            for (source, detail), n in sorted(grouped.items(),
+                                              key=lambda kv: (order.index(kv[0][0]), kv[0][1]))]
+
+
+def _source_name(source, detail):
+    """The name in the diagram (English; the figure names generic sources in Chinese)."""
     with translation.override("en"):
-        for (source, detail), n in sorted(grouped.items(),
-                                          key=lambda kv: (order.index(kv[0][0]), kv[0][1])):
-            label = str(Search.Source(source).label)
-            name = label if not detail else detail if source in GENERIC_SOURCES \
-                else f"{label} ({detail})"
-            out.append({"kind": _kind(source), "source": source, "detail": detail,
-                        "name": name, "n": n})
-    return out
+        label = str(Search.Source(source).label)
+    if not detail:
+        return label
+    return detail if source in GENERIC_SOURCES else f"{label} ({detail})"
 
 
 def _records(review, columns):

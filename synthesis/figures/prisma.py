@@ -14,18 +14,15 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import matplotlib
+# A Figure on an Agg canvas, never pyplot: no global backend, safe in any thread.
+from matplotlib import font_manager, rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import FancyBboxPatch
+from matplotlib.textpath import TextToPath
 
-matplotlib.use("Agg")
-
-from matplotlib import font_manager, rc_context  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
-from matplotlib.patches import FancyBboxPatch  # noqa: E402
-from matplotlib.textpath import TextToPath  # noqa: E402
-
-from synthesis.prisma_flow import has_other_methods  # noqa: E402
+from synthesis.prisma_flow import has_other_methods
 
 log = logging.getLogger(__name__)
 # fontTools reports each table it drops while subsetting fonts into a PDF; that is not news.
