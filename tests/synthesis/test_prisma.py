@@ -143,3 +143,52 @@ def test_registers_and_named_sources_are_listed_by_name_and_add_up(team):
     # Not de-duplicated nor synced yet: every record awaits screening, and it still adds up.
     assert check_flow(flow) == []
     assert flow["databases_and_registers"]["awaiting_screening"] == 4
+
+
+def _random_step(team, rng):
+    """One thing a team does during screening, picked at random; refusals are fine."""
+    from django.core.exceptions import ValidationError
+
+    from screening.models import Item
+
+    review = team.review
+    reasons = list(ExclusionReason.objects.filter(review=review, is_other=False))
+    items = list(Item.objects.filter(review=review).order_by("id"))
+    open_items = [i for i in items if i.status in ("pending", "conflict")]
+    # Mostly open records, so the walk gets through full text; sometimes any (to reopen).
+    target = rng.choice(open_items if open_items and rng.random() < 0.8 else items)
+    action = rng.choice(["vote", "vote", "vote", "resolve", "not_retrieved", "reopen"])
+    reason = rng.choice(reasons).id if target.stage == "ft" else None
+    try:
+        if action == "vote" and target.status == "pending":
+            for who in ("reviewer", "owner"):
+                decision = rng.choice(["include", "exclude"])
+                services.vote_cast(actor=team.users[who], item_id=target.id, decision=decision,
+                                   reason_id=reason if decision == "exclude" else None)
+        elif action == "resolve" and target.status == "conflict":
+            decision = rng.choice(["include", "exclude"])
+            services.conflict_resolve(actor=team.users["adjudicator"], item_id=target.id,
+                                      decision=decision, note="settled",
+                                      reason_id=reason if decision == "exclude" else None)
+        elif action == "not_retrieved" and target.stage == "ft":
+            fulltext.fulltext_not_retrieved(actor=team.users["owner"], item_id=target.id,
+                                            value=not target.not_retrieved)
+        elif action == "reopen" and target.status in ("included", "excluded"):
+            services.item_reopen(actor=team.users["owner"], item_id=target.id)
+    except ValidationError:
+        pass
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_boxes_add_up_after_every_step_of_a_random_review(team, review, seed):
+    import random
+
+    rng = random.Random(seed)
+    services.reasons_for(review)
+    assessed = 0
+    for _step in range(40):
+        _random_step(team, rng)
+        flow = prisma_flow(review=review)
+        assert check_flow(flow) == [], flow
+        assessed = max(assessed, flow["databases_and_registers"]["assessed"])
+    assert assessed  # the walk reached full-text decisions
