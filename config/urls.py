@@ -8,6 +8,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from extraction.urls import api_urlpatterns as extraction_api
 from reviews.urls import api_urlpatterns as reviews_api
 from screening.urls import api_urlpatterns as screening_api
+from synthesis.urls import api_urlpatterns as synthesis_api
 
 api_patterns = [
     path("auth/token/", obtain_auth_token, name="api_token"),
@@ -16,6 +17,7 @@ api_patterns = [
     *reviews_api,
     *screening_api,
     *extraction_api,
+    *synthesis_api,
 ]
 
 urlpatterns = [

@@ -1,1 +1,2 @@
-"""Figures drawn with matplotlib (Agg): pure functions returning SVG, PNG or PDF bytes."""
+"""Figures drawn with matplotlib (Agg) from plain data, returning SVG, PNG or PDF bytes; no
+Django import."""

@@ -5,7 +5,7 @@ import pytest
 from extraction import services as extraction
 from synthesis import selectors, services
 from synthesis.models import Analysis, PoolingRun
-from tests.extraction.conftest import ex_team, fill_and_submit  # noqa: F401 - a fixture
+from tests.extraction.conftest import fill_and_submit
 
 
 @pytest.fixture

@@ -1,0 +1,78 @@
+"""REST API of synthesis: the PRISMA 2020 flow counts."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from reviews.api_access import ReviewScopedAPIView
+
+from .prisma import previous_from, prisma_flow
+
+
+class SourceOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["database", "register", "other_method"])
+    source = serializers.CharField(help_text="the search's source key, e.g. pubmed")
+    detail = serializers.CharField(help_text="the search's detail (e.g. the register's name)")
+    name = serializers.CharField()
+    n = serializers.IntegerField(help_text="records identified")
+
+
+class ReasonOutput(serializers.Serializer):
+    reason = serializers.CharField()
+    reason_zh = serializers.CharField()
+    n = serializers.IntegerField()
+
+
+class ColumnOutput(serializers.Serializer):
+    sources = SourceOutput(many=True)
+    identified = serializers.IntegerField()
+    duplicates_removed = serializers.IntegerField()
+    removed_by_automation = serializers.IntegerField()
+    removed_other = serializers.IntegerField()
+    screened = serializers.IntegerField()
+    excluded = serializers.IntegerField()
+    awaiting_screening = serializers.IntegerField(
+        help_text="records without a title/abstract decision yet")
+    sought = serializers.IntegerField()
+    not_retrieved = serializers.IntegerField()
+    awaiting_assessment = serializers.IntegerField(
+        help_text="retrieved reports without a full-text decision yet")
+    assessed = serializers.IntegerField()
+    reports_excluded = ReasonOutput(many=True)
+    reports_included = serializers.IntegerField()
+
+
+class StudiesOutput(serializers.Serializer):
+    studies = serializers.IntegerField()
+    reports = serializers.IntegerField()
+
+
+class PrismaFlowOutput(serializers.Serializer):
+    review_id = serializers.IntegerField()
+    template = serializers.ChoiceField(choices=["new", "updated"])
+    databases_and_registers = ColumnOutput()
+    other_methods = ColumnOutput()
+    duplicate_pairs_waiting = serializers.IntegerField()
+    included = StudiesOutput(help_text="new studies included, and their reports")
+    previous = StudiesOutput(allow_null=True)
+    total = StudiesOutput(allow_null=True)
+
+
+class PrismaFlowApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(
+        summary="PRISMA 2020 flow counts",
+        description="Every box of the PRISMA 2020 flow diagram, derived from the review's "
+                    "searches, de-duplication and screening. In each column: identified - "
+                    "duplicates - automation - other removed = screened; screened - excluded "
+                    "- awaiting_screening = sought; sought - not_retrieved - "
+                    "awaiting_assessment = assessed; assessed - reports excluded = "
+                    "reports_included.",
+        parameters=[OpenApiParameter("previous_studies", int, description=(
+            "updated review: studies included in the previous version (with "
+            "previous_reports)")), OpenApiParameter("previous_reports", int)],
+        responses=PrismaFlowOutput)
+    def get(self, request, review_id):
+        previous = previous_from(request.query_params)
+        return Response(prisma_flow(review=self.review, previous=previous))
