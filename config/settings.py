@@ -186,6 +186,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "reviews.models.Review.Status",
         "SearchStatusEnum": "reviews.models.Search.Status",
+        "ArmRoleEnum": "extraction.models.ArmRole",
+        "RoleEnum": "reviews.models.Role",
+        "SearchSourceEnum": "reviews.models.Search.Source",
+        "ConsensusSourceEnum": ["a", "b", "typed"],
     },
 }
 

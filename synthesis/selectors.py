@@ -80,3 +80,47 @@ def stage_counts(*, review):
     failed = sum(1 for _a, r in pairs if r and r.status == PoolingRun.Status.FAILED)
     return {"synthesis": [(_("Snapshot"), snapshot.number), (_("Analyses"), len(pairs)),
                           (_("Pooled"), done), (_("Failed"), failed)]}
+
+
+def study_rows(output):
+    """Per-study rows of a pooled analysis: the data used, effect, CI and weight."""
+    import math
+
+    case, result = output.get("spec") or {}, output.get("result") or {}
+    yi, vi = result.get("yi") or [], result.get("vi") or []
+    if not yi:
+        return []
+    tau2 = result.get("tau2") or 0.0
+    if case.get("method") in ("FE", "MH", "PETO"):
+        tau2 = 0.0
+    weights = [1 / (v + tau2) for v in vi]
+    total = sum(weights)
+    data = case.get("data") or {}
+    columns = [k for k in data if k not in ("study", "ri_source")]
+    labels = data.get("study") or [f"Study {i + 1}" for i in range(len(yi))]
+    rows = []
+    for i, (y, v) in enumerate(zip(yi, vi, strict=False)):
+        half = 1.959963984540054 * math.sqrt(v)
+        rows.append({"label": labels[i], "data": {c: data[c][i] for c in columns
+                                                  if i < len(data[c])},
+                     "yi": y, "ci_lb": y - half, "ci_ub": y + half,
+                     "weight": 100 * weights[i] / total})
+    return rows
+
+
+def sensitivity_rows(output):
+    """The main result and every sensitivity analysis side by side."""
+    rows = []
+    main = output.get("result")
+    if main:
+        rows.append({"label": "main", "main": True, **{k: main.get(k) for k in (
+            "estimate", "ci_lb", "ci_ub", "pval", "tau2", "I2", "k")}})
+    for label, res in (output.get("sensitivity") or {}).items():
+        row = {"label": label, "main": False}
+        if "error" in res or "skipped" in res:
+            row["note"] = res.get("error") or res.get("skipped")
+        else:
+            row.update({k: res.get(k) for k in ("estimate", "ci_lb", "ci_ub", "pval", "tau2",
+                                                "I2", "k")})
+        rows.append(row)
+    return rows
