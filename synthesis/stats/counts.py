@@ -188,6 +188,7 @@ def _summary(est: float, se: float, k: int, yi: np.ndarray, vi: np.ndarray) -> d
         "pval": float(2 * stats.norm.sf(abs(zval))),
         "ci_lb": est - Z975 * se,
         "ci_ub": est + Z975 * se,
+        "tau2": 0.0,  # a common-effect model; metafor reports tau2 = 0
     }
 
 

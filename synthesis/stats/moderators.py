@@ -102,8 +102,7 @@ def metareg(yi, vi, X, names, method="REML", test="z", options=None, confint=Fal
     qm, qmp, qm_df = _omnibus(fit.beta, vb, use_t, df)
     i2, h2 = heterogeneity(fit, method, opts.get("i2", "tau2"))
     out = {"k": k, "QM": qm, "QMp": qmp, "QM_df": qm_df}
-    if method not in FE_METHODS:
-        out["tau2"] = fit.tau2
+    out["tau2"] = fit.tau2 if method not in FE_METHODS else 0.0
     out.update(I2=i2, H2=h2, QE=fit.QE, QEp=_qep(fit.QE, df))
     out["coefficients"] = _coef_table(fit.beta, vb, names, use_t, df)
     out["weights_percent"] = (100.0 * fit.weights / fit.weights.sum()).tolist()

@@ -460,8 +460,8 @@ def summarise(fit, y, v, method, test="z", options=None):
         out.update(zval=stat, pval=_pz(stat))
     out.update(ci_lb=mu - crit * se, ci_ub=mu + crit * se)
     i2, h2 = heterogeneity(fit, method, opts.get("i2", "tau2"))
-    if method not in FE_METHODS:
-        out["tau2"] = fit.tau2
+    # A common-effect model assumes tau2 = 0; metafor reports it as 0, and so do we.
+    out["tau2"] = fit.tau2 if method not in FE_METHODS else 0.0
     out.update(I2=i2, H2=h2, QE=fit.QE, QEp=_qep(fit.QE, df))
     if method not in FE_METHODS:
         out.update(_prediction(mu, se, fit.tau2, fit.k, opts.get("pi", "metafor"), use_t, crit))
