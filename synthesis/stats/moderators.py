@@ -14,6 +14,7 @@ from .rma import (
     _tcrit,
     _user_weights,
     _validate,
+    confint_keys,
     fit_model,
     fitstats,
     heterogeneity,
@@ -111,10 +112,8 @@ def metareg(yi, vi, X, names, method="REML", test="z", options=None, confint=Fal
         out["tau2_se"] = tau2_se(y, v, X, method, fit.tau2, weights)
         if method in ("ML", "REML") and weights is None:
             out["fitstats"] = fitstats(y, v, X, method, fit.tau2)
-        if confint and method != "GENQ":
-            block = _confint_block(fit, y, v, X)
-            if block is not None:
-                out["confint_QP"] = block
+        if confint:
+            out.update(confint_keys(_confint_block(fit, y, v, X, method, weights)))
     return out
 
 
