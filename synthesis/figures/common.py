@@ -142,9 +142,13 @@ class TextLayer(Artist):
 
     def _draw_as_text(self, renderer, px_per_in):
         gc = renderer.new_gc()
+        # As Text.draw does: SVG counts y from the top, PDF from the bottom.
+        height = renderer.get_canvas_width_height()[1] if renderer.flipy() else None
         for x, y, text, ha, bold, size, color in self.cells:
             gc.set_foreground(color)
             px, py = self._anchor(x, y, text, ha, bold, size, px_per_in)
+            if height is not None:
+                py = height - py
             renderer.draw_text(gc, px, py, text, _prop(bold, size), 0.0)
         gc.restore()
 

@@ -300,8 +300,9 @@ def _build_rows(case, result, opts, lab):
     fe = case.get("method", "REML") in ("FE", "EE", "CE", "MH", "PETO")
     d = int(opts.get("decimals", 2))
     cols, k = _data_columns(case)
-    labels = [str(s) for s in (case.get("data", {}).get("study") or [])]
-    labels += [f"Study {i + 1}" for i in range(len(labels), k)]
+    given = list(case.get("data", {}).get("study") or [])
+    labels = [f"Study {i + 1}" if i >= len(given) or given[i] in (None, "") else str(given[i])
+              for i in range(k)]  # fmt: skip
     yi, vi = result.get("yi") or [None] * k, result.get("vi") or [None] * k
     n_pft = cols.get("ni") if measure == "PFT" else None
     yi_r, ci_r = [], []
@@ -486,6 +487,17 @@ def _favours(case, opts, lab, spec):
     if direction not in ("lower", "higher"):
         raise ValueError('display option "direction" must be "lower" or "higher"')
     return (exp_lab, ctl_lab) if direction == "lower" else (ctl_lab, exp_lab)
+
+
+def forest_rows(case, result, options=None):
+    """The table behind the plot: (rows, footnotes) of Row, in drawing order.
+
+    Also what a page can show as an HTML table next to the figure.
+    """
+    opts = dict(options or {})
+    lab = dict(LABELS, **(opts.get("labels") or {}))
+    rows, notes, _ = _build_rows(case, result.get("result", result), opts, lab)
+    return rows, notes
 
 
 def forest_plot(case, result, options=None, fmt="svg"):
