@@ -489,6 +489,19 @@ def _favours(case, opts, lab, spec):
     return (exp_lab, ctl_lab) if direction == "lower" else (ctl_lab, exp_lab)
 
 
+def pooled_result(result):
+    """The result dict inside a run_case answer; ValueError when there is no pooled effect."""
+    if "error" in result and "result" not in result:
+        raise ValueError(f"the analysis has no result to plot: {result['error']}")
+    result = result.get("result", result)
+    if result.get("estimate") is None:
+        raise ValueError(
+            "the result has no pooled estimate (a meta-regression?); forest and funnel plots "
+            "need a pooled, intercept-only analysis"
+        )
+    return result
+
+
 def forest_rows(case, result, options=None):
     """The table behind the plot: (rows, footnotes) of Row, in drawing order.
 
@@ -496,7 +509,7 @@ def forest_rows(case, result, options=None):
     """
     opts = dict(options or {})
     lab = dict(LABELS, **(opts.get("labels") or {}))
-    rows, notes, _ = _build_rows(case, result.get("result", result), opts, lab)
+    rows, notes, _ = _build_rows(case, pooled_result(result), opts, lab)
     return rows, notes
 
 
@@ -511,9 +524,7 @@ def forest_plot(case, result, options=None, fmt="svg"):
     (overrides of the fixed English strings), dpi (150, PNG).
     """
     opts = dict(options or {})
-    if "error" in result and "estimate" not in result:
-        raise ValueError(f"the analysis has no result to plot: {result['error']}")
-    result = result.get("result", result)
+    result = pooled_result(result)
     lab = dict(LABELS, **(opts.get("labels") or {}))
     measure = case["measure"]
     scale = _scale(measure)
@@ -584,7 +595,8 @@ def _draw_header(text, lay, spec, lab, eff_head, y):
 def _draw_rows(ax, text, rows, lay, xmap, lo, hi, y0, colour):
     x0, x1 = lay.plot
     weights = [r.weight for r in rows if r.kind == "study" and r.est and r.weight is not None]
-    wmax = max(weights + [1e-12])
+    # Area by weight, the heaviest study largest; many light studies stay small (20% floor).
+    wmax = max(weights + [20.0])
     squares, lines, arrows = [], [], []
     for j, r in enumerate(rows):
         y = y0 + j * ROW_H

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .common import FONT_SIZE, fmt_p, new_figure, render
-from .forest import MEASURE_NAMES, RATIO_MEASURES
+from .forest import MEASURE_NAMES, RATIO_MEASURES, pooled_result
 
 EGGER_MIN_K = 10
 _Z975 = 1.959963984540054
@@ -71,7 +71,7 @@ def funnel_plot(case, result, options=None, fmt="svg"):
     options: title, xlabel, decimals (2), trimfill (True: show imputed studies), dpi (150).
     """
     opts = dict(options or {})
-    result = result.get("result", result)
+    result = pooled_result(result)
     measure = case["measure"]
     ratio = measure in RATIO_MEASURES
     with_tf = bool(opts.get("trimfill", True))

@@ -201,3 +201,35 @@ def test_the_plot_never_puts_text_on_top_of_other_text(mc):
         for b0, b1, by in boxes[i + 1 :]:
             if abs(ay - by) < 8:  # same line (8 pt font)
                 assert a1 <= b0 + 0.5 or b1 <= a0 + 0.5, (texts[i], (b0, b1, by))
+
+
+@pytest.mark.shared_data
+def test_every_reference_case_draws_or_is_refused_with_a_reason():
+    """The metafor reference suite covers every measure and method the engine has."""
+    import json
+
+    from synthesis.figures.funnel import funnel_plot
+    from synthesis.stats.engine import run_case
+    from tests.conftest import shared_path
+
+    cases = json.loads(shared_path("meta", "reference_cases.json").read_text())["cases"]
+    # The first case of every measure, count method and kind keeps this quick.
+    first = {}
+    for case in cases:
+        method = case["method"] if case["method"] in ("MH", "PETO", "FE") else "RE"
+        for key in (case["measure"], method, bool(case.get("moderators")),
+                    bool(case.get("subgroup")), case.get("test")):  # fmt: skip
+            first.setdefault(key, case["name"])
+    chosen = set(first.values())
+    drawn = 0
+    for case in (c for c in cases if c["name"] in chosen):
+        out = run_case(case)
+        if case.get("moderators"):
+            with pytest.raises(ValueError, match="meta-regression"):
+                forest_plot(case, out)
+            continue
+        svg = forest_plot(case, out)
+        assert svg.startswith(b"<?xml"), case["name"]
+        funnel_plot(case, out)
+        drawn += 1
+    assert drawn >= 15
