@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.patches import Polygon, Rectangle
-from scipy.special import expit
+from scipy.special import expit, ndtr
 
 from synthesis.stats.transforms import harmonic_mean, inverse_arcsine, inverse_pft
 
@@ -234,21 +234,6 @@ def _cell(cols, key, i):
     return fmt_data(col[i]) if col is not None and i < len(col) else ""
 
 
-def _study_rows(idx, labels, cols, keys, yi_r, ci_r, weights, lab, d):
-    rows = []
-    for i in idx:
-        name = labels[i]
-        if len(name) > NAME_CHARS:
-            name = name[: NAME_CHARS - 1] + "\u2026"
-        cells = {cid: _cell(cols, key, i) for cid, key in keys}
-        est = None if yi_r[i] is None else (yi_r[i], *ci_r[i])
-        w = weights[i] if weights is not None else None
-        cells["weight"] = "" if w is None or est is None else f"{w:.1f}%"
-        cells["effect"] = lab["not_estimable"] if est is None else _effect_text(est, d)
-        rows.append(Row("study", cells, name, est=est, weight=w))
-    return rows
-
-
 def _totals(idx, cols, spec):
     """Summed 'Total' (and events) cells of a block of studies."""
     cells, events = {}, {}
@@ -287,81 +272,128 @@ def _level_result(result, level, idx, yi, vi):
         return None
     se = math.sqrt(vi[i])
     z = yi[i] / se
-    from scipy.special import ndtr
-
     return {
         "k": 1, "estimate": yi[i], "se": se, "ci_lb": yi[i] - _Z975 * se,
         "ci_ub": yi[i] + _Z975 * se, "zval": z, "pval": float(2 * ndtr(-abs(z))),
     }  # fmt: skip
 
 
-def _build_rows(case, result, opts, lab):
+@dataclass
+class _Table:
+    """What every row builder needs: the case's data, the result's effects, the options."""
+
+    measure: str
+    fe: bool
+    decimals: int
+    lab: dict
+    cols: dict
+    labels: list
+    yi: list
+    vi: list
+    shown: list  # per study (estimate, (lb, ub)) on the reporting scale, or None
+    weights: list | None
+    spec: list
+    n_pft: list | None  # sample sizes for the Freeman-Tukey inverse
+
+    def study_rows(self, idx):
+        rows = []
+        for i in idx:
+            name = self.labels[i]
+            if len(name) > NAME_CHARS:
+                name = name[: NAME_CHARS - 1] + "\u2026"
+            cells = {cid: _cell(self.cols, key, i) for cid, key in _column_ids(self.spec)}
+            est = None if self.shown[i] is None else (self.shown[i][0], *self.shown[i][1])
+            w = self.weights[i] if self.weights is not None else None
+            cells["weight"] = "" if w is None or est is None else f"{w:.1f}%"
+            cells["effect"] = (self.lab["not_estimable"] if est is None
+                               else _effect_text(est, self.decimals))  # fmt: skip
+            rows.append(Row("study", cells, name, est=est, weight=w))
+        return rows
+
+    def pooled_rows(self, kind, res, idx, weight, pi=None, back=None):
+        n = [self.n_pft[i] for i in idx] if self.n_pft else None
+        est = _pooled_triplet(self.measure, res, n, back)
+        cells, events = _totals(idx, self.cols, self.spec)
+        label = self.lab["total" if kind == "total" else "subtotal"]
+        return _pooled_rows(kind, label, res, est, weight, cells, events, self.lab,
+                            self.decimals, self.fe, pi)  # fmt: skip
+
+
+def _shown_effects(measure, yi, vi, n_pft):
+    """Each study's effect and z-based 95% CI on the reporting scale (None if not estimable)."""
+    out = []
+    for i, (y, v) in enumerate(zip(yi, vi, strict=True)):
+        if y is None or v is None:
+            out.append(None)
+            continue
+        half = _Z975 * math.sqrt(v)
+        vals = _report(measure, [y, y - half, y + half], n_pft[i] if n_pft else None)
+        out.append((float(vals[0]), (float(vals[1]), float(vals[2]))))
+    return out
+
+
+def _table(case, result, opts, lab):
     measure = case["measure"]
-    fe = case.get("method", "REML") in ("FE", "EE", "CE", "MH", "PETO")
-    d = int(opts.get("decimals", 2))
     cols, k = _data_columns(case)
     given = list(case.get("data", {}).get("study") or [])
     labels = [f"Study {i + 1}" if i >= len(given) or given[i] in (None, "") else str(given[i])
               for i in range(k)]  # fmt: skip
     yi, vi = result.get("yi") or [None] * k, result.get("vi") or [None] * k
     n_pft = cols.get("ni") if measure == "PFT" else None
-    yi_r, ci_r = [], []
-    for i in range(k):
-        if yi[i] is None or vi[i] is None:
-            yi_r.append(None)
-            ci_r.append(None)
-            continue
-        half = _Z975 * math.sqrt(vi[i])
-        n_i = n_pft[i] if n_pft else None
-        vals = _report(measure, [yi[i], yi[i] - half, yi[i] + half], n_i)
-        yi_r.append(float(vals[0]))
-        ci_r.append((float(vals[1]), float(vals[2])))
-    weights = result.get("weights_percent")
-    spec = _column_spec(measure, lab, opts.get("headings", {}))
-    keys = _column_ids(spec)
-    n_all = cols.get("ni") if measure in ("PFT",) else None
-    pi = None
-    if opts.get("prediction_interval", True) and result.get("pi_lb") is not None and k >= 2:
-        back = result.get("back_transformed") or {}
-        pi = (back["pi_lb"], back["pi_ub"]) if "pi_lb" in back else tuple(
-            float(x) for x in _report(measure, [result["pi_lb"], result["pi_ub"]],
-                                      harmonic_mean(n_all) if n_all else None)
-        )  # fmt: skip
+    return _Table(
+        measure=measure, fe=case.get("method", "REML") in ("FE", "EE", "CE", "MH", "PETO"),
+        decimals=int(opts.get("decimals", 2)), lab=lab, cols=cols, labels=labels, yi=yi, vi=vi,
+        shown=_shown_effects(measure, yi, vi, n_pft), weights=result.get("weights_percent"),
+        spec=_column_spec(measure, lab, opts.get("headings", {})), n_pft=n_pft,
+    )  # fmt: skip
+
+
+def _prediction_interval(t, result, opts):
+    if not opts.get("prediction_interval", True) or result.get("pi_lb") is None:
+        return None
+    if len(t.yi) < 2:
+        return None
+    back = result.get("back_transformed") or {}
+    if "pi_lb" in back:
+        return back["pi_lb"], back["pi_ub"]
+    n = harmonic_mean(t.n_pft) if t.n_pft else None
+    lo, hi = _report(t.measure, [result["pi_lb"], result["pi_ub"]], n)
+    return float(lo), float(hi)
+
+
+def _subgroup_rows(t, result, groups):
     rows = []
-    groups = case.get("subgroup")
-    study_rows = lambda idx: _study_rows(idx, labels, cols, keys, yi_r, ci_r, weights, lab, d)  # noqa: E731
-    if groups:
-        order = {}
-        for i, g in enumerate(groups):
-            order.setdefault(str(g), []).append(i)
-        for level, idx in order.items():
-            rows.append(Row("heading", label=level, bold=True))
-            rows += study_rows(idx)
-            res = _level_result(result, level, idx, yi, vi)
-            w = sum(weights[i] for i in idx) if weights else None
-            cells, events = _totals(idx, cols, spec)
-            if res is None:
-                cells = {"effect": lab["not_estimable"]}
-                rows.append(Row("subtotal", cells, lab["subtotal"], bold=True))
-            else:
-                est = _pooled_triplet(measure, res, [n_all[i] for i in idx] if n_all else None)
-                rows += _pooled_rows("subtotal", lab["subtotal"], res, est, w, cells, events, lab,
-                                     d, fe)  # fmt: skip
-            rows.append(Row("blank"))
-    else:
-        rows += study_rows(range(k))
+    order = {}
+    for i, g in enumerate(groups):
+        order.setdefault(str(g), []).append(i)
+    for level, idx in order.items():
+        rows.append(Row("heading", label=level, bold=True))
+        rows += t.study_rows(idx)
+        res = _level_result(result, level, idx, t.yi, t.vi)
+        if res is None:
+            cells = {"effect": t.lab["not_estimable"]}
+            rows.append(Row("subtotal", cells, t.lab["subtotal"], bold=True))
+        else:
+            w = sum(t.weights[i] for i in idx) if t.weights else None
+            rows += t.pooled_rows("subtotal", res, idx, w)
         rows.append(Row("blank"))
-    cells, events = _totals(range(k), cols, spec)
-    est = _pooled_triplet(measure, result, n_all, result.get("back_transformed"))
-    res = dict(result, k_used=sum(y is not None for y in yi))
-    total = _pooled_rows("total", lab["total"], res, est, 100.0 if weights else None, cells,
-                         events, lab, d, fe, pi)  # fmt: skip
+    return rows
+
+
+def _build_rows(case, result, opts, lab):
+    t = _table(case, result, opts, lab)
+    k = len(t.yi)
+    groups = case.get("subgroup")
+    rows = _subgroup_rows(t, result, groups) if groups else t.study_rows(range(k)) + [Row("blank")]
+    res = dict(result, k_used=sum(y is not None for y in t.yi))
+    pi = _prediction_interval(t, result, opts)
+    weight = 100.0 if t.weights else None
+    total = t.pooled_rows("total", res, range(k), weight, pi, result.get("back_transformed"))
     n_plot = sum(r.kind != "note" for r in total)
-    rows += total[:n_plot]
     notes = total[n_plot:]
     if groups and result.get("Qb") is not None:
         notes.append(Row("note", label=_subgroup_text(result, lab)))
-    return rows, notes, spec
+    return rows + total[:n_plot], notes, t.spec
 
 
 # ---------------------------------------------------------------- axis
@@ -605,8 +637,7 @@ def _draw_rows(ax, text, rows, lay, xmap, lo, hi, y0, colour):
             text(lay.x["label"][0], y, r.label)
             continue
         if r.label:
-            indent = 0.0 if r.kind in ("heading", "subtotal", "total") else 0.0
-            text(lay.x["label"][0] + indent, y, r.label, fontweight=weight)
+            text(lay.x["label"][0], y, r.label, fontweight=weight)
         for key, val in r.cells.items():
             if val and key in lay.x:
                 xpos, align = lay.x[key]
