@@ -9,7 +9,9 @@ What is where:
 - ``counts.py``      Mantel-Haenszel (OR, RR, RD, IRR) and Peto pooling from counts.
 - ``rma.py``         inverse-variance common effect and random effects (DL, HE, HS, HSk, SJ,
                      ML, REML, EB, PM, PMM, GENQ, iterated to the exact root), knha and its
-                     ad hoc variants, prediction intervals, I2/H2, Q-profile CIs.
+                     ad hoc variants, prediction intervals, I2/H2, Q-profile CIs (generalised
+                     Q for GENQ) and Higgins-Thompson CIs for I2 and H.
+- ``qform.py``       distribution of Σ λ χ²_1 (Imhof), for the generalised-Q interval.
 - ``moderators.py``  meta-regression (QM, coefficients, R2) and subgroups (Qb and QM).
 - ``multilevel.py``  nested random effects (rma.mv ~ 1 | outer/inner), REML.
 - ``bias.py``        leave-one-out, cumulative, Egger (rma and lm), Begg, trim-and-fill (L0).

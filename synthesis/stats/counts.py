@@ -5,6 +5,7 @@ from scipy import stats
 
 from synthesis.stats.effects import escalc, rate_pairs, two_by_two
 from synthesis.stats.errors import StatsInputError
+from synthesis.stats.rma import interval_higgins_thompson
 
 MH_MEASURES = ("OR", "RR", "RD", "IRR", "IRD")
 LOG_SCALE = frozenset({"OR", "RR", "IRR"})
@@ -171,6 +172,7 @@ def _heterogeneity(q: float, df: int) -> dict:
         "QEp": float(stats.chi2.sf(q, df)),
         "I2": max(0.0, 100 * (q - df) / q) if q > 0 else 0.0,
         "H2": q / df,
+        **interval_higgins_thompson(q, df),
     }
 
 
@@ -188,6 +190,7 @@ def _summary(est: float, se: float, k: int, yi: np.ndarray, vi: np.ndarray) -> d
         "pval": float(2 * stats.norm.sf(abs(zval))),
         "ci_lb": est - Z975 * se,
         "ci_ub": est + Z975 * se,
+        "tau2": 0.0,  # a common-effect model; metafor reports tau2 = 0
     }
 
 

@@ -14,6 +14,7 @@ from .rma import (
     _tcrit,
     _user_weights,
     _validate,
+    confint_keys,
     fit_model,
     fitstats,
     heterogeneity,
@@ -102,8 +103,7 @@ def metareg(yi, vi, X, names, method="REML", test="z", options=None, confint=Fal
     qm, qmp, qm_df = _omnibus(fit.beta, vb, use_t, df)
     i2, h2 = heterogeneity(fit, method, opts.get("i2", "tau2"))
     out = {"k": k, "QM": qm, "QMp": qmp, "QM_df": qm_df}
-    if method not in FE_METHODS:
-        out["tau2"] = fit.tau2
+    out["tau2"] = fit.tau2 if method not in FE_METHODS else 0.0
     out.update(I2=i2, H2=h2, QE=fit.QE, QEp=_qep(fit.QE, df))
     out["coefficients"] = _coef_table(fit.beta, vb, names, use_t, df)
     out["weights_percent"] = (100.0 * fit.weights / fit.weights.sum()).tolist()
@@ -112,10 +112,8 @@ def metareg(yi, vi, X, names, method="REML", test="z", options=None, confint=Fal
         out["tau2_se"] = tau2_se(y, v, X, method, fit.tau2, weights)
         if method in ("ML", "REML") and weights is None:
             out["fitstats"] = fitstats(y, v, X, method, fit.tau2)
-        if confint and method != "GENQ":
-            block = _confint_block(fit, y, v, X)
-            if block is not None:
-                out["confint_QP"] = block
+        if confint:
+            out.update(confint_keys(_confint_block(fit, y, v, X, method, weights)))
     return out
 
 

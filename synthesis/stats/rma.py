@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
+from . import qform
 from .errors import StatsInputError
 
 RE_METHODS = ("DL", "HE", "HS", "HSk", "SJ", "ML", "REML", "EB", "PM", "PMM", "GENQ")
@@ -460,8 +461,8 @@ def summarise(fit, y, v, method, test="z", options=None):
         out.update(zval=stat, pval=_pz(stat))
     out.update(ci_lb=mu - crit * se, ci_ub=mu + crit * se)
     i2, h2 = heterogeneity(fit, method, opts.get("i2", "tau2"))
-    if method not in FE_METHODS:
-        out["tau2"] = fit.tau2
+    # A common-effect model assumes tau2 = 0; metafor reports it as 0, and so do we.
+    out["tau2"] = fit.tau2 if method not in FE_METHODS else 0.0
     out.update(I2=i2, H2=h2, QE=fit.QE, QEp=_qep(fit.QE, df))
     if method not in FE_METHODS:
         out.update(_prediction(mu, se, fit.tau2, fit.k, opts.get("pi", "metafor"), use_t, crit))
@@ -509,8 +510,65 @@ def confint_qp(y, v, X=None, s2=None, tau2=0.0):
     return lb, ub, s2
 
 
-def _confint_block(fit, y, v, X):
-    res = confint_qp(y, v, X, fit.s2, fit.tau2)
+def _root_decreasing(func, target, tmax):
+    """tau2 in [0, tmax] where the decreasing func equals target (0 or tmax beyond them)."""
+    if func(0.0) <= target:
+        return 0.0
+    if func(tmax) > target:
+        return tmax
+    return optimize.brentq(lambda t: func(t) - target, 0.0, tmax, xtol=1e-14, rtol=1e-11)
+
+
+def confint_genq(y, v, X, a, tau2=0.0):
+    """95% CI for tau2 from the generalised Q with weights a (Jackson 2013): (lb, ub) or None.
+
+    Under the model Q_a = Σ λ_j χ²_1, λ_j the non-zero eigenvalues of Σ^½ P_a Σ^½ with
+    Σ = diag(v + tau2). The bounds are the tau2 at which the observed Q_a is the upper and the
+    lower 2.5% point; the search stops at tau2.max = max(100, 10·tau2) as metafor's does.
+    """
+    k = len(y)
+    df = k - (1 if X is None else X.shape[1])
+    if df < 1:
+        return None
+    pr = _Proj(a, y, X)
+    A, q = pr.P, float(pr.Py @ y)
+
+    def cdf(t):
+        s = np.sqrt(v + t)
+        lam = np.linalg.eigvalsh(s[:, None] * A * s[None, :])[-df:]
+        return qform.cdf(q, lam)
+
+    tmax = max(100.0, 10.0 * tau2)
+    return _root_decreasing(cdf, 0.975, tmax), _root_decreasing(cdf, 0.025, tmax)
+
+
+def interval_higgins_thompson(q, df):
+    """95% CIs for H and I2 (percent) from Q on df degrees of freedom (Higgins & Thompson 2002).
+
+    ln H = ½ ln(Q/df) with se ½(ln Q - ln df)/(√(2Q) - √(2df-1)) when Q > df+1, otherwise
+    √(1/(2(df-1))·(1 - 1/(3(df-1)²))); bounds of H below 1 are set to 1 (I2 = 0).
+    """
+    if df < 1 or q <= 0 or not np.isfinite(q):
+        return {}
+    if q > df + 1:
+        se = 0.5 * (np.log(q) - np.log(df)) / (np.sqrt(2 * q) - np.sqrt(2 * df - 1))
+    elif df >= 2:
+        se = np.sqrt(1 / (2 * (df - 1)) * (1 - 1 / (3 * (df - 1) ** 2)))
+    else:
+        return {}
+    log_h = 0.5 * np.log(q / df)
+    h = [max(1.0, float(np.exp(log_h + sign * _Z975 * se))) for sign in (-1, 1)]
+    return {"H_ci_ht": h, "I2_ci_ht": [100.0 * (x * x - 1) / (x * x) for x in h]}
+
+
+def _confint_block(fit, y, v, X, method="REML", weights=None):
+    if method == "GENQ":
+        if weights is None:
+            return None
+        bounds = confint_genq(y, v, X, weights, fit.tau2)
+        res = None if bounds is None else (*bounds, fit.s2)
+    else:
+        res = confint_qp(y, v, X, fit.s2, fit.tau2)
     if res is None:
         return None
     lb, ub, s2 = res
@@ -577,7 +635,9 @@ def rma(yi, vi, method="REML", test="z", options=None, q_center=None, confint=Fa
     """Intercept-only model (metafor rma.uni); returns the README's result keys.
 
     q_center: a fixed centre for QE (and DL's tau2), e.g. the Mantel-Haenszel estimate.
-    confint: add the Q-profile CIs for tau2, I2 and H2 as `confint_QP`.
+    confint: add the Q-profile CIs for tau2, I2 and H2 as `confint_QP` and `tau2_ci`, `I2_ci`,
+    `H2_ci` (for GENQ, the generalised Q-profile of Jackson 2013). Every fit also carries
+    Higgins and Thompson's intervals for I2 and H from QE (`I2_ci_ht`, `H_ci_ht`).
     """
     opts = options or {}
     _check_method(method, test)
@@ -590,10 +650,19 @@ def rma(yi, vi, method="REML", test="z", options=None, q_center=None, confint=Fa
         out["tau2_se"] = tau2_se(y, v, None, method, fit.tau2, weights)
     if confint and method in ("ML", "REML") and weights is None:
         out["fitstats"] = fitstats(y, v, None, method, fit.tau2)
-    if confint and method not in FE_METHODS and method != "GENQ":
-        block = _confint_block(fit, y, v, None)
-        if block is not None:
-            out["confint_QP"] = block
+    if confint and method not in FE_METHODS:
+        out.update(confint_keys(_confint_block(fit, y, v, None, method, weights)))
+    out.update(interval_higgins_thompson(fit.QE, fit.k - fit.p))
+    return out
+
+
+def confint_keys(block):
+    """`confint_QP` as metafor's confint and its bounds as `tau2_ci`, `I2_ci`, `H2_ci`."""
+    if block is None:
+        return {}
+    out = {"confint_QP": block}
+    for key in ("tau2", "I2", "H2"):
+        out[f"{key}_ci"] = block[key][1:]
     return out
 
 

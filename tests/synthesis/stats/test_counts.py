@@ -231,3 +231,8 @@ def test_results_are_finite_or_a_clear_error(rows, measure):
     for key in ("estimate", "se", "zval", "pval", "ci_lb", "ci_ub", "QE", "QEp"):
         assert math.isfinite(result[key]), key
     assert result["k"] == len(rows)
+
+
+def test_common_effect_count_models_report_tau2_as_zero_like_metafor():
+    assert mantel_haenszel("OR", TABLES)["tau2"] == 0.0
+    assert peto(TABLES)["tau2"] == 0.0

@@ -24,6 +24,12 @@ EXTRA_KEYS = (
 IGNORED = {"note", "columns", "omitted", "transf", "names"}
 # extra.trimfill_more of this case has a QE (and QEp) 7.6e-7 off the Q of its own filled data,
 # while tau2, estimate and se of the same fit agree to 1e-13: the reference is inconsistent.
+# metafor's GENQ interval evaluates the generalised-Q distribution with CompQuadForm's
+# farebrother at its default accuracy (1e-6): at the reference bounds the exact distribution
+# function is 0.9749999 and 0.0250007 instead of 0.975 and 0.025, which moves the upper bound
+# by 9e-6 relative. The engine solves for the exact quantiles (test_confint.py checks them
+# against Ruben's series), so these values are compared to 2e-5.
+LOOSE_REL = {("bcg_logRR_GENQ", "confint_QP"): 2e-5}
 REFERENCE_GAPS = {
     ("hackshaw1998_REML_pubbias", "trimfill_more.QE"),
     ("hackshaw1998_REML_pubbias", "trimfill_more.QEp"),
@@ -49,7 +55,7 @@ def results():
     return {name: run_case(case) for name, case in CASES.items()}
 
 
-def _mismatches(got, want, path=""):
+def _mismatches(got, want, path="", rel=REL):
     """(path, got, want) for every number in want that got does not reproduce."""
     if isinstance(want, dict):
         if not isinstance(got, dict):
@@ -61,7 +67,7 @@ def _mismatches(got, want, path=""):
             if key not in got:
                 out.append((f"{path}.{key}", "missing", sub))
             else:
-                out += _mismatches(got[key], sub, f"{path}.{key}")
+                out += _mismatches(got[key], sub, f"{path}.{key}", rel)
         return out
     if isinstance(want, list):
         if not isinstance(got, list) or len(got) != len(want):
@@ -69,7 +75,7 @@ def _mismatches(got, want, path=""):
         return [
             m
             for i, (g, w) in enumerate(zip(got, want, strict=True))
-            for m in _mismatches(g, w, f"{path}[{i}]")
+            for m in _mismatches(g, w, f"{path}[{i}]", rel)
         ]
     if isinstance(want, str):
         return [] if got == want else [(path, got, want)]
@@ -79,7 +85,7 @@ def _mismatches(got, want, path=""):
         got = got[0]  # R unboxes a vector of one
     if not isinstance(got, int | float) or isinstance(got, bool):
         return [(path, got, want)]
-    if math.isclose(got, want, rel_tol=REL, abs_tol=ABS):
+    if math.isclose(got, want, rel_tol=rel, abs_tol=ABS):
         return []
     return [(path, got, want)]
 
@@ -103,10 +109,9 @@ def test_extra_values_are_reproduced(results, name):
     extra = CASES[name].get("extra", {})
     bad = []
     for key in EXTRA_KEYS:
-        if key == "confint_QP" and CASES[name]["method"] == "GENQ":
-            continue  # metafor's GENQ interval uses the generalised-Q distribution; not offered
         if key in extra:
-            bad += _mismatches(result.get(key), extra[key], key)
+            rel = LOOSE_REL.get((name, key), REL)
+            bad += _mismatches(result.get(key), extra[key], key, rel)
     if "back_transformed" in extra and CASES[name]["measure"] != "GEN":
         bad += _mismatches(result.get("back_transformed"), extra["back_transformed"], "bt")
     for key, series in (("trimfill_more", "trimfill"), ("leave1out_more", "leave1out")):

@@ -1,0 +1,86 @@
+"""Funnel plots: one point per study, trim-and-fill's imputed studies, Egger's test caption."""
+
+import math
+
+import numpy as np
+import pytest
+
+from synthesis.figures.funnel import funnel_data, funnel_plot
+from synthesis.stats.engine import pool_case
+from tests.synthesis.figures import svgtext
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _asymmetric(k=16, seed=4):
+    """Small studies with larger effects, so trim-and-fill imputes some on the left."""
+    rng = np.random.default_rng(seed)
+    v = rng.uniform(0.01, 0.3, k)
+    y = 0.2 + rng.normal(0, np.sqrt(v)) + 1.2 * np.sqrt(v)
+    return {"measure": "GEN", "method": "REML", "data": {"yi": y.tolist(), "vi": v.tolist()}}
+
+
+def _points(svg, gid):
+    """Markers drawn in the scatter group with this gid."""
+    group = next((g for g in svgtext.parse(svg).iter(f"{SVG}g") if g.get("id") == gid), None)
+    return 0 if group is None else sum(1 for _ in group.iter(f"{SVG}use"))
+
+
+@pytest.fixture(scope="module")
+def asym():
+    case = _asymmetric()
+    return case, pool_case(case)
+
+
+def test_the_funnel_has_one_point_per_study_and_one_open_point_per_imputed_study(asym):
+    case, res = asym
+    k0 = res["trimfill"]["k0"]
+    assert k0 > 0
+    svg = funnel_plot(case, res)
+    assert _points(svg, "funnel-studies") == 16
+    assert _points(svg, "funnel-filled") == k0
+    assert _points(funnel_plot(case, res, {"trimfill": False}), "funnel-filled") == 0
+
+
+def test_imputed_studies_mirror_studies_about_the_trimmed_estimate(asym):
+    _, res = asym
+    data = funnel_data(res)
+    assert len(data["filled_yi"]) == res["trimfill"]["k0"]
+    # each imputed study has the sampling variance of a study it mirrors
+    for se in data["filled_sei"]:
+        assert any(math.isclose(se, s) for s in data["sei"])
+    assert data["estimate"] == res["trimfill"]["estimate"]
+
+
+def test_the_caption_gives_eggers_test_only_from_ten_studies(asym):
+    case, res = asym
+    words = [t for t, _, _ in svgtext.texts(funnel_plot(case, res))]
+    reg = res["regtest"]
+    egger = next(t for t in words if t.startswith("Egger"))
+    assert f"z = {reg['zval']:.2f}" in egger
+    assert any(t.startswith("Trim and fill: ") and f"{res['trimfill']['k0']} studies" in t
+               for t in words)  # fmt: skip
+    small = _asymmetric(k=6)
+    words = [t for t, _, _ in svgtext.texts(funnel_plot(small, pool_case(small)))]
+    assert not any(t.startswith("Egger's test for") for t in words)
+    assert any("fewer than 10 studies" in t for t in words)
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("svg", b"<?xml"), ("png", b"\x89PNG"),
+                                            ("pdf", b"%PDF-")])  # fmt: skip
+def test_each_format_gives_valid_bytes(asym, fmt, magic):
+    assert funnel_plot(*asym, fmt=fmt).startswith(magic)
+
+
+def test_ratio_measures_use_a_log_axis_with_ratio_ticks():
+    case = {"measure": "OR", "method": "REML",
+            "data": {"ai": [4, 6, 3, 62, 33, 180, 8, 505, 29, 17, 186, 5, 27],
+                     "bi": [119, 300, 228, 13536, 5036, 1361, 2537, 87886, 7470, 1699, 50448,
+                            2493, 16886],
+                     "ci": [11, 29, 11, 248, 47, 372, 10, 499, 45, 65, 141, 3, 29],
+                     "di": [128, 274, 209, 12619, 5761, 1079, 619, 87892, 7232, 1600, 27197,
+                            2338, 17825]}}  # fmt: skip
+    res = pool_case(case)
+    words = [t for t, _, _ in svgtext.texts(funnel_plot(case, res))]
+    assert "Odds Ratio (log scale)" in words and "1" in words and "0.5" in words
+    assert _points(funnel_plot(case, res), "funnel-studies") == 13
