@@ -120,7 +120,8 @@ def analysis_page(request, review, membership, analysis_id):
 
 
 @review_view(GET="read")
-def analysis_figure(request, review, membership, analysis_id, kind, fmt):
+def analysis_figure(request, review, membership, analysis_id, kind, ext):
+    fmt = ext
     analysis = _analysis(review, analysis_id)
     run = services.run_for(analysis)
     if run is None or not (run.output or {}).get("result") or kind not in ("forest", "funnel") \

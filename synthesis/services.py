@@ -97,7 +97,9 @@ def grade_save(*, actor, review, analysis_id, overrides, mid=None):
     from .analysis.grade import GradeInputError, grade_outcome
 
     review_for(actor, review.id, "manage")
-    analysis = Analysis.objects.get(pk=analysis_id, review=review)
+    analysis = Analysis.objects.filter(pk=analysis_id, review=review).first()
+    if analysis is None:
+        raise ValidationError({"analysis": _("Choose an analysis of this review.")})
     run = run_for(analysis)
     if run and run.output and run.output.get("result"):
         try:

@@ -13,7 +13,7 @@ urlpatterns = [
          name="synthesis_grade"),
     path("reviews/<int:review_id>/synthesis/analyses/<int:analysis_id>/",
          analysis_views.analysis_page, name="synthesis_analysis"),
-    path("reviews/<int:review_id>/synthesis/analyses/<int:analysis_id>/<str:kind>.<str:fmt>",
+    path("reviews/<int:review_id>/synthesis/analyses/<int:analysis_id>/<str:kind>.<str:ext>",
          analysis_views.analysis_figure, name="synthesis_figure"),
 ]
 

@@ -31,6 +31,9 @@ KWARG_FACTORIES = {
     "timepoint_id": lambda team: _extraction_state(team)["timepoint"].id,
     "number": lambda team: _extraction_state(team)["snapshot"].number,
     "fmt": lambda team: "csv",
+    "analysis_id": lambda team: _analysis(team).id,
+    "kind": lambda team: "forest",
+    "ext": lambda team: "svg",
 }
 
 
@@ -115,6 +118,33 @@ def _extraction_state(team):
     team.extraction_state = {"study": study, "extraction": extractions[0], "outcome": outcome,
                              "timepoint": timepoint, "snapshot": snapshot}
     return team.extraction_state
+
+
+def _analysis(team):
+    """An analysis pooled on the locked snapshot of `_extraction_state`, with a real result
+    (the reference review's fixture snapshot), so its pages and figures have something to
+    show."""
+    from synthesis.analysis.defaults import default_analyses
+    from synthesis.analysis.run import pool_analysis
+    from synthesis.analysis.spec import spec_hash
+    from synthesis.models import Analysis, PoolingRun
+    from synthesis.stats.engine import to_jsonable
+    from tests.synthesis.analysis.snapshots import reference_snapshot
+
+    existing = Analysis.objects.filter(review=team.review).first()
+    if existing:
+        return existing
+    state = _extraction_state(team)
+    data = reference_snapshot()
+    spec = next(s for s in default_analyses(data) if s["measure"] == "MC")
+    analysis = Analysis.objects.create(review=team.review, name=spec["name"], spec=spec,
+                                       spec_hash=spec_hash(spec),
+                                       created_by=team.users["owner"])
+    PoolingRun.objects.create(review=team.review, snapshot=state["snapshot"],
+                              snapshot_hash=state["snapshot"].content_hash,
+                              spec_hash=analysis.spec_hash, spec=spec, status="done",
+                              output=to_jsonable(pool_analysis(data, spec)))
+    return analysis
 
 
 def _duplicate_pair(team):
