@@ -82,6 +82,14 @@ def stage_counts(*, review):
                           (_("Pooled"), done), (_("Failed"), failed)]}
 
 
+# Engine columns as a reader knows them (escalc names otherwise); group 1 is the follow-up or
+# the intervention, group 2 the baseline or the control.
+COLUMN_LABELS = {"m1i": "mean₁", "sd1i": "SD₁", "n1i": "n₁", "m2i": "mean₂", "sd2i": "SD₂",
+                 "n2i": "n₂", "ni": "n", "ri": "r", "ai": "events₁", "ci": "events₂",
+                 "bi": "non-events₁", "di": "non-events₂", "xi": "events", "ti": "time",
+                 "yi": "y", "vi": "v"}
+
+
 def study_rows(output):
     """Per-study rows of a pooled analysis: the data used, effect, CI and weight."""
     import math
@@ -101,8 +109,8 @@ def study_rows(output):
     rows = []
     for i, (y, v) in enumerate(zip(yi, vi, strict=False)):
         half = 1.959963984540054 * math.sqrt(v)
-        rows.append({"label": labels[i], "data": {c: data[c][i] for c in columns
-                                                  if i < len(data[c])},
+        rows.append({"label": labels[i], "data": {COLUMN_LABELS.get(c, c): data[c][i]
+                                                  for c in columns if i < len(data[c])},
                      "yi": y, "ci_lb": y - half, "ci_ub": y + half,
                      "weight": 100 * weights[i] / total})
     return rows

@@ -121,3 +121,43 @@ def test_the_owner_builds_a_form_in_the_page(page, live_server, transactional_db
     field = form.schema["sections"][-1]["fields"][0]
     assert (field["key"], field["type"]) == ("funding_source", "choice")
     assert field["choices"] == [["industry", "Industry"], ["public", "Public"]]
+
+
+def test_locking_pools_and_the_forest_plot_appears_and_downloads(
+    page, live_server, transactional_db, django_user_model
+):
+    from tests.extraction.conftest import fill_and_submit
+
+    review, record, _outcome, _m6 = _review(django_user_model)
+    from reviews.models import Record
+
+    second = Record.objects.create(review=review, search=record.search, position=2,
+                                   title="Park 2020 SVF for SSc")
+    include_at_full_text([second])
+
+    class Team:  # what fill_and_submit needs
+        pass
+
+    team = Team()
+    team.review, team.users = review, {u.username: u for u in django_user_model.objects.all()}
+    team.mrss = _outcome
+    team.baseline = review.timepoints.get(is_baseline=True)
+    team.m6 = _m6
+    for rec, mean in ((record, 14.0), (second, 12.0)):
+        fill_and_submit(team, "ext1", rec, mean6=mean)
+        fill_and_submit(team, "ext2", rec, mean6=mean)
+    log_in(page, live_server.url, "lead", "lead-pass-123")
+    page.goto(f"{live_server.url}/reviews/{review.id}/extraction/lock/")
+    page.click("#lock-button")
+    page.wait_for_selector("#snapshots code.hash")
+    page.goto(f"{live_server.url}/reviews/{review.id}/synthesis/")
+    page.locator("#summary a").first.click()
+    page.wait_for_selector("#forest svg")
+    assert "Granel" in page.locator("#forest").inner_text() or page.locator(
+        "#forest svg text").count() > 10
+    _shot(page, "synthesis-analysis")
+    with page.expect_download() as download:
+        page.click("#forest-png")
+    path = download.value.path()
+    with open(path, "rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
