@@ -230,6 +230,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A pooling run left "running" this long by a worker that died is claimed again when its task
 # is delivered again (late acknowledgement); keep it below the visibility timeout.
 POOLING_STALE_SECONDS = env_int("PRISMFLOW_POOLING_STALE_SECONDS", 60)
+# Fault injection for the integration test that kills a worker mid-run: a pause after the
+# claim. Always 0 outside that test.
+POOLING_PAUSE_SECONDS = env_int("PRISMFLOW_POOLING_PAUSE_SECONDS", 0)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

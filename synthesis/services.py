@@ -1,6 +1,7 @@
 """Writes of the synthesis stage: analyses (proposed, edited, deleted), pooling runs on the
 locked snapshot, GRADE judgements. Each write is one transaction with its audit event."""
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -164,6 +165,8 @@ def pooling_run(*, run_id):
     if not claimed:
         return None
     run = PoolingRun.objects.select_related("snapshot").get(pk=run_id)
+    if settings.POOLING_PAUSE_SECONDS:
+        time.sleep(settings.POOLING_PAUSE_SECONDS)
     try:
         output = pool_analysis(run.snapshot.data, run.spec)
     except Exception as exc:  # a bug in one analysis must not hide the others
