@@ -55,9 +55,9 @@ def analyses_propose(*, actor, review, snapshot=None):
                                             proposed=True, created_by=actor))
     if made:
         audit_record(review=review, actor=actor, verb="analysis.propose",
-                     object_type="synthesis.analysis", object_id=",".join(str(a.id)
-                                                                          for a in made),
-                     after={"analyses": [a.name for a in made], "snapshot": snapshot.number})
+                     object_type="synthesis.analysis",
+                     after={"analyses": {a.id: a.name for a in made},
+                            "snapshot": snapshot.number})
     return made
 
 

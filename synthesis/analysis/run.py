@@ -52,6 +52,8 @@ def _sensitivity(snapshot, spec, case, result):
         if "skip" in variant:
             out[label] = {"skipped": variant["skip"]}
             continue
+        # A variant is read for its pooled result only: no leave-one-out, Egger or trim-and-fill.
+        variant = dict(variant, options={**(variant.get("options") or {}), "extras": False})
         run = run_case(variant)
         out[label] = run["result"] if "result" in run else {"error": run["error"]}
     return out

@@ -12,7 +12,7 @@ KNOWN_OPTIONS = frozenset(
     {
         "add", "to", "vtype", "correct", "drop00", "i2", "pi", "q_center", "mh_rd_variance",
         "knha_adhoc", "smd_correction", "rom_correction", "weights", "regtest_model",
-        "ranktest",
+        "ranktest", "extras",
     }
 )  # fmt: skip
 _LABEL_KEYS = ("study",)
@@ -188,7 +188,10 @@ def _pool_iv(spec, case):
         q_center = center(data) if center else None
         result = rma.rma(y, v, method, test, opts, q_center=q_center, confint=True)
         result.update(_back_transform(spec["measure"], result, es.n))
-        result.update(_sensitivity(y, v, method, test, opts))
+        # "extras": false skips leave-one-out, cumulative, Egger, Begg and trim-and-fill: a
+        # sensitivity variant needs only its pooled result, and they are most of its cost.
+        if opts.get("extras", True):
+            result.update(_sensitivity(y, v, method, test, opts))
         if case.get("subgroup") is not None:
             result.update(_iv_subgroups(case["subgroup"], y, v, data, spec, center))
     result["yi"], result["vi"] = y.tolist(), v.tolist()
