@@ -31,6 +31,7 @@ from .common import (
 
 RATIO_MEASURES = ("OR", "RR", "ROM", "IRR", "PETO", "IRLN")
 PROPORTIONS = ("PLO", "PFT", "PR", "PAS")
+NO_NULL = ("IRLN",)  # a single rate has no "no effect" value, so no line and no favours
 MEASURE_NAMES = {
     "MD": "Mean Difference", "SMD": "Std. Mean Difference", "ROM": "Ratio of Means",
     "OR": "Odds Ratio", "RR": "Risk Ratio", "RD": "Risk Difference", "PETO": "Odds Ratio",
@@ -570,6 +571,8 @@ def forest_plot(case, result, options=None, fmt="svg"):
         if r.est is not None:
             values += [v for v in r.est[1:]]
     lo, hi, ticks, null = _axis(scale, values, opts.get("xlim"))
+    if measure in NO_NULL:
+        null = None
     xmap = _mapper(scale, lo, hi, *lay.plot)
 
     top = MARGIN + len(title_lines) * ROW_H * 1.4
