@@ -177,7 +177,7 @@ def _het_text(res, lab, fe):
         return f"{lab['heterogeneity']}: {lab['not_applicable']}"
     parts = []
     if not fe:
-        parts.append(f"Tau\u00b2 = {res.get('tau2', 0.0):.2f}")
+        parts.append(f"Tau\u00b2 = {res.get('tau2') or 0.0:.2f}")
     chi = f"Chi\u00b2 = {res['QE']:.2f}, df = {df} ({fmt_p(res.get('QEp'))})"
     parts.append(chi)
     i2 = res.get("I2")
