@@ -27,6 +27,7 @@ def _installed_family():
 
 
 FONT_FAMILY = [_installed_family()]
+_CSS_FALLBACK = ("Arial", "Helvetica", "sans-serif")
 FONT_SIZE = 8.0
 _RC = {
     "font.family": "sans-serif",
@@ -51,6 +52,8 @@ def render(fig, fmt="svg", dpi=150):
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise ValueError(f"unknown figure format {fmt!r}; use one of {', '.join(FORMATS)}")
+    for layer in fig.findobj(TextLayer):
+        layer.css_fonts = fmt == "svg"
     buf = io.BytesIO()
     with matplotlib.rc_context(_RC):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=_METADATA[fmt], **_EXTRA.get(fmt, {}))
@@ -117,6 +120,9 @@ class TextLayer(Artist):
         super().__init__()
         self.ax = ax
         self.cells = []
+        # SVG names fonts for the viewer, who may lack ours: render() sets this for SVG so
+        # Arial's look-alikes follow our font in the CSS.
+        self.css_fonts = False
         self.set_zorder(5)
 
     def add(self, x, y, text, ha="left", bold=False, size=FONT_SIZE, color="black"):
@@ -144,12 +150,13 @@ class TextLayer(Artist):
         gc = renderer.new_gc()
         # As Text.draw does: SVG counts y from the top, PDF from the bottom.
         height = renderer.get_canvas_width_height()[1] if renderer.flipy() else None
+        css = self.css_fonts
         for x, y, text, ha, bold, size, color in self.cells:
             gc.set_foreground(color)
             px, py = self._anchor(x, y, text, ha, bold, size, px_per_in)
             if height is not None:
                 py = height - py
-            renderer.draw_text(gc, px, py, text, _prop(bold, size), 0.0)
+            renderer.draw_text(gc, px, py, text, _prop(bold, size, css), 0.0)
         gc.restore()
 
     def _draw_as_paths(self, renderer, px_per_in):
@@ -171,10 +178,11 @@ class TextLayer(Artist):
             gc.restore()
 
 
-@functools.lru_cache(maxsize=8)
-def _prop(bold, size):
+@functools.lru_cache(maxsize=16)
+def _prop(bold, size, css=False):
     weight = "bold" if bold else "normal"
-    return font_manager.FontProperties(family=FONT_FAMILY, weight=weight, size=size)
+    family = FONT_FAMILY + list(_CSS_FALLBACK) if css else FONT_FAMILY
+    return font_manager.FontProperties(family=family, weight=weight, size=size)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -31,6 +31,7 @@ from .common import (
 
 RATIO_MEASURES = ("OR", "RR", "ROM", "IRR", "PETO", "IRLN")
 PROPORTIONS = ("PLO", "PFT", "PR", "PAS")
+NO_NULL = ("IRLN",)  # a single rate has no "no effect" value, so no line and no favours
 MEASURE_NAMES = {
     "MD": "Mean Difference", "SMD": "Std. Mean Difference", "ROM": "Ratio of Means",
     "OR": "Odds Ratio", "RR": "Risk Ratio", "RD": "Risk Difference", "PETO": "Odds Ratio",
@@ -176,7 +177,7 @@ def _het_text(res, lab, fe):
         return f"{lab['heterogeneity']}: {lab['not_applicable']}"
     parts = []
     if not fe:
-        parts.append(f"Tau\u00b2 = {res.get('tau2', 0.0):.2f}")
+        parts.append(f"Tau\u00b2 = {res.get('tau2') or 0.0:.2f}")
     chi = f"Chi\u00b2 = {res['QE']:.2f}, df = {df} ({fmt_p(res.get('QEp'))})"
     parts.append(chi)
     i2 = res.get("I2")
@@ -507,7 +508,7 @@ def _mapper(scale, lo, hi, x0, x1):
     return lambda v: x0 + (v - lo) / (hi - lo) * (x1 - x0)
 
 
-def _favours(case, opts, lab, spec):
+def _favours(opts, lab, spec):
     """(left label, right label): direction says which side favours the experimental arm."""
     fav = opts.get("favours") or {}
     names = [spec[0][0] or lab["experimental"], spec[-1][0] if len(spec) > 1 else lab["control"]]
@@ -570,13 +571,15 @@ def forest_plot(case, result, options=None, fmt="svg"):
         if r.est is not None:
             values += [v for v in r.est[1:]]
     lo, hi, ticks, null = _axis(scale, values, opts.get("xlim"))
+    if measure in NO_NULL or (null is not None and not lo < null < hi):
+        null = None  # no line, and no sides to favour, when the null is off the axis
     xmap = _mapper(scale, lo, hi, *lay.plot)
 
     top = MARGIN + len(title_lines) * ROW_H * 1.4
     head_y = top + ROW_H * 0.5
     first_row = head_y + ROW_H * 2.1
     axis_y = first_row + ROW_H * len(rows) + ROW_H * 0.2
-    fav = None if null is None else _favours(case, opts, lab, spec)
+    fav = None if null is None else _favours(opts, lab, spec)
     height = max(axis_y + ROW_H * (0.9 + (fav is not None) * 1.0),
                  axis_y + ROW_H * (len(notes) + 0.3)) + MARGIN  # fmt: skip
     fig = new_figure(lay.width, height)

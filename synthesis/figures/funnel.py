@@ -45,6 +45,8 @@ def funnel_data(result, with_trimfill=True):
 def _caption(result, k, with_trimfill, decimals, ratio):
     lines = []
     reg = result.get("regtest")
+    if reg and reg.get("tval", reg.get("zval")) is None:
+        reg = None  # the engine could not fit it (JSON null)
     if reg and k >= EGGER_MIN_K:
         stat = f"t = {reg['tval']:.2f}" if "tval" in reg else f"z = {reg['zval']:.2f}"
         lines.append(f"Egger's test for funnel plot asymmetry: {stat}, {fmt_p(reg['pval'])}")

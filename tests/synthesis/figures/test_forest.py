@@ -233,3 +233,23 @@ def test_every_reference_case_draws_or_is_refused_with_a_reason():
         funnel_plot(case, out)
         drawn += 1
     assert drawn >= 15
+
+
+def test_a_single_rate_has_no_null_line_or_favours_labels():
+    case = {"measure": "IRLN", "method": "REML",
+            "data": {"xi": [4, 9, 12], "ti": [100.0, 250.0, 180.0]}}  # fmt: skip
+    words = [t for t, _, _ in svgtext.texts(forest_plot(case, pool_case(case)))]
+    assert not any(t.startswith("Favours") for t in words) and "Rate" in words
+
+
+def test_svg_text_names_fallback_fonts_for_viewers_without_ours(mc):
+    svg = forest_plot(*mc).decode()
+    assert "'Arial', 'Helvetica', sans-serif" in svg
+
+
+def test_a_chosen_axis_keeps_its_limits_and_arrows_mark_what_runs_off(mc):
+    case, res = mc
+    texts = svgtext.texts(forest_plot(case, res, {"xlim": (-8, -2)}))
+    words = [t for t, _, _ in texts]
+    assert {"-8", "-2"} <= set(words) and "0" not in words
+    assert not any(t.startswith("Favours") for t in words)  # the null is off this axis
