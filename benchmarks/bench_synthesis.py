@@ -80,6 +80,7 @@ def _lock_and_wait(review, owner, timeout):
 
     start = time.perf_counter()
     services.extraction_lock(actor=owner, review=review)  # proposes analyses, enqueues pooling
+    print(f"lock and enqueue: {time.perf_counter() - start:.2f} s", file=sys.stderr)
     expected = Analysis.objects.filter(review=review).count()
     while time.perf_counter() - start < timeout:
         done = PoolingRun.objects.filter(review=review, status__in=("done", "failed"))
@@ -149,6 +150,7 @@ def main():
                              env=env, capture_output=True, text=True)
         if out.returncode:
             raise SystemExit(out.stderr[-3000:])
+        print("\n".join(line for line in out.stderr.splitlines() if line.startswith("lock")))
     finally:
         for w in workers:
             w.terminate()
