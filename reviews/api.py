@@ -7,7 +7,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, services
+from . import blinding, selectors, services
 from .api_access import ReviewScopedAPIView, service_call
 from .models import Membership, Review, Role
 
@@ -153,8 +153,11 @@ class AuditEventOutput(serializers.Serializer):
     verb = serializers.CharField()
     object_type = serializers.CharField()
     object_id = serializers.CharField()
-    before = serializers.JSONField()
-    after = serializers.JSONField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+    redacted = serializers.BooleanField(
+        default=False, help_text="true when the event judges a record you may still judge "
+                                 "and its judgement is hidden until you vote")
 
 
 class AuditListApi(ReviewScopedAPIView):
@@ -167,4 +170,5 @@ class AuditListApi(ReviewScopedAPIView):
         )
         page = LimitOffsetPagination()
         items = page.paginate_queryset(events, request, view=self)
+        items = blinding.redact_events(items, membership=self.membership)
         return page.get_paginated_response(AuditEventOutput(items, many=True).data)

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import blinding, selectors, services
 from .access import review_view
 from .forms import InviteForm, LanguageForm, ReviewForm, RoleForm, SignupForm
 from .middleware import LANGUAGE_SESSION_KEY
@@ -145,7 +145,7 @@ def audit_log(request, review, membership):
         {
             "review": review,
             "membership": membership,
-            "events": events[:500],
+            "events": blinding.redact_events(events[:500], membership=membership),
             "verbs": verbs,
             "verb": request.GET.get("verb", ""),
         },
@@ -165,7 +165,8 @@ def audit_export(request, review, membership):
 
     def rows():
         yield writer.writerow(header)
-        for e in events.order_by("created_at", "id").iterator():
+        ordered = events.order_by("created_at", "id")
+        for e in blinding.redact_stream(ordered, membership=membership):
             yield writer.writerow(
                 [
                     e.created_at.isoformat(),

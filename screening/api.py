@@ -238,7 +238,8 @@ class AgreementApi(ReviewScopedAPIView):
 
     @extend_schema(responses=AgreementOutput(many=True))
     def get(self, request, review_id):
-        return Response(selectors.agreement_for_review(review=self.review))
+        return Response(selectors.agreement_for_review(review=self.review,
+                                                       membership=self.membership))
 
 
 class PrismaApi(ReviewScopedAPIView):

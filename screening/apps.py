@@ -6,8 +6,12 @@ class ScreeningConfig(AppConfig):
     name = "screening"
 
     def ready(self):
+        from reviews import blinding as policy
         from reviews.signals import unique_records_changed
 
+        from . import blinding
         from .tasks import sync_after_dedup
 
         unique_records_changed.connect(sync_after_dedup, dispatch_uid="screening.items_sync")
+        for prefix in blinding.JUDGEMENT_VERBS:
+            policy.register(prefix, blinding.hidden_events)

@@ -148,7 +148,8 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
     audit_record(review=item.review, actor=actor, verb="vote.cast", obj=vote,
                  before={"decision": mine.decision} if mine else None,
                  after={"item": item.id, "stage": item.stage, "decision": decision,
-                        "reason": reason.label if reason else None})
+                        "reason": reason.label if reason else None,
+                        "reason_text": reason_text, "note": note})
     _evaluate(item, actor, [v for v in live if v is not mine] + [vote])
     tracked.moved(item)
     return vote

@@ -31,7 +31,7 @@ def overview(request, review, membership):
                "prisma": selectors.prisma_counts(review=review),
                "unblinded": services.unblinded_stages(review)}
     if can(membership, "manage"):
-        context["agreement"] = selectors.agreement_for_review(review=review)
+        context["agreement"] = selectors.agreement_for_review(review=review, membership=membership)
     return render(request, "screening/overview.html", context)
 
 
@@ -116,7 +116,7 @@ def unblind(request, review, membership, stage):
 
 @review_view(GET="manage")
 def agreement_export(request, review, membership):
-    rows = selectors.agreement_for_review(review=review)
+    rows = selectors.agreement_for_review(review=review, membership=membership)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="review-{review.id}-agreement.csv"'
     writer = csv.writer(response)
