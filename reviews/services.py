@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from .access import review_for
 from .audit import audit_record
 from .models import Invitation, Membership, Profile, Review, Role
+from .signals import reviewers_per_record_changed
 
 REVIEW_FIELDS = (
     "title",
@@ -47,7 +48,9 @@ def review_create(*, actor, title, **fields):
 @transaction.atomic
 def review_update(*, actor, review_id, **fields):
     review, _m = review_for(actor, review_id, "manage")
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    # NO KEY UPDATE: votes inserting rows that point at the review (a key-share lock) go on
+    # while this waits for their records' locks; a plain FOR UPDATE deadlocked with them.
+    review = Review.objects.select_for_update(no_key=True).get(pk=review.pk)
     unknown = set(fields) - set(REVIEW_FIELDS)
     if unknown:
         raise ValueError(f"unknown review fields: {sorted(unknown)}")
@@ -67,6 +70,8 @@ def review_update(*, actor, review_id, **fields):
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
         )
+    if "reviewers_per_record" in changed:
+        reviewers_per_record_changed.send(sender=Review, review=review, actor=actor)
     return review
 
 
