@@ -237,6 +237,14 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": "reviews.logs.NoTracebackForClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # Django's default gives "django" a console handler of its own (with DEBUG on) and
+        # lets records reach the root's as well: every line came out twice. Root only.
+        "django": {"handlers": [], "level": "INFO"},
+        # One line per refused request (403/404), no traceback: see reviews.logs.
+        "django.request": {"filters": ["client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -29,3 +29,8 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("", include("synthesis.urls")),
 ]
+
+handler400 = "reviews.errors.bad_request"
+handler403 = "reviews.errors.permission_denied"
+handler404 = "reviews.errors.page_not_found"
+handler500 = "reviews.errors.server_error"

@@ -2,11 +2,13 @@
 conflicts, adjudication, reopening, progress, agreement, PRISMA counts."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from reviews.api_access import ReviewScopedAPIView, service_call
+from reviews.ids import parse_ids
 
 from . import selectors, services
 from .models import Decision, Item, Stage
@@ -115,13 +117,24 @@ def next_payload(view, stage, skip=()):
     return {"item": item, "progress": selectors.progress(user=user, review=review, stage=stage)}
 
 
+MAX_SKIPPED = 200  # records a reviewer passes over in one session, not a bulk list
+
+
 class NextApi(ReviewScopedAPIView):
     review_access = {"GET": "screen"}
 
-    @extend_schema(responses=ScreeningPayload)
+    @extend_schema(
+        responses={200: ScreeningPayload},
+        parameters=[OpenApiParameter(
+            "skip", str, description="Record ids to pass over this time, comma-separated "
+            f"(at most {MAX_SKIPPED}).", required=False)])
     def get(self, request, review_id, stage):
         _stage(stage)
-        skip = [int(x) for x in request.query_params.get("skip", "").split(",") if x.isdigit()]
+        try:
+            skip = parse_ids(request.query_params.get("skip", ""), limit=MAX_SKIPPED)
+        except ValueError as exc:
+            raise ValidationError({"skip": [f"Give record ids separated by commas: {exc}."]}) \
+                from exc
         return Response(next_payload(self, stage, skip))
 
 

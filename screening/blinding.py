@@ -12,6 +12,7 @@ votes on a record, and everything derived from them (its decision, conflicts, ag
 from django.db.models import Exists, OuterRef, Q
 
 from reviews.access import can
+from reviews.ids import parse_id
 
 from .models import Adjudication, Item, ItemStatus, Vote
 from .services import unblinded_stages
@@ -53,15 +54,15 @@ _ITEM_OF = {
 
 def _judged_items(events):
     """{event id: item id} for events on items, votes and adjudications."""
-    ids = {kind: {int(e.object_id) for e in events if e.object_type == kind
-                  and e.object_id.isdigit()} for kind in _ITEM_OF}
+    ids = {kind: {parse_id(e.object_id) for e in events if e.object_type == kind
+                  and parse_id(e.object_id)} for kind in _ITEM_OF}
     item_of = {kind: dict(model.objects.filter(pk__in=ids[kind]).values_list("pk", "item_id"))
                for kind, model in _ITEM_OF.items() if model is not None and ids[kind]}
     found = {}
     for e in events:
-        if e.object_type not in _ITEM_OF or not e.object_id.isdigit():
+        pk = parse_id(e.object_id)
+        if e.object_type not in _ITEM_OF or pk is None:
             continue
-        pk = int(e.object_id)
         found[e.id] = pk if _ITEM_OF[e.object_type] is None else item_of.get(
             e.object_type, {}).get(pk)
     return found

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
+from reviews.ids import parse_id
 
 from . import fulltext, selectors, services, studies
 from .forms import ResolveForm, ScreeningSettingsForm
@@ -172,11 +173,14 @@ def fulltext_bulk(request, review, membership):
 @review_view(GET="read", POST="screen")
 def study_links(request, review, membership):
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+        ids = [i for i in map(parse_id, request.POST.getlist("records")) if i]
         try:
             if request.POST.get("unlink"):
+                record_id = parse_id(request.POST["unlink"])
+                if record_id is None:
+                    raise ValueError(_("Choose a report to unlink."))
                 studies.study_unlink(actor=request.user, review_id=review.id,
-                                     record_id=int(request.POST["unlink"]))
+                                     record_id=record_id)
             else:
                 studies.study_link(actor=request.user, review_id=review.id, record_ids=ids,
                                    label=request.POST.get("label", ""))

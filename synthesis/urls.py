@@ -3,5 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("reviews/<int:review_id>/", views.review_home, name="review_home"),
+    path("reviews/<id:review_id>/", views.review_home, name="review_home"),
 ]
