@@ -1,7 +1,5 @@
 """Pages for reviews, members, invitations, the audit log and account preferences."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import blinding, selectors, services
 from .access import review_view
+from .files import SafeWriter
 from .forms import InviteForm, LanguageForm, ReviewForm, RoleForm, SignupForm
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Invitation, Membership
@@ -160,7 +159,7 @@ class _Echo:
 @review_view(GET="manage")
 def audit_export(request, review, membership):
     events = selectors.audit_events_for_review(user=request.user, review_id=review.id)
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     header = ["time", "actor", "verb", "object_type", "object_id", "before", "after"]
 
     def rows():

@@ -1,6 +1,4 @@
 """Pages of screening: overview, the keyboard screening page, conflicts, settings, full texts."""
-import csv
-
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
+from reviews.files import SafeWriter
 from reviews.ids import parse_id
 
 from . import fulltext, selectors, services, studies
@@ -120,7 +119,7 @@ def agreement_export(request, review, membership):
     rows = selectors.agreement_for_review(review=review, membership=membership)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="review-{review.id}-agreement.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(["stage", "reviewer_a", "reviewer_b", "n", "percent_agreement", "kappa"])
     for r in rows:
         writer.writerow([r["stage"], r["reviewer_a"], r["reviewer_b"], r["n"],
@@ -152,8 +151,10 @@ def item_fulltext(request, review, membership, item_id):
     ft = getattr(item.record, "full_text", None)
     if ft is None:
         raise Http404
-    response = FileResponse(ft.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{ft.file_name}"'
+    # FileResponse writes the name as RFC 6266 asks (filename*=utf-8''...), so a Chinese
+    # name arrives whole.
+    response = FileResponse(ft.file.open("rb"), content_type="application/pdf",
+                            filename=ft.file_name, as_attachment=False)
     # Shown inline in the screening page's frame: same origin only.
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
