@@ -31,9 +31,13 @@ def env_int(name, default):
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+if not SECRET_KEY and env("DJANGO_SECRET_KEY_FILE"):
+    # `make run` generates one under var/ (readable by its owner only) on the first run.
+    SECRET_KEY = Path(env("DJANGO_SECRET_KEY_FILE")).read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set when DJANGO_DEBUG is off.")
     # Development only: a key that is useless outside this machine's embedded setup.
     SECRET_KEY = "dev-only-insecure-key-change-me-prismflow-embedded-default"  # noqa: S105
 
@@ -224,7 +228,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-if not DEBUG:
+# DJANGO_HTTPS=0 only for serving on this machine over plain http (`make run`): with debug
+# off, secure cookies and the https redirect would otherwise make logging in impossible.
+HTTPS = env_bool("DJANGO_HTTPS", True)
+if not DEBUG and HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
