@@ -3,13 +3,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from reviews.auth_views import (
+    ThrottledAdminAuthenticationForm,
+    ThrottledLoginView,
+    ThrottledObtainAuthToken,
+)
 from reviews.urls import api_urlpatterns as reviews_api
 from screening.urls import api_urlpatterns as screening_api
 
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
 api_patterns = [
-    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     *reviews_api,
@@ -17,7 +23,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(),
          name="password_change"),
