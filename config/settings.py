@@ -158,6 +158,7 @@ EMAIL_BACKEND = env(
 EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 # Invitations are mailed only where mail can leave the machine (or a test backend is named).
 INVITATION_EMAILS = bool(EMAIL_HOST or env("DJANGO_EMAIL_BACKEND"))
+INVITATION_DAYS = env_int("PRISMFLOW_INVITATION_DAYS", 14)  # an invitation link works this long
 SITE_URL = env("PRISMFLOW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "prismflow@localhost")
 

@@ -84,6 +84,7 @@ class InvitationOutput(serializers.Serializer):
     invitee = serializers.CharField()
     role = serializers.CharField()
     url = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class MemberListApi(ReviewScopedAPIView):
@@ -109,6 +110,7 @@ class MemberListApi(ReviewScopedAPIView):
             "invitee": inv.invitee,
             "role": inv.role,
             "url": services.invitation_url(inv, request),
+            "expires_at": inv.expires_at,
         }
         return Response(InvitationOutput(out).data, status=status.HTTP_201_CREATED)
 

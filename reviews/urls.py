@@ -22,6 +22,11 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path(
+        "reviews/<id:review_id>/invitations/<id:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
     path("reviews/<id:review_id>/audit/", views.audit_log, name="audit_log"),
     path("reviews/<id:review_id>/audit.csv", views.audit_export, name="audit_export"),
     path("reviews/<id:review_id>/searches/", search_views.searches, name="searches"),

@@ -121,6 +121,18 @@ def member_remove(request, review, membership, membership_id):
 
 
 @review_view(POST="manage")
+def invitation_resend(request, review, membership, invitation_id):
+    try:
+        services.invitation_resend(
+            actor=request.user, review_id=review.id, invitation_id=invitation_id
+        )
+    except Invitation.DoesNotExist as exc:
+        raise Http404 from exc
+    messages.success(request, _("Invitation sent again with a new link."))
+    return redirect("members", review_id=review.id)
+
+
+@review_view(POST="manage")
 def invitation_revoke(request, review, membership, invitation_id):
     try:
         services.invitation_revoke(
