@@ -89,6 +89,8 @@ def members(request, review, membership):
 
 @review_view(POST="manage")
 def member_role(request, review, membership, membership_id):
+    if not Membership.objects.filter(pk=membership_id, review=review).exists():
+        raise Http404  # another review's member is not found, whatever the form says
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
