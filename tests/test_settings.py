@@ -121,3 +121,35 @@ def test_a_secret_key_file_is_read_when_no_key_is_given(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.stdout.split() == ["True", "False"], out.stderr
+
+
+def test_no_template_has_inline_script_or_style_so_the_policy_can_stay_strict():
+    import re
+
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        inline_scripts = [m for m in re.findall(r"<script\b[^>]*>", text)
+                          if "src=" not in m and "application/json" not in m]
+        assert inline_scripts == [], path
+        assert "<style" not in text, path
+        assert not re.search(r"\son[a-z]+\s*=", text), path
+        assert "javascript:" not in text, path
+
+
+def test_every_page_carries_a_strict_content_security_policy(client, db):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in directives["style-src"]
+
+
+def test_the_api_docs_start_from_a_script_file_under_the_policy(team):
+    import re
+
+    docs = team.client("owner").get("/api/docs/")
+    assert docs.status_code == 200 and "Content-Security-Policy" in docs
+    tags = re.findall(r"<script\b[^>]*>", docs.content.decode())
+    assert tags and all("src=" in t for t in tags)
+    start = team.client("owner").get("/api/docs/?script=")
+    assert start.status_code == 200 and "SwaggerUIBundle" in start.content.decode()
