@@ -3,11 +3,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from rest_framework import status
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
-from . import throttle
+from . import throttle, tokens
 
 
 class _Throttled:
@@ -42,10 +44,16 @@ class ThrottledLoginView(LoginView):
         return response
 
 
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
 class ThrottledObtainAuthToken(ObtainAuthToken):
     """POST username and password for a token; refused with 429 and Retry-After while the
-    account or the address is locked out."""
+    account or the address is locked out. The token expires (reviews.tokens)."""
 
+    @extend_schema(request=AuthTokenSerializer, responses={200: TokenOutput})
     def post(self, request, *args, **kwargs):
         username = str(request.data.get("username") or "")
         try:
@@ -55,6 +63,9 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
                              "retry_after": locked.seconds},
                             status=status.HTTP_429_TOO_MANY_REQUESTS,
                             headers={"Retry-After": str(locked.seconds)})
-        response = super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)  # a failure is counted (user_login_failed)
+        user = serializer.validated_data["user"]
         throttle.succeeded(request, username)
-        return response
+        token = tokens.token_for(user=user)
+        return Response({"token": token.key, "expires_at": tokens.expires_at(token)})

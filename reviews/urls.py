@@ -49,6 +49,7 @@ urlpatterns = [
          dedup_views.record_unmerge, name="record_unmerge"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
     path("account/language/", views.set_language, name="set_language"),
+    path("account/tokens/", views.api_tokens, name="api_tokens"),
 ]
 
 api_urlpatterns = [

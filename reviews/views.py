@@ -1,5 +1,6 @@
 """Pages for reviews, members, invitations, the audit log and account preferences."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import blinding, selectors, services
+from . import blinding, selectors, services, tokens
 from .access import review_view
 from .files import SafeWriter
 from .forms import InviteForm, LanguageForm, ReviewForm, RoleForm, SignupForm
@@ -258,6 +259,22 @@ def _invitation_signup(request, invitation):
             services.invitation_accept(actor=user, token=invitation.token)
             return redirect("review_home", review_id=invitation.review_id)
     return render(request, "reviews/invitation.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The user's API token: when it expires, renew it (the new key shown once), revoke it."""
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            tokens.token_revoke(actor=request.user)
+            messages.success(request, _("Token revoked: it no longer works."))
+        else:
+            new_key = tokens.token_renew(actor=request.user).key
+    return render(request, "reviews/tokens.html", {
+        "tokens": tokens.tokens_for(user=request.user), "new_key": new_key,
+        "days": settings.API_TOKEN_DAYS})
 
 
 @require_POST
