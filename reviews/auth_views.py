@@ -3,7 +3,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -44,6 +45,11 @@ class ThrottledLoginView(LoginView):
         return response
 
 
+class LockedOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    retry_after = serializers.IntegerField()
+
+
 class TokenOutput(serializers.Serializer):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField()
@@ -53,9 +59,15 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
     """POST username and password for a token; refused with 429 and Retry-After while the
     account or the address is locked out. The token expires (reviews.tokens)."""
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TokenOutput})
+    @extend_schema(request=AuthTokenSerializer, responses={
+        200: TokenOutput,
+        400: OpenApiResponse(OpenApiTypes.OBJECT, description="Wrong username or password."),
+        429: OpenApiResponse(LockedOutput, description="Too many failed sign-ins: retry "
+                                                       "after `retry_after` seconds.")})
     def post(self, request, *args, **kwargs):
-        username = str(request.data.get("username") or "")
+        # A body that is not an object (a JSON list) has no username: the serializer refuses it.
+        fields = request.data if hasattr(request.data, "get") else {}
+        username = str(fields.get("username") or "")
         try:
             throttle.check(request, username)
         except throttle.Locked as locked:
