@@ -17,11 +17,23 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+# `make run` serves with debug off, as a user should see it: no debug pages, static files
+# through whitenoise, a secret key generated once under var/ (never committed), plain http on
+# this machine only. `make test` and `manage.py` on their own keep the embedded default.
+SECRET_FILE := var/secret_key
+SERVE_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY_FILE=$(SECRET_FILE) \
+             DJANGO_ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1
+
+$(SECRET_FILE):
+	mkdir -p var
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: install $(SECRET_FILE)
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py load_demo
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Prismflow is at http://$(HOST):$(PORT)/  (log in with a demo user above)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(SERVE_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest

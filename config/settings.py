@@ -31,9 +31,13 @@ def env_int(name, default):
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+if not SECRET_KEY and env("DJANGO_SECRET_KEY_FILE"):
+    # `make run` generates one under var/ (readable by its owner only) on the first run.
+    SECRET_KEY = Path(env("DJANGO_SECRET_KEY_FILE")).read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set when DJANGO_DEBUG is off.")
     # Development only: a key that is useless outside this machine's embedded setup.
     SECRET_KEY = "dev-only-insecure-key-change-me-prismflow-embedded-default"  # noqa: S105
 
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "reviews.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "reviews.middleware.UserLanguageMiddleware",
@@ -154,6 +159,8 @@ EMAIL_BACKEND = env(
 EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 # Invitations are mailed only where mail can leave the machine (or a test backend is named).
 INVITATION_EMAILS = bool(EMAIL_HOST or env("DJANGO_EMAIL_BACKEND"))
+INVITATION_DAYS = env_int("PRISMFLOW_INVITATION_DAYS", 14)  # an invitation link works this long
+API_TOKEN_DAYS = env_int("PRISMFLOW_API_TOKEN_DAYS", 30)  # an API token works this long
 SITE_URL = env("PRISMFLOW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "prismflow@localhost")
 
@@ -166,11 +173,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "reviews.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "reviews.api_schema.PrismflowAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
@@ -183,6 +190,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request and response components apart: an upload's file is documented as a binary
+    # part of a multipart body, not as the URI string the response holds.
+    "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "reviews.models.Review.Status",
         "SearchStatusEnum": "reviews.models.Search.Status",
@@ -234,7 +244,10 @@ POOLING_STALE_SECONDS = env_int("PRISMFLOW_POOLING_STALE_SECONDS", 60)
 # claim. Always 0 outside that test.
 POOLING_PAUSE_SECONDS = env_int("PRISMFLOW_POOLING_PAUSE_SECONDS", 0)
 
-if not DEBUG:
+# DJANGO_HTTPS=0 only for serving on this machine over plain http (`make run`): with debug
+# off, secure cookies and the https redirect would otherwise make logging in impossible.
+HTTPS = env_bool("DJANGO_HTTPS", True)
+if not DEBUG and HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -247,6 +260,14 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": "reviews.logs.NoTracebackForClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # Django's default gives "django" a console handler of its own (with DEBUG on) and
+        # lets records reach the root's as well: every line came out twice. Root only.
+        "django": {"handlers": [], "level": "INFO"},
+        # One line per refused request (403/404), no traceback: see reviews.logs.
+        "django.request": {"filters": ["client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }

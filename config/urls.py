@@ -2,18 +2,26 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from extraction.urls import api_urlpatterns as extraction_api
+from reviews.auth_views import (
+    ThrottledAdminAuthenticationForm,
+    ThrottledLoginView,
+    ThrottledObtainAuthToken,
+)
 from reviews.urls import api_urlpatterns as reviews_api
 from screening.urls import api_urlpatterns as screening_api
 from synthesis.urls import api_urlpatterns as synthesis_api
 
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
 api_patterns = [
-    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves Swagger UI's start-up code as a script file: no inline script,
+    # so the Content Security Policy (reviews.security) holds on the API docs too.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     *reviews_api,
     *screening_api,
     *extraction_api,
@@ -21,7 +29,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(),
          name="password_change"),
@@ -34,3 +42,8 @@ urlpatterns = [
     path("", include("extraction.urls")),
     path("", include("synthesis.urls")),
 ]
+
+handler400 = "reviews.errors.bad_request"
+handler403 = "reviews.errors.permission_denied"
+handler404 = "reviews.errors.page_not_found"
+handler500 = "reviews.errors.server_error"

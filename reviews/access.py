@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
+from django.utils.translation import gettext as _
 
 from .models import Membership, Review, Role
 
@@ -37,7 +38,7 @@ def review_for(user, review_id, ability="read"):
     if membership is None:
         raise Http404("No such review.")
     if membership.role not in ABILITIES[ability]:
-        raise PermissionDenied("Your role in this review does not allow this.")
+        raise PermissionDenied(_("Your role in this review does not allow this."))
     return membership.review, membership
 
 

@@ -1,14 +1,14 @@
 """REST API for reviews, members, invitations and the audit log."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, services
-from .api_access import ReviewScopedAPIView, service_call
+from . import blinding, selectors, services
+from .api_access import Pages, ReviewScopedAPIView, service_call
+from .api_schema import paginated
 from .models import Membership, Review, Role
 
 
@@ -32,10 +32,10 @@ class ReviewInput(serializers.ModelSerializer):
 
 
 class ReviewListApi(APIView):
-    @extend_schema(responses=ReviewOutput(many=True))
+    @paginated(ReviewOutput)
     def get(self, request):
         reviews = selectors.reviews_for_user(user=request.user)
-        page = LimitOffsetPagination()
+        page = Pages()
         items = page.paginate_queryset(reviews, request, view=self)
         data = ReviewOutput(items, many=True, context={"request": request}).data
         return page.get_paginated_response(data)
@@ -84,6 +84,7 @@ class InvitationOutput(serializers.Serializer):
     invitee = serializers.CharField()
     role = serializers.CharField()
     url = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class MemberListApi(ReviewScopedAPIView):
@@ -109,6 +110,7 @@ class MemberListApi(ReviewScopedAPIView):
             "invitee": inv.invitee,
             "role": inv.role,
             "url": services.invitation_url(inv, request),
+            "expires_at": inv.expires_at,
         }
         return Response(InvitationOutput(out).data, status=status.HTTP_201_CREATED)
 
@@ -149,22 +151,27 @@ class MemberDetailApi(ReviewScopedAPIView):
 class AuditEventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     verb = serializers.CharField()
     object_type = serializers.CharField()
     object_id = serializers.CharField()
-    before = serializers.JSONField()
-    after = serializers.JSONField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+    redacted = serializers.BooleanField(
+        default=False, help_text="true when the event judges a record you may still judge "
+                                 "and its judgement is hidden until you vote")
 
 
 class AuditListApi(ReviewScopedAPIView):
     review_access = {"GET": "manage"}
 
-    @extend_schema(responses=AuditEventOutput(many=True))
+    @paginated(AuditEventOutput, OpenApiParameter(
+        "verb", str, description="Only events of this kind, e.g. `vote.cast`."))
     def get(self, request, review_id):
         events = selectors.audit_events_for_review(
             user=request.user, review_id=review_id, verb=request.query_params.get("verb")
         )
-        page = LimitOffsetPagination()
+        page = Pages()
         items = page.paginate_queryset(events, request, view=self)
+        items = blinding.redact_events(items, membership=self.membership)
         return page.get_paginated_response(AuditEventOutput(items, many=True).data)

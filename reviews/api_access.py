@@ -4,6 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.views import APIView
 
 from .access import ABILITIES, review_for
@@ -50,3 +51,26 @@ def service_call(service, **kwargs):
         raise PermissionDenied(str(exc)) from exc
     except ObjectDoesNotExist as exc:
         raise NotFound() from exc
+
+
+class Pages(LimitOffsetPagination):
+    """LimitOffsetPagination that refuses a limit or offset that is not a whole number (400),
+    instead of quietly using the default: the schema says integer, and a client that sent
+    `offset=ten` should learn it, not get the first page again."""
+
+    def _whole(self, request, name):
+        raw = request.query_params.get(name)
+        if raw is None:
+            return None
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+            raise ValidationError({name: ["Give a whole number of 0 or more."]})
+        return int(raw)
+
+    def get_limit(self, request):
+        limit = self._whole(request, self.limit_query_param)
+        if limit is None or limit == 0:
+            return self.default_limit
+        return min(limit, self.max_limit) if self.max_limit else limit
+
+    def get_offset(self, request):
+        return self._whole(request, self.offset_query_param) or 0

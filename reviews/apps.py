@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reviews"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_login_failed
+        from django.urls import register_converter
+
+        from .ids import IdConverter
+        from .throttle import on_login_failed
+
+        # Before any URL conf is loaded: every app's URLs write their ids as <id:...>.
+        register_converter(IdConverter, "id")
+        # Failed sign-ins on every channel (the login page, the API token) count alike.
+        user_login_failed.connect(on_login_failed, dispatch_uid="reviews.throttle")

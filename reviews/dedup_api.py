@@ -2,13 +2,13 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from . import dedup_services, selectors
-from .api_access import ReviewScopedAPIView
+from .api_access import Pages, ReviewScopedAPIView
+from .api_schema import paginated
 from .importers import RECORD_KEYS
 from .models import DuplicatePair, Record
 
@@ -35,7 +35,8 @@ class RecordOutput(serializers.ModelSerializer):
 class PairOutput(serializers.ModelSerializer):
     record_a = RecordOutput()
     record_b = RecordOutput()
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    decided_by = serializers.CharField(source="decided_by.username", default=None,
+                                       allow_null=True)
 
     class Meta:
         model = DuplicatePair
@@ -59,6 +60,11 @@ class CountsOutput(serializers.Serializer):
     unique = serializers.IntegerField()
     waiting = serializers.IntegerField()
     unchecked = serializers.IntegerField()
+
+
+class AlreadyDecidedOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    pair = PairOutput(help_text="the pair as someone else decided it")
 
 
 class DecisionInput(serializers.Serializer):
@@ -90,7 +96,9 @@ class DuplicatePairListApi(ReviewScopedAPIView):
 
     review_access = {"GET": "read"}
 
-    @extend_schema(responses=PairOutput(many=True))
+    @paginated(PairOutput, OpenApiParameter(
+        "status", str, enum=sorted({"open", *DuplicatePair.Status.values}),
+        description="`open` (default: the queue), `merged` or `not_duplicate`."))
     def get(self, request, review_id):
         wanted = request.query_params.get("status", "open")
         if wanted == "open":
@@ -104,7 +112,7 @@ class DuplicatePairListApi(ReviewScopedAPIView):
                 {"detail": "status must be open, merged or not_duplicate"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        pager = LimitOffsetPagination()
+        pager = Pages()
         page = pager.paginate_queryset(rows, request, view=self)
         return pager.get_paginated_response(PairOutput(page, many=True).data)
 
@@ -123,7 +131,7 @@ class DuplicateDecisionApi(ReviewScopedAPIView):
 
     review_access = {"POST": "screen"}
 
-    @extend_schema(request=DecisionInput, responses={200: PairOutput, 409: PairOutput})
+    @extend_schema(request=DecisionInput, responses={200: PairOutput, 409: AlreadyDecidedOutput})
     def post(self, request, review_id, pair_id):
         get_object_or_404(DuplicatePair, pk=pair_id, review=self.review)
         data = DecisionInput(data=request.data)
@@ -166,9 +174,9 @@ class DuplicateGroupListApi(ReviewScopedAPIView):
 
     review_access = {"GET": "read"}
 
-    @extend_schema(responses=GroupOutput(many=True))
+    @paginated(GroupOutput)
     def get(self, request, review_id):
-        pager = LimitOffsetPagination()
+        pager = Pages()
         page = pager.paginate_queryset(
             selectors.duplicate_clusters_for_review(review=self.review), request, view=self
         )

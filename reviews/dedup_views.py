@@ -121,6 +121,8 @@ def _run(request, review, action, **kwargs):
 
 @review_view(POST="screen")
 def duplicate_decide(request, review, membership, pair_id):
+    if not DuplicatePair.objects.filter(pk=pair_id, review=review).exists():
+        raise Http404  # another review's pair is not found, whatever the form says
     decision = request.POST.get("decision", "")
     if _run(request, review, dedup_services.pair_decide, pair_id=pair_id, decision=decision):
         if decision == "merge":

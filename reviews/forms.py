@@ -30,7 +30,9 @@ class ReviewForm(forms.ModelForm):
         }
         help_texts = {
             "registration_id": _("For example PROSPERO CRD42020200350."),
-            "reviewers_per_record": _("Independent votes each record needs (1 to 5)."),
+            "reviewers_per_record": _(
+                "Independent votes each record needs (1 to 5). Lowering it settles the records "
+                "that already have enough votes; raising it leaves settled records as they are."),
             "blind_screening": _("Reviewers do not see each other's votes until they vote."),
         }
 

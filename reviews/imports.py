@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from .access import review_for
 from .audit import audit_record
 from .db import analyze_after_commit
+from .files import delete_on_commit
 from .importers import (
     FORMATS,
     RECORD_KEYS,
@@ -167,7 +168,7 @@ def search_preview(*, actor, review_id, upload, source, source_detail="", date_s
         scan = _unmapped_scan(upload, format, mapping, exc)
     with transaction.atomic():
         if earlier is not None:
-            earlier.file.delete(save=False)
+            delete_on_commit(earlier.file)
             earlier.delete()
         search = Search(
             review=review, source=source, source_detail=source_detail,
@@ -378,5 +379,5 @@ def search_discard(*, actor, review_id, search_id):
     search = Search.objects.select_for_update().get(
         pk=search_id, review=review, status__in=[Search.Status.PREVIEW, Search.Status.FAILED]
     )
-    search.file.delete(save=False)
+    delete_on_commit(search.file)
     search.delete()

@@ -82,6 +82,15 @@ def _new_token():
     return secrets.token_urlsafe(32)
 
 
+def invitation_expiry():
+    """When an invitation made now stops working (settings.INVITATION_DAYS, default 14)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+
+
 class Invitation(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="invitations")
     invitee = models.CharField(_("username or email"), max_length=254)
@@ -96,6 +105,7 @@ class Invitation(models.Model):
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=invitation_expiry)
 
     class Meta:
         ordering = ["-created_at"]
@@ -104,8 +114,14 @@ class Invitation(models.Model):
         return f"{self.invitee} as {self.role}"
 
     @property
+    def is_expired(self):
+        from django.utils import timezone
+
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_open(self):
-        return self.accepted_at is None and self.revoked_at is None
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
 
 
 class Profile(models.Model):

@@ -37,6 +37,11 @@ class SearchUploadInput(serializers.Serializer):
     mapping = serializers.DictField(child=serializers.CharField(), required=False)
 
 
+class AlreadyImportedOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    search = serializers.IntegerField(help_text="the search that imported this file")
+
+
 class SearchListApi(ReviewScopedAPIView):
     review_access = {"GET": "read", "POST": "manage"}
     parser_classes = [MultiPartParser, FormParser]
@@ -46,7 +51,8 @@ class SearchListApi(ReviewScopedAPIView):
         rows = Search.objects.filter(review=self.review)
         return Response(SearchOutput(rows, many=True).data)
 
-    @extend_schema(request=SearchUploadInput, responses={201: SearchOutput})
+    @extend_schema(request=SearchUploadInput,
+                   responses={201: SearchOutput, 409: AlreadyImportedOutput})
     def post(self, request, review_id):
         data = SearchUploadInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 
 from .access import review_for
 from .audit import audit_record
-from .models import Invitation, Membership, Profile, Review, Role
+from .models import (
+    Invitation,
+    Membership,
+    Profile,
+    Review,
+    Role,
+    _new_token,
+    invitation_expiry,
+)
+from .signals import reviewers_per_record_changed
 
 REVIEW_FIELDS = (
     "title",
@@ -47,7 +56,9 @@ def review_create(*, actor, title, **fields):
 @transaction.atomic
 def review_update(*, actor, review_id, **fields):
     review, _m = review_for(actor, review_id, "manage")
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    # NO KEY UPDATE: votes inserting rows that point at the review (a key-share lock) go on
+    # while this waits for their records' locks; a plain FOR UPDATE deadlocked with them.
+    review = Review.objects.select_for_update(no_key=True).get(pk=review.pk)
     unknown = set(fields) - set(REVIEW_FIELDS)
     if unknown:
         raise ValueError(f"unknown review fields: {sorted(unknown)}")
@@ -67,6 +78,8 @@ def review_update(*, actor, review_id, **fields):
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
         )
+    if "reviewers_per_record" in changed:
+        reviewers_per_record_changed.send(sender=Review, review=review, actor=actor)
     return review
 
 
@@ -99,12 +112,16 @@ def invitation_create(*, actor, review_id, invitee, role):
         obj=invitation,
         after={"invitee": invitee, "role": role},
     )
-    if settings.INVITATION_EMAILS and "@" in invitee:
+    _mail_soon(invitation)
+    return invitation
+
+
+def _mail_soon(invitation):
+    if settings.INVITATION_EMAILS and "@" in invitation.invitee:
         from .tasks import invitation_send
 
         # Enqueued after commit so a rolled-back invitation never mails a dead link.
         transaction.on_commit(lambda: invitation_send.delay(invitation.id))
-    return invitation
 
 
 def invitation_url(invitation, request=None):
@@ -156,6 +173,30 @@ def invitation_accept(*, actor, token):
         after={"user": actor.username, "role": membership.role, "created": created},
     )
     return membership
+
+
+@transaction.atomic
+def invitation_resend(*, actor, review_id, invitation_id):
+    """Send an invitation again, open or expired: a new link (the old one stops working)
+    that works for INVITATION_DAYS from now, mailed again where it went by mail."""
+    review, _m = review_for(actor, review_id, "manage")
+    invitation = Invitation.objects.select_for_update().get(
+        pk=invitation_id, review=review, accepted_at=None, revoked_at=None
+    )
+    before = {"expires_at": invitation.expires_at.isoformat()}
+    invitation.token = _new_token()
+    invitation.expires_at = invitation_expiry()
+    invitation.save(update_fields=["token", "expires_at"])
+    audit_record(
+        review=review,
+        actor=actor,
+        verb="invitation.resend",
+        obj=invitation,
+        before=before,
+        after={"invitee": invitation.invitee, "expires_at": invitation.expires_at.isoformat()},
+    )
+    _mail_soon(invitation)
+    return invitation
 
 
 @transaction.atomic

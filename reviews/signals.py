@@ -13,3 +13,8 @@ def announce_unique_records_changed(review_id):
     transaction.on_commit(
         lambda: unique_records_changed.send(sender=None, review_id=review_id)
     )
+
+# The votes each record needs changed. Sent synchronously, inside the transaction of the
+# change, with review and actor: screening re-judges the records that change affects, so
+# the setting and the records' statuses commit (or roll back) together.
+reviewers_per_record_changed = Signal()

@@ -1,7 +1,6 @@
 """Pages for reviews, members, invitations, the audit log and account preferences."""
 
-import csv
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -12,8 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import blinding, selectors, services, tokens
 from .access import review_view
+from .files import SafeWriter
 from .forms import InviteForm, LanguageForm, ReviewForm, RoleForm, SignupForm
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Invitation, Membership
@@ -90,6 +90,8 @@ def members(request, review, membership):
 
 @review_view(POST="manage")
 def member_role(request, review, membership, membership_id):
+    if not Membership.objects.filter(pk=membership_id, review=review).exists():
+        raise Http404  # another review's member is not found, whatever the form says
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
@@ -122,6 +124,18 @@ def member_remove(request, review, membership, membership_id):
 
 
 @review_view(POST="manage")
+def invitation_resend(request, review, membership, invitation_id):
+    try:
+        services.invitation_resend(
+            actor=request.user, review_id=review.id, invitation_id=invitation_id
+        )
+    except Invitation.DoesNotExist as exc:
+        raise Http404 from exc
+    messages.success(request, _("Invitation sent again with a new link."))
+    return redirect("members", review_id=review.id)
+
+
+@review_view(POST="manage")
 def invitation_revoke(request, review, membership, invitation_id):
     try:
         services.invitation_revoke(
@@ -145,7 +159,7 @@ def audit_log(request, review, membership):
         {
             "review": review,
             "membership": membership,
-            "events": events[:500],
+            "events": blinding.redact_events(events[:500], membership=membership),
             "verbs": verbs,
             "verb": request.GET.get("verb", ""),
         },
@@ -160,12 +174,13 @@ class _Echo:
 @review_view(GET="manage")
 def audit_export(request, review, membership):
     events = selectors.audit_events_for_review(user=request.user, review_id=review.id)
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     header = ["time", "actor", "verb", "object_type", "object_id", "before", "after"]
 
     def rows():
         yield writer.writerow(header)
-        for e in events.order_by("created_at", "id").iterator():
+        ordered = events.order_by("created_at", "id")
+        for e in blinding.redact_stream(ordered, membership=membership):
             yield writer.writerow(
                 [
                     e.created_at.isoformat(),
@@ -244,6 +259,22 @@ def _invitation_signup(request, invitation):
             services.invitation_accept(actor=user, token=invitation.token)
             return redirect("review_home", review_id=invitation.review_id)
     return render(request, "reviews/invitation.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The user's API token: when it expires, renew it (the new key shown once), revoke it."""
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            tokens.token_revoke(actor=request.user)
+            messages.success(request, _("Token revoked: it no longer works."))
+        else:
+            new_key = tokens.token_renew(actor=request.user).key
+    return render(request, "reviews/tokens.html", {
+        "tokens": tokens.tokens_for(user=request.user), "new_key": new_key,
+        "days": settings.API_TOKEN_DAYS})
 
 
 @require_POST

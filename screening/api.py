@@ -2,11 +2,13 @@
 conflicts, adjudication, reopening, progress, agreement, PRISMA counts."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from reviews.api_access import ReviewScopedAPIView, service_call
+from reviews.ids import parse_ids
 
 from . import selectors, services
 from .models import Decision, Item, Stage
@@ -115,14 +117,35 @@ def next_payload(view, stage, skip=()):
     return {"item": item, "progress": selectors.progress(user=user, review=review, stage=stage)}
 
 
+MAX_SKIPPED = 200  # records a reviewer passes over in one session, not a bulk list
+
+
 class NextApi(ReviewScopedAPIView):
     review_access = {"GET": "screen"}
 
-    @extend_schema(responses=ScreeningPayload)
+    @extend_schema(
+        responses={200: ScreeningPayload},
+        parameters=[OpenApiParameter(
+            "skip", str, description="Record ids to pass over this time, comma-separated "
+            f"(at most {MAX_SKIPPED}).", required=False)])
     def get(self, request, review_id, stage):
         _stage(stage)
-        skip = [int(x) for x in request.query_params.get("skip", "").split(",") if x.isdigit()]
+        try:
+            skip = parse_ids(request.query_params.get("skip", ""), limit=MAX_SKIPPED)
+        except ValueError as exc:
+            raise ValidationError({"skip": [f"Give record ids separated by commas: {exc}."]}) \
+                from exc
         return Response(next_payload(self, stage, skip))
+
+
+def _valid_for_item(data, review, item_id):
+    """Validate a body sent to an item: a record of another review (or none) is 404 first,
+    whatever the body says. The item is read only when the body is invalid: a vote that is
+    valid costs no extra query (the service checks the item under its lock)."""
+    if not data.is_valid():
+        _item(review, item_id)
+        raise ValidationError(data.errors)
+    return data
 
 
 class ItemApi(ReviewScopedAPIView):
@@ -141,8 +164,7 @@ class VoteApi(ReviewScopedAPIView):
 
     @extend_schema(request=VoteInput, responses=ScreeningPayload)
     def post(self, request, review_id, item_id):
-        data = VoteInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid_for_item(VoteInput(data=request.data), self.review, item_id)
         v = data.validated_data
         # The vote commits before the next record is leased: holding the item's lock while
         # leasing another record deadlocked two reviewers under load.
@@ -185,8 +207,7 @@ class ResolveApi(ReviewScopedAPIView):
 
     @extend_schema(request=ResolveInput, responses=StatusOutput)
     def post(self, request, review_id, item_id):
-        data = ResolveInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid_for_item(ResolveInput(data=request.data), self.review, item_id)
         v = data.validated_data
         adjudication = service_call(
             services.conflict_resolve,
@@ -238,7 +259,8 @@ class AgreementApi(ReviewScopedAPIView):
 
     @extend_schema(responses=AgreementOutput(many=True))
     def get(self, request, review_id):
-        return Response(selectors.agreement_for_review(review=self.review))
+        return Response(selectors.agreement_for_review(review=self.review,
+                                                       membership=self.membership))
 
 
 class PrismaApi(ReviewScopedAPIView):

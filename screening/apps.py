@@ -6,8 +6,15 @@ class ScreeningConfig(AppConfig):
     name = "screening"
 
     def ready(self):
-        from reviews.signals import unique_records_changed
+        from reviews import blinding as policy
+        from reviews.signals import reviewers_per_record_changed, unique_records_changed
 
+        from . import blinding
+        from .services import rejudge_on_change
         from .tasks import sync_after_dedup
 
         unique_records_changed.connect(sync_after_dedup, dispatch_uid="screening.items_sync")
+        reviewers_per_record_changed.connect(rejudge_on_change,
+                                             dispatch_uid="screening.items_rejudge")
+        for prefix in blinding.JUDGEMENT_VERBS:
+            policy.register(prefix, blinding.hidden_events)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reviews.access import review_for
 from reviews.audit import audit_record
+from reviews.files import delete_on_commit
 from reviews.models import Record
 
 from .models import FullText, Item, Stage
@@ -33,7 +34,7 @@ def fulltext_attach(*, actor, record_id, upload):
     _check_pdf(upload)
     old = FullText.objects.filter(record=record).first()
     if old is not None:
-        old.file.delete(save=False)
+        delete_on_commit(old.file)
         old.delete()
     ft = FullText(record=record, file_name=PurePath(upload.name).name[:300], size=upload.size,
                   uploaded_by=actor)

@@ -138,7 +138,8 @@ class Item(models.Model):
 class Vote(models.Model):
     """A reviewer's vote. A changed vote supersedes the old one, which is kept."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="votes")
+    # PROTECT: a vote is never lost with its record's item (a reopened record keeps them).
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="votes")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  related_name="screening_votes")
     decision = models.CharField(max_length=8, choices=Decision.choices)
@@ -181,7 +182,7 @@ class Lease(models.Model):
 
 
 class Adjudication(models.Model):
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="adjudications")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="adjudications")
     adjudicator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     decision = models.CharField(max_length=8, choices=Decision.choices)

@@ -3,13 +3,11 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from reviews.access import can
-
+from . import blinding
 from .agreement import cohen_kappa, percent_agreement
 from .counts import team_counts
 from .leasing import lease_next
 from .models import SETTLED_STATUSES, Decision, Item, ItemStatus, Stage, Vote
-from .services import unblinded_stages
 
 
 def queue_for_reviewer(*, user, review, stage):
@@ -32,14 +30,9 @@ def next_for_reviewer(*, user, review, stage, skip=()):
 
 
 def votes_visible(*, membership, item, mine):
-    """Blinding: no reviewer sees another's vote on a record before voting on it (`mine`:
-    the viewer's live vote on it, or None)."""
-    review = item.review
-    if not review.blind_screening or mine:
-        return True
-    if can(membership, "adjudicate") and item.status != ItemStatus.PENDING:
-        return True
-    return item.stage in unblinded_stages(review)
+    """Blinding (screening.blinding, the one rule): `mine` is the viewer's live vote on the
+    record, or None."""
+    return blinding.votes_visible(membership=membership, item=item, mine=mine)
 
 
 def _live(item):
@@ -120,14 +113,17 @@ def conflict_views(*, user, membership, review, stage):
     return views
 
 
-def agreement_for_review(*, review):
+def agreement_for_review(*, review, membership):
     """Cohen's kappa and percent agreement per reviewer pair and stage (live votes); access
-    is checked by the caller."""
+    is checked by the caller. Blinded: only records whose votes this member may see count,
+    so a pair's agreement cannot move when a co-reviewer votes on a record the member may
+    still vote on."""
+    seen = blinding.visible_items(membership=membership, review=review)
     rows = []
     for stage in Stage.values:
         by_item = {}
         for item_id, reviewer, decision in Vote.objects.filter(
-                item__review=review, item__stage=stage, superseded_at__isnull=True
+                item__in=seen, item__stage=stage, superseded_at__isnull=True
         ).values_list("item_id", "reviewer__username", "decision"):
             by_item.setdefault(item_id, {})[reviewer] = decision
         rows.extend(_pairs(stage, by_item))

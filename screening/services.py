@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from reviews.access import can, review_for
 from reviews.audit import audit_record
 from reviews.db import analyze_after_commit
+from reviews.models import Review
 from reviews.selectors import unique_records_for_review
 
 from . import counts
@@ -94,6 +95,11 @@ def _locked_item(actor, item_id, ability, *, review_id=None, membership=None):
             .filter(pk=item_id).first())
     if item is None or review_id not in (None, item.review_id):
         raise Item.DoesNotExist
+    # Read after the lock, in a statement of its own: a change of the votes needed that
+    # committed while this waited for the lock is seen (the joined review row is not
+    # re-read by the lock), so no vote is judged by the old number.
+    item.review.reviewers_per_record = (Review.objects.filter(pk=item.review_id)
+                                        .values_list("reviewers_per_record", flat=True).get())
     if membership is None or (membership.review_id, membership.user_id) != (
             item.review_id, actor.id):
         _review, membership = review_for(actor, item.review_id, ability)
@@ -148,7 +154,8 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
     audit_record(review=item.review, actor=actor, verb="vote.cast", obj=vote,
                  before={"decision": mine.decision} if mine else None,
                  after={"item": item.id, "stage": item.stage, "decision": decision,
-                        "reason": reason.label if reason else None})
+                        "reason": reason.label if reason else None,
+                        "reason_text": reason_text, "note": note})
     _evaluate(item, actor, [v for v in live if v is not mine] + [vote])
     tracked.moved(item)
     return vote
@@ -301,7 +308,9 @@ def item_reopen(*, actor, item_id, review_id=None, membership=None):
     if not item.settled:
         raise ValidationError(_("This record is not settled."))
     if item.stage == Stage.TITLE_ABSTRACT:
-        later = (Item.objects.select_related("review")
+        # Locked before the check: a vote on the full text committed between the check and
+        # the delete would otherwise be lost with it (votes are PROTECTed now: it would fail).
+        later = (Item.objects.select_for_update(of=("self",)).select_related("review")
                  .filter(record_id=item.record_id, stage=Stage.FULL_TEXT).first())
         if later is not None and Vote.objects.filter(item=later).exists():
             raise ValidationError(_("Its full text has votes already; reopen that first."))
@@ -337,3 +346,34 @@ def stage_unblind(*, actor, review_id, stage):
                      after={"stage": stage})
     return screening
 
+
+
+@transaction.atomic
+def items_rejudge(*, actor, review):
+    """The votes each record needs changed: judge again every record that the change
+    affects, in the transaction of the change (reviews sends reviewers_per_record_changed).
+
+    Lowering the number settles (or flags as a conflict) each record waiting for votes that
+    now has enough. Raising it leaves settled records and conflicts as they were, as
+    Covidence and Rayyan do: a decision made under the rule in force stands, and an
+    adjudicator or the owner can reopen a record to have it judged again; records still
+    waiting simply need more votes. Every record waiting for votes is locked first (in id
+    order), so a vote in flight either commits before and is judged here, or waits and then
+    reads the new number (see _locked_item). Returns the number of records judged."""
+    needed = review.reviewers_per_record
+    waiting = list(Item.objects.select_for_update().filter(
+        review=review, status=ItemStatus.PENDING).order_by("id").values_list("id", flat=True))
+    ready = Item.objects.filter(pk__in=waiting, live_votes__gte=needed).order_by("id")
+    judged = 0
+    for item in ready:
+        item.review = review
+        _judge(item, actor, _live_votes(item))
+        judged += 1
+    for stage in Stage.values:
+        counts.forget(review.id, stage, needed)
+    return judged
+
+
+def rejudge_on_change(sender, *, review, actor, **kwargs):
+    """Receiver of reviews.signals.reviewers_per_record_changed."""
+    items_rejudge(actor=actor, review=review)

@@ -1,6 +1,4 @@
 """Pages of screening: overview, the keyboard screening page, conflicts, settings, full texts."""
-import csv
-
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
+from reviews.files import SafeWriter
+from reviews.ids import parse_id
 
 from . import fulltext, selectors, services, studies
 from .forms import ResolveForm, ScreeningSettingsForm
@@ -31,7 +31,7 @@ def overview(request, review, membership):
                "prisma": selectors.prisma_counts(review=review),
                "unblinded": services.unblinded_stages(review)}
     if can(membership, "manage"):
-        context["agreement"] = selectors.agreement_for_review(review=review)
+        context["agreement"] = selectors.agreement_for_review(review=review, membership=membership)
     return render(request, "screening/overview.html", context)
 
 
@@ -116,10 +116,10 @@ def unblind(request, review, membership, stage):
 
 @review_view(GET="manage")
 def agreement_export(request, review, membership):
-    rows = selectors.agreement_for_review(review=review)
+    rows = selectors.agreement_for_review(review=review, membership=membership)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="review-{review.id}-agreement.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(["stage", "reviewer_a", "reviewer_b", "n", "percent_agreement", "kappa"])
     for r in rows:
         writer.writerow([r["stage"], r["reviewer_a"], r["reviewer_b"], r["n"],
@@ -151,8 +151,10 @@ def item_fulltext(request, review, membership, item_id):
     ft = getattr(item.record, "full_text", None)
     if ft is None:
         raise Http404
-    response = FileResponse(ft.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{ft.file_name}"'
+    # FileResponse writes the name as RFC 6266 asks (filename*=utf-8''...), so a Chinese
+    # name arrives whole.
+    response = FileResponse(ft.file.open("rb"), content_type="application/pdf",
+                            filename=ft.file_name, as_attachment=False)
     # Shown inline in the screening page's frame: same origin only.
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
@@ -172,11 +174,14 @@ def fulltext_bulk(request, review, membership):
 @review_view(GET="read", POST="screen")
 def study_links(request, review, membership):
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+        ids = [i for i in map(parse_id, request.POST.getlist("records")) if i]
         try:
             if request.POST.get("unlink"):
+                record_id = parse_id(request.POST["unlink"])
+                if record_id is None:
+                    raise ValueError(_("Choose a report to unlink."))
                 studies.study_unlink(actor=request.user, review_id=review.id,
-                                     record_id=int(request.POST["unlink"]))
+                                     record_id=record_id)
             else:
                 studies.study_link(actor=request.user, review_id=review.id, record_ids=ids,
                                    label=request.POST.get("label", ""))

@@ -12,7 +12,7 @@ from reviews.access import ABILITIES
 # URLs that are not review-scoped, by name, with why.
 NOT_REVIEW_SCOPED = {
     "login", "logout", "password_change", "password_change_done",  # Django auth
-    "dashboard", "review_create", "set_language",  # the user's own things
+    "dashboard", "review_create", "set_language", "api_tokens",  # the user's own things
     "invitation",  # the secret token is the credential; tested in test_invitations
     "api_token", "api_schema", "api_docs", "api_reviews",  # API entry points
 }

@@ -67,3 +67,89 @@ def test_compiled_translations_are_up_to_date():
     po = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
     mo = po.with_suffix(".mo")
     assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime - 1, "run make messages"
+
+
+SERVE_CHECK = """
+import django, os
+os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'
+django.setup()
+from django.conf import settings
+from django.test import Client
+c = Client(HTTP_HOST='localhost')
+missing = c.get('/no/such/page/')
+css = c.get('/static/prismflow/css/app.css')
+login = c.get('/accounts/login/')
+print(settings.DEBUG, missing.status_code, 'URLconf' in missing.content.decode(),
+      'error-404' in missing.content.decode(), css.status_code, login.status_code,
+      login.cookies['csrftoken']['secure'] == '')
+"""
+
+
+def _make_variables():
+    text = (ROOT / "Makefile").read_text()
+    serve = text.split("SERVE_ENV :=", 1)[1].split("\n\n", 1)[0].replace("\\\n", " ")
+    return dict(pair.split("=", 1) for pair in serve.split())
+
+
+def test_make_run_serves_with_debug_off_static_files_and_a_styled_404(tmp_path):
+    """The environment `make run` serves with (read from the Makefile): no debug page, static
+    files from whitenoise, a login page whose cookies work over plain http on this machine."""
+    variables = _make_variables()
+    assert variables["DJANGO_DEBUG"] == "0"
+    key = tmp_path / "secret_key"
+    key.write_text(secrets.token_urlsafe(50))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
+    env.update(variables, DJANGO_SECRET_KEY_FILE=str(key),
+               DJANGO_ALLOWED_HOSTS="localhost", DJANGO_STATIC_ROOT=str(tmp_path / "static"))
+    collect = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert collect.returncode == 0, collect.stderr
+    out = subprocess.run([sys.executable, "-c", SERVE_CHECK], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["False", "404", "False", "True", "200", "200", "True"], \
+        out.stdout + out.stderr
+
+
+def test_a_secret_key_file_is_read_when_no_key_is_given(tmp_path):
+    key = tmp_path / "k"
+    key.write_text("k" * 60 + "\n")
+    code = ("import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+            "from django.conf import settings as s; print(s.SECRET_KEY == 'k' * 60, s.DEBUG)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY_FILE=str(key))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split() == ["True", "False"], out.stderr
+
+
+def test_no_template_has_inline_script_or_style_so_the_policy_can_stay_strict():
+    import re
+
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        inline_scripts = [m for m in re.findall(r"<script\b[^>]*>", text)
+                          if "src=" not in m and "application/json" not in m]
+        assert inline_scripts == [], path
+        assert "<style" not in text, path
+        assert not re.search(r"\son[a-z]+\s*=", text), path
+        assert "javascript:" not in text, path
+
+
+def test_every_page_carries_a_strict_content_security_policy(client, db):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in directives["style-src"]
+
+
+def test_the_api_docs_start_from_a_script_file_under_the_policy(team):
+    import re
+
+    docs = team.client("owner").get("/api/docs/")
+    assert docs.status_code == 200 and "Content-Security-Policy" in docs
+    tags = re.findall(r"<script\b[^>]*>", docs.content.decode())
+    assert tags and all("src=" in t for t in tags)
+    start = team.client("owner").get("/api/docs/?script=")
+    assert start.status_code == 200 and "SwaggerUIBundle" in start.content.decode()

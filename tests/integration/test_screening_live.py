@@ -121,3 +121,53 @@ def test_a_retrain_writes_the_new_order_in_one_update_on_postgresql(live_team, m
         user=live_team.users["adjudicator"], review=live_team.review, stage="ta")]
     assert set(queue[:2]) == RANKED_FIRST
     assert items_prioritise_run(review_id=live_team.review.id) == 0  # nothing moved
+
+
+def test_reopening_while_a_full_text_vote_arrives_never_loses_the_vote(live_items):
+    """item_reopen locks the full-text item before checking it for votes: either the vote
+    commits first and the reopening is refused, or the reopening wins and the vote finds
+    no item. Never a vote deleted with its item."""
+    from django.core.exceptions import ValidationError
+
+    from reviews.models import AuditEvent
+
+    team, items = live_items
+    for item in items:
+        services.vote_cast(actor=team.users["reviewer"], item_id=item.id, decision="include")
+        services.vote_cast(actor=team.users["adjudicator"], item_id=item.id, decision="include")
+        ft = Item.objects.get(record=item.record, stage="ft")
+        errors = _together(
+            lambda i=item: services.item_reopen(actor=team.users["owner"], item_id=i.id),
+            lambda f=ft: services.vote_cast(actor=team.users["reviewer"], item_id=f.id,
+                                            decision="include"),
+        )
+        kinds = {type(e) for e in errors}
+        item.refresh_from_db()
+        if Item.objects.filter(pk=ft.pk).exists():  # the vote won: reopening refused
+            assert kinds == {ValidationError} and item.status == "included"
+            assert Vote.objects.filter(item=ft).count() == 1
+            assert AuditEvent.objects.filter(verb="vote.cast", object_id=str(
+                Vote.objects.get(item=ft).pk)).exists()
+        else:  # the reopening won: the vote found no item, and nothing was written
+            assert kinds == {Item.DoesNotExist} and item.status != "included"
+            assert not AuditEvent.objects.filter(verb="vote.cast", after__item=ft.pk).exists()
+
+
+def test_lowering_the_votes_needed_while_reviewers_vote_strands_no_record(live_items):
+    """A vote judged by the old number while the owner lowers it would leave a record
+    waiting for a vote nobody may cast. Votes and the change race on every record."""
+    from reviews.models import Review
+    from reviews.services import review_update
+
+    team, items = live_items
+    for rounds, item in enumerate(items):
+        Review.objects.filter(pk=team.review.pk).update(reviewers_per_record=2)
+        errors = _together(
+            lambda i=item: services.vote_cast(actor=team.users["reviewer"], item_id=i.id,
+                                              decision="exclude"),
+            lambda: review_update(actor=team.users["owner"], review_id=team.review.id,
+                                  reviewers_per_record=1),
+        )
+        assert errors == [], rounds
+        item.refresh_from_db()
+        assert (item.status, item.live_votes) == ("excluded", 1)

@@ -117,7 +117,7 @@ def test_kappa_per_reviewer_pair_matches_the_hand_computation(screening_team):
     for item, (x, y) in zip(t.items, decisions, strict=True):
         vote(t, "reviewer", item, x)
         vote(t, "owner", item, y)
-    [row] = selectors.agreement_for_review(review=t.review)
+    [row] = selectors.agreement_for_review(review=t.review, membership=t.memberships["owner"])
     # p_o = 2/3; p_e = (2/3*1/3) + (1/3*2/3) = 4/9; kappa = (2/3-4/9)/(1-4/9) = 0.4
     assert row["n"] == 3 and abs(row["kappa"] - 0.4) < 1e-12
     assert abs(row["percent_agreement"] - 200 / 3) < 1e-9

@@ -1,0 +1,83 @@
+"""Sign-in with throttling (reviews.throttle): the login page and the API token endpoint."""
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+from . import throttle, tokens
+
+
+class _Throttled:
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        try:
+            throttle.check(self.request, username)
+        except throttle.Locked as locked:
+            raise ValidationError(throttle.locked_message(locked), code="locked") from None
+        cleaned = super().clean()  # a failure is counted through user_login_failed
+        throttle.succeeded(self.request, username)
+        return cleaned
+
+
+class ThrottledAuthenticationForm(_Throttled, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(_Throttled, AdminAuthenticationForm):
+    """The admin's login form, throttled like the others (config.urls sets it)."""
+
+
+class ThrottledLoginView(LoginView):
+    form_class = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        locked = [e for e in form.non_field_errors().as_data() if e.code == "locked"]
+        response = self.render_to_response(self.get_context_data(
+            form=form, locked=locked[0].messages[0] if locked else None))
+        if locked:
+            response.status_code = status.HTTP_429_TOO_MANY_REQUESTS
+        return response
+
+
+class LockedOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    retry_after = serializers.IntegerField()
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class ThrottledObtainAuthToken(ObtainAuthToken):
+    """POST username and password for a token; refused with 429 and Retry-After while the
+    account or the address is locked out. The token expires (reviews.tokens)."""
+
+    @extend_schema(request=AuthTokenSerializer, responses={
+        200: TokenOutput,
+        400: OpenApiResponse(OpenApiTypes.OBJECT, description="Wrong username or password."),
+        429: OpenApiResponse(LockedOutput, description="Too many failed sign-ins: retry "
+                                                       "after `retry_after` seconds.")})
+    def post(self, request, *args, **kwargs):
+        # A body that is not an object (a JSON list) has no username: the serializer refuses it.
+        fields = request.data if hasattr(request.data, "get") else {}
+        username = str(fields.get("username") or "")
+        try:
+            throttle.check(request, username)
+        except throttle.Locked as locked:
+            return Response({"detail": throttle.locked_message(locked),
+                             "retry_after": locked.seconds},
+                            status=status.HTTP_429_TOO_MANY_REQUESTS,
+                            headers={"Retry-After": str(locked.seconds)})
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)  # a failure is counted (user_login_failed)
+        user = serializer.validated_data["user"]
+        throttle.succeeded(request, username)
+        token = tokens.token_for(user=user)
+        return Response({"token": token.key, "expires_at": tokens.expires_at(token)})

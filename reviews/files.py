@@ -1,0 +1,43 @@
+"""Files of a review (search exports, full texts): CSV that is safe to open in a spreadsheet,
+and stored files removed only once the change that removes them has committed."""
+import csv
+import re
+
+from django.db import transaction
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+
+
+def safe_cell(value):
+    """The value, with a leading apostrophe where a spreadsheet would take it for a formula.
+    Numbers (and strings that are only a number, such as "-0.25") stay as they are."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    if _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return "'" + value
+
+
+class SafeWriter:
+    """csv.writer whose every cell goes through safe_cell: every CSV export uses it."""
+
+    def __init__(self, stream, **kwargs):
+        self._writer = csv.writer(stream, **kwargs)
+
+    def writerow(self, row):
+        return self._writer.writerow([safe_cell(v) for v in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+def delete_on_commit(field_file):
+    """Remove a stored file after the current transaction commits; nothing is removed if it
+    rolls back, so the rows that still point at the file never lose it."""
+    if not field_file:
+        return
+    storage, name = field_file.storage, field_file.name
+    transaction.on_commit(lambda: storage.delete(name))

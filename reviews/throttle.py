@@ -1,0 +1,97 @@
+"""Throttling of sign-in: the login page and the API token endpoint, per account and per address.
+
+Failed attempts are counted in the cache in a fixed window (both channels count, through
+Django's user_login_failed signal). Once an account or an address reaches its limit, further
+attempts are refused without checking the password until the window ends, and the refusal
+says when to try again. A success clears the account's count (not the address's).
+"""
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+class Locked(Exception):
+    def __init__(self, retry_at):
+        super().__init__(retry_at)
+        self.retry_at = retry_at  # epoch seconds
+
+    @property
+    def seconds(self):
+        return max(1, int(self.retry_at - time.time()) + 1)
+
+
+def _limits():
+    return {"user": getattr(settings, "LOGIN_FAILURES_PER_USER", 5),
+            "addr": getattr(settings, "LOGIN_FAILURES_PER_ADDRESS", 20)}
+
+
+def _window():
+    return getattr(settings, "LOGIN_LOCK_SECONDS", 900)
+
+
+def _keys(request, username):
+    # Hashed: a username or an address never appears in the cache in clear.
+    def key(kind, value):
+        digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+        return f"prismflow:login:{kind}:{digest}"
+
+    keys = {"addr": key("addr", address_of(request))}
+    if username:
+        keys["user"] = key("user", username.strip().lower())
+    return keys
+
+
+def address_of(request):
+    # REMOTE_ADDR only: X-Forwarded-For is the client's to write. Behind a reverse proxy,
+    # the proxy sets REMOTE_ADDR (e.g. gunicorn with --forwarded-allow-ips).
+    return (getattr(request, "META", None) or {}).get("REMOTE_ADDR") or "unknown"
+
+
+def check(request, username):
+    """Raise Locked when the account or the address may not try now."""
+    limits, now = _limits(), time.time()
+    found = cache.get_many(list(_keys(request, username).values()))
+    for kind, key in _keys(request, username).items():
+        entry = found.get(key)
+        if entry and entry["count"] >= limits[kind] and entry["until"] > now:
+            raise Locked(entry["until"])
+
+
+def failed(request, username):
+    now, window = time.time(), _window()
+    for key in _keys(request, username).values():
+        entry = cache.get(key)
+        if not entry or entry["until"] <= now:
+            entry = {"count": 0, "until": now + window}
+        entry["count"] += 1
+        cache.set(key, entry, int(entry["until"] - now) + 1)
+
+
+def succeeded(request, username):
+    key = _keys(request, username).get("user")
+    if key:
+        cache.delete(key)
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    """Receiver of django.contrib.auth.signals.user_login_failed."""
+    if request is not None:
+        failed(request, credentials.get("username") or "")
+
+
+def locked_message(locked):
+    """"Too many failed sign-ins ... try again in N minutes (at HH:MM)", in the user's language."""
+    from django.utils import timezone
+    from django.utils.formats import time_format
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    minutes = max(1, -(-locked.seconds // 60))
+    at = timezone.localtime(timezone.datetime.fromtimestamp(locked.retry_at,
+                                                            tz=timezone.get_current_timezone()))
+    return _("Too many failed sign-ins. Try again in %(wait)s (at %(time)s).") % {
+        "wait": ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes},
+        "time": time_format(at, "H:i"),
+    }
