@@ -3,26 +3,26 @@ from django.urls import path
 from . import analysis_api, analysis_views, api, views
 
 urlpatterns = [
-    path("reviews/<int:review_id>/", views.review_home, name="review_home"),
-    path("reviews/<int:review_id>/prisma/", views.prisma_page, name="prisma"),
-    path("reviews/<int:review_id>/prisma/download/", views.prisma_download,
+    path("reviews/<id:review_id>/", views.review_home, name="review_home"),
+    path("reviews/<id:review_id>/prisma/", views.prisma_page, name="prisma"),
+    path("reviews/<id:review_id>/prisma/download/", views.prisma_download,
          name="prisma_download"),
-    path("reviews/<int:review_id>/synthesis/", analysis_views.synthesis_home,
+    path("reviews/<id:review_id>/synthesis/", analysis_views.synthesis_home,
          name="synthesis_home"),
-    path("reviews/<int:review_id>/synthesis/grade/", analysis_views.grade_page,
+    path("reviews/<id:review_id>/synthesis/grade/", analysis_views.grade_page,
          name="synthesis_grade"),
-    path("reviews/<int:review_id>/synthesis/analyses/<int:analysis_id>/",
+    path("reviews/<id:review_id>/synthesis/analyses/<id:analysis_id>/",
          analysis_views.analysis_page, name="synthesis_analysis"),
-    path("reviews/<int:review_id>/synthesis/analyses/<int:analysis_id>/<str:kind>.<str:ext>",
+    path("reviews/<id:review_id>/synthesis/analyses/<id:analysis_id>/<str:kind>.<str:ext>",
          analysis_views.analysis_figure, name="synthesis_figure"),
 ]
 
 api_urlpatterns = [
-    path("reviews/<int:review_id>/prisma/", api.PrismaFlowApi.as_view(), name="api_prisma"),
-    path("reviews/<int:review_id>/synthesis/analyses/", analysis_api.AnalysesApi.as_view(),
+    path("reviews/<id:review_id>/prisma/", api.PrismaFlowApi.as_view(), name="api_prisma"),
+    path("reviews/<id:review_id>/synthesis/analyses/", analysis_api.AnalysesApi.as_view(),
          name="api_synthesis_analyses"),
-    path("reviews/<int:review_id>/synthesis/analyses/<int:analysis_id>/",
+    path("reviews/<id:review_id>/synthesis/analyses/<id:analysis_id>/",
          analysis_api.AnalysisApi.as_view(), name="api_synthesis_analysis"),
-    path("reviews/<int:review_id>/synthesis/pool/", analysis_api.PoolApi.as_view(),
+    path("reviews/<id:review_id>/synthesis/pool/", analysis_api.PoolApi.as_view(),
          name="api_synthesis_pool"),
 ]
