@@ -66,13 +66,12 @@ def export_rows(*, user, review):
 
 
 def export_csv(*, user, review):
-    from reviews.csvsafe import safe_row
+    from reviews.files import SafeWriter
 
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(COLUMNS)
-    for row in export_rows(user=user, review=review):
-        writer.writerow(safe_row(row))
+    writer.writerows(export_rows(user=user, review=review))
     return out.getvalue().encode("utf-8-sig")
 
 

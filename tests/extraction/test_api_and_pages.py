@@ -111,3 +111,14 @@ def test_lock_page_shows_the_snapshot_hash(ex_team):
     data = ex_team.client("viewer").get(API.format(ex_team.review.id) + "snapshots/1/").json()
     assert data["hash"] == snap.content_hash and data["studies"][0]["characteristics"][
         "country"] == STUDY_VALUES["country"]
+
+
+def test_the_audit_log_hides_a_co_extractors_values_until_both_submit(ex_team):
+    fill_and_submit(ex_team, "reviewer", ex_team.records[0], mean6=13.25)
+    start(ex_team, "owner", ex_team.records[0])  # the owner extracts this study too
+    audit = ex_team.client("owner").get(f"/api/reviews/{ex_team.review.id}/audit/?limit=500")
+    assert audit.status_code == 200
+    assert "13.25" not in audit.content.decode()
+    fill_and_submit(ex_team, "owner", ex_team.records[0])
+    audit = ex_team.client("owner").get(f"/api/reviews/{ex_team.review.id}/audit/?limit=500")
+    assert "13.25" in audit.content.decode()

@@ -168,6 +168,7 @@
     });
   }
 
+  form.addEventListener("submit", (e) => e.preventDefault());  // saving goes through the API
   if (config.payload) fill(config.payload);
   if (!config.editable) return;
   form.addEventListener("change", (e) => {
@@ -197,6 +198,7 @@
   const button = document.getElementById("add-arm");
   if (!button) return;
   const armForm = document.getElementById("arm-form");
+  armForm.addEventListener("submit", (e) => e.preventDefault());
   const csrf = (document.cookie.match(/csrftoken=([^;]+)/) || [])[1] || "";
   button.addEventListener("click", () => {
     fetch(armForm.dataset.api, {
