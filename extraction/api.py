@@ -2,8 +2,10 @@
 submission, comparison and consensus, setup (form, outcomes, time points, arms), lock,
 unlock and snapshots."""
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from reviews.access import can
@@ -395,3 +397,50 @@ class SnapshotApi(ReviewScopedAPIView):
         if snapshot is None:
             raise Http404
         return Response(snapshot.data)
+
+
+class ExportApi(ReviewScopedAPIView):
+    """All extracted data the caller may see, in long format (CSV or XLSX)."""
+
+    review_access = {"GET": "read"}
+
+    @extend_schema(parameters=[OpenApiParameter("fmt", str, enum=["csv", "xlsx"],
+                                                description="csv (default) or xlsx")],
+                   responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request, review_id):
+        from django.http import HttpResponse
+
+        from . import exchange
+
+        fmt = request.query_params.get("fmt", "csv")
+        if fmt not in ("csv", "xlsx"):
+            raise serializers.ValidationError({"fmt": "csv or xlsx"})
+        body = getattr(exchange, f"export_{fmt}")(user=request.user, review=self.review)
+        kind = "text/csv" if fmt == "csv" else \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="extraction-{review_id}.{fmt}"'
+        return response
+
+
+class ImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV or XLSX in the export's long format")
+
+
+class ImportApi(ReviewScopedAPIView):
+    """Import a long-format file: every row or none; refusals name file, row, column, reason."""
+
+    review_access = {"POST": "screen"}
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": ImportInput},
+                   responses={200: inline_serializer("ImportResult", {
+                       "imported": serializers.IntegerField()})})
+    def post(self, request, review_id):
+        from . import exchange
+
+        data = _valid(ImportInput, request.data)
+        upload = data["file"]
+        count = service_call(exchange.import_file, actor=request.user, review=self.review,
+                             name=upload.name, content=upload.read())
+        return Response({"imported": count})

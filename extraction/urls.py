@@ -43,6 +43,8 @@ api_urlpatterns = [
     path(P + "arms/", api.ArmsApi.as_view(), name="api_extraction_arms"),
     path(P + "lock/", api.LockApi.as_view(), name="api_extraction_lock"),
     path(P + "unlock/", api.UnlockApi.as_view(), name="api_extraction_unlock"),
+    path(P + "export/", api.ExportApi.as_view(), name="api_extraction_export"),
+    path(P + "import/", api.ImportApi.as_view(), name="api_extraction_import"),
     path(P + "snapshots/", api.SnapshotsApi.as_view(), name="api_extraction_snapshots"),
     path(P + "snapshots/<id:number>/", api.SnapshotApi.as_view(),
          name="api_extraction_snapshot"),

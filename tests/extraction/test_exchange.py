@@ -73,3 +73,18 @@ def test_formula_cells_are_escaped_in_the_csv(ex_team):
                              extraction_id=ex.id, values={"country": "=HYPERLINK(1)"})
     text = exchange.export_csv(user=ex_team.users["reviewer"], review=ex_team.review).decode()
     assert "'=HYPERLINK(1)" in text
+
+
+def test_the_api_exports_and_imports_the_same_file(ex_team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _filled(ex_team)
+    client = ex_team.client("reviewer")
+    base = f"/api/reviews/{ex_team.review.id}/extraction/"
+    exported = client.get(base + "export/?fmt=xlsx")
+    assert exported.status_code == 200 and exported.content[:2] == b"PK"
+    response = client.post(base + "import/", {"file": SimpleUploadedFile("x.xlsx",
+                                                                         exported.content)})
+    assert response.status_code == 200 and response.json()["imported"] > 10
+    bad = client.post(base + "import/", {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n")})
+    assert bad.status_code == 400 and "missing column" in bad.content.decode()
