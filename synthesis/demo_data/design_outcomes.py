@@ -19,6 +19,14 @@ RCS, VAS, MHISS and CHFS were downgraded for inconsistency in Table 3, and their
 wide for any plausible SD on their scales under a fixed-effect model (CHFS would need SDs of
 about 70 on a 0-90 scale), so they are designed heterogeneous and reproduced by DL only.
 
+Digital ulcers: Table 3 prints a ratio, 21.10 (3.63 to 122.56), for 36 participants in 4 trials,
+but Table 2 gives DU as an endpoint of Park (18) and Wang (5) only. The demo pools those two as
+a ratio of mean ulcer counts (baseline over follow-up) and matches the printed estimate and CI;
+the participant and trial counts cannot be matched and the target says so.
+
+Every value is stored to two decimals (DU: three), so after rounding a small coordinate search
+(`repair_rounding`) nudges the follow-up values until each row prints exactly again.
+
 Pure Python on the statistics engine; imports no Django.
 """
 
@@ -528,8 +536,7 @@ def _analysis(key):
         analysis["note"] = ("ratio of means, baseline over follow-up (above 1 = fewer ulcers), "
                             "classic log ratio without the Lajeunesse bias term")
     analysis["options"] = OPTIONS.get(key, {})
-    if key in ("dlco_12m", "fvc_12m"):
-        analysis["sign"] = "follow_up_minus_baseline"
+    if key in ("dlco_12m", "fvc_12m"):  # higher is better: improvement = follow-up - baseline
         analysis["engine"] = {"measure": "MD", "m1i": timepoint, "m2i": "baseline"}
     return analysis
 
