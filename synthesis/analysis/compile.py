@@ -175,7 +175,7 @@ def _before_after_row(spec, ctx, study, r_assumed):
         if change is None:
             raise
         return _change_row(change, swap)
-    if measure == "MD_independent":
+    if measure in INDEPENDENT_GROUPS:
         g1, g2 = (base, follow) if swap else (follow, base)
         row = {"m1i": g1["mean"], "sd1i": g1["sd"], "n1i": g1["n"],
                "m2i": g2["mean"], "sd2i": g2["sd"], "n2i": g2["n"]}
@@ -323,8 +323,13 @@ def _rows(snapshot, spec, ctx, r_assumed, keep=None):
     return rows, left_out
 
 
+# Before/after measures that treat baseline and follow-up as two independent groups, and the
+# engine's two-arm measure each becomes.
+INDEPENDENT_GROUPS = {"MD_independent": "MD", "ROM_independent": "ROM"}
+
+
 def _engine_measure(measure):
-    return "MD" if measure == "MD_independent" else measure
+    return INDEPENDENT_GROUPS.get(measure, measure)
 
 
 def _build_case(snapshot, spec, ctx, rows, name, method=None):

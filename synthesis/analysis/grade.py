@@ -65,7 +65,7 @@ RULES = {
                             "研究时无法评估，不作建议。",
     },
 }
-RATIO_MEASURES = frozenset({"OR", "RR", "IRR", "ROM", "PETO"})
+RATIO_MEASURES = frozenset({"OR", "RR", "IRR", "ROM", "PETO", "ROM_independent"})
 NO_NULL_MEASURES = frozenset({"PLO", "PFT", "PR", "PAS", "IRLN", "IR"})
 STANDARDISED = frozenset({"SMD", "SMCR", "SMCC"})
 COUNT_COLUMNS = (("ai", "ci"), ("x1i", "x2i"), ("xi",))
@@ -294,7 +294,8 @@ def certainty(level, lang="en"):
 # ---------------------------------------------------------------- summary of findings
 
 
-EFFECT_NAMES = {"MD_independent": "MD (independent groups)", "PLO": "Proportion",
+EFFECT_NAMES = {"MD_independent": "MD (independent groups)",
+                "ROM_independent": "Ratio of means (independent groups)", "PLO": "Proportion",
                 "PFT": "Proportion", "PR": "Proportion", "PAS": "Proportion",
                 "IRLN": "Rate", "IR": "Rate"}
 STUDIES = {"en": "{n} ({k} studies)", "zh": "{n}（{k} 项研究）"}

@@ -20,7 +20,7 @@ class AnalysisSpecError(ValueError):
 
 # Measures by comparison kind. MD_independent is RevMan's "mean difference with baseline and
 # follow-up treated as independent groups": the engine's MD on follow-up vs baseline columns.
-BEFORE_AFTER_MEASURES = ("MC", "SMCR", "SMCC", "MD_independent")
+BEFORE_AFTER_MEASURES = ("MC", "SMCR", "SMCC", "MD_independent", "ROM_independent")
 SINGLE_GROUP_MEASURES = ("PLO", "PFT", "PR", "PAS", "IRLN", "IR")
 TWO_ARM_MEASURES = ("MD", "SMD", "ROM", "OR", "RR", "RD", "IRR", "IRD")
 MEASURES_BY_KIND = {
@@ -28,7 +28,8 @@ MEASURES_BY_KIND = {
     "single_group": SINGLE_GROUP_MEASURES,
     "two_arm": TWO_ARM_MEASURES,
 }
-CONTINUOUS_MEASURES = frozenset({"MC", "SMCR", "SMCC", "MD_independent", "MD", "SMD", "ROM"})
+CONTINUOUS_MEASURES = frozenset({"MC", "SMCR", "SMCC", "MD_independent", "ROM_independent",
+                                 "MD", "SMD", "ROM"})
 PROPORTION_MEASURES = frozenset({"PLO", "PFT", "PR", "PAS", "OR", "RR", "RD"})
 RATE_MEASURES = frozenset({"IRLN", "IR", "IRR", "IRD"})
 CORRELATION_MEASURES = frozenset({"MC", "SMCR", "SMCC"})  # need the pre/post r
@@ -39,6 +40,9 @@ MEASURE_LABELS = {
     "SMCC": "Standardised mean change (change-score standardisation)",
     "MD_independent": (
         "Mean difference with baseline and follow-up treated as independent groups (RevMan)"
+    ),
+    "ROM_independent": (
+        "Ratio of means with baseline and follow-up treated as independent groups"
     ),
     "MD": "Mean difference",
     "SMD": "Standardised mean difference (Hedges' g)",

@@ -1,0 +1,163 @@
+"""The demo review's second half: dual extraction of the nine included studies with consensus
+(Tables 1 and 2 of the reference review, and illustrative outcome values designed to
+reproduce its Table 3), the analyses of Table 3 with the correct pre/post analyses beside
+them, the lock and the pooling. Everything goes through the real services.
+
+Data: `demo_data/studies.json` and `demo_data/outcomes.json` (see design_outcomes.py).
+"""
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from extraction import services as ex
+from extraction.models import Extraction, ExtractionSettings
+from reviews.audit import audit_record
+from screening.models import Study
+
+DATA = Path(__file__).resolve().parent / "demo_data"
+EXTRACTORS = ("demo-reviewer-1", "demo-reviewer-2")
+ADJUDICATOR = "demo-adjudicator"
+
+
+def _json(name):
+    with (DATA / name).open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _user(review, username):
+    return review.memberships.select_related("user").get(user__username=username).user
+
+
+def _study_for(review, label):
+    """The study called `label`, or the included report whose first author and year it names
+    (made a study on first use)."""
+    found = Study.objects.filter(review=review, label=label).first()
+    if found:
+        return found
+    from extraction.selectors import study_rows
+
+    author, year = label.rsplit(" ", 1)
+    for row in study_rows(review=review):
+        record = row.reports[0]
+        first = (record.authors or [""])[0].split(",")[0].strip().lower()
+        if first == author.lower() and str(record.year) == year:
+            study = row.study or ex.study_for_record(review=review, record_id=record.id)
+            if study.label != label:
+                Study.objects.filter(pk=study.pk).update(label=label)
+            return Study.objects.get(pk=study.pk)
+    return None
+
+
+def _definitions(review, owner, outcomes):
+    ex.form_from_template(actor=owner, review=review)
+    by_name = {}
+    for o in outcomes["outcomes"]:
+        by_name[o["name"]] = ex.outcome_save(
+            actor=owner, review=review, name=o["name"], type=o["type"], unit=o.get("unit", ""),
+            direction=o["direction"], mid=o.get("mid"),
+            description=o.get("label", "") + (f". {o['description']}"
+                                              if o.get("description") else ""))
+    timepoints = {t["label"]: ex.timepoint_save(actor=owner, review=review, label=t["label"],
+                                                months=t["months"], is_baseline=t["baseline"])
+                  for t in outcomes["timepoints"]}
+    return by_name, timepoints
+
+
+def _disagree(values, cells, study, extractor, items):
+    """Extractor 2's slips, as the data file lists them."""
+    for item in items:
+        if item["study"] != study or extractor != EXTRACTORS[1]:
+            continue
+        wrong = item["extractor_2"]
+        if item["kind"] == "field":
+            values[item["field"]] = wrong
+        elif item["kind"] == "cell":
+            key = (item["outcome"], item["timepoint"])
+            cells[key] = dict(cells[key], **{item["statistic"]: wrong})
+        elif item["kind"] == "adverse_event":
+            values["adverse_events"] = [dict(r, **{item["column"]: wrong})
+                                        if r["event"] == item["event"] else r
+                                        for r in values["adverse_events"]]
+
+
+def _extract(review, study, extractor, entry, cells, outcomes, timepoints, slips):
+    values = json.loads(json.dumps(entry["values"]))
+    mine = {(c["outcome"], c["timepoint"]): {k: c[k] for k in ("n", "mean", "sd", "corr")
+                                             if k in c} for c in cells}
+    _disagree(values, mine, entry["label"], extractor.username, slips)
+    extraction = ex.extraction_start(actor=extractor, review=review, study_id=study.id)
+    arm = study.arms.get()
+    grid = [{"outcome": outcomes[o].id, "timepoint": timepoints[t].id, "arm": arm.id,
+             "values": v} for (o, t), v in mine.items()]
+    ex.extraction_save(actor=extractor, review=review, extraction_id=extraction.id,
+                       values=values, cells=grid)
+    ex.extraction_submit(actor=extractor, review=review, extraction_id=extraction.id)
+
+
+def _settle(review, adjudicator, study):
+    """The adjudicator takes, for every difference, the extractor whose value is right:
+    extractor 1's in this demo (extractor 2 made the slips)."""
+    consensus = Extraction.objects.filter(study=study, kind="consensus").first()
+    for key in ex.open_differences(consensus) if consensus else []:
+        ex.consensus_decide(actor=adjudicator, review=review, study_id=study.id, key=key,
+                            source="a")
+
+
+def _analysis_specs(outcomes_data, outcomes, timepoints):
+    """Table 3's analyses as the paper ran them (baseline and follow-up as independent
+    groups), and beside each the correct pre/post analysis (MC with r)."""
+    specs = []
+    for a in outcomes_data["analyses"]:
+        base = {"outcome": outcomes[a["outcome"]].id,
+                "comparison": {"kind": "before_after", "timepoint": timepoints[a["timepoint"]].id,
+                               "baseline": timepoints[a["baseline"]].id},
+                "sign": "improvement_positive", "method": a["method"], "test": a["test"],
+                "subgroup": a.get("subgroup"), "options": a.get("options") or {}}
+        label = f"{a['outcome']} at {a['timepoint']}"
+        measure = "ROM_independent" if a["measure"] == "ROM" else "MD_independent"
+        specs.append({**base, "name": f"{label} (as published: independent groups)",
+                      "measure": measure,
+                      "sensitivity": {"leave_one_out": True, "exclude_high_rob": True,
+                                      "fixed_vs_random": True, "r_values": []}})
+        if measure == "MD_independent":
+            specs.append({**base, "name": f"{label} (pre/post, MC with r)", "measure": "MC",
+                          "r": outcomes_data["assumed_r"], "options": {},
+                          "sensitivity": {"leave_one_out": True, "exclude_high_rob": True,
+                                          "fixed_vs_random": True,
+                                          "r_values": [0.2, 0.5, 0.8]}})
+    return specs
+
+
+def demo_extract_and_pool(review):
+    """Extraction, consensus, analyses, lock and pooling of the demo. Runs once: a review
+    with a snapshot already is left as it is. Returns the snapshot or None."""
+    from synthesis.models import Analysis
+    from synthesis.services import analysis_save
+
+    if review.snapshots.exists():
+        return None
+    studies_data, outcomes_data = _json("studies.json"), _json("outcomes.json")
+    owner = review.memberships.get(role="owner").user
+    extractors = [_user(review, name) for name in EXTRACTORS]
+    adjudicator = _user(review, ADJUDICATOR)
+    slips = studies_data["extraction_disagreements"]["items"]
+    with transaction.atomic():
+        row, _created = ExtractionSettings.objects.get_or_create(review=review)
+        row.illustrative = True
+        row.save(update_fields=["illustrative"])
+        audit_record(review=review, actor=owner, verb="extraction.illustrative", obj=row,
+                     after={"illustrative": True, "why": outcomes_data["notice"]})
+        outcomes, timepoints = _definitions(review, owner, outcomes_data)
+        for entry in studies_data["studies"]:
+            study = _study_for(review, entry["label"])
+            if study is None:
+                continue
+            cells = [c for c in outcomes_data["cells"] if c["study"] == entry["label"]]
+            for extractor in extractors:
+                _extract(review, study, extractor, entry, cells, outcomes, timepoints, slips)
+            _settle(review, adjudicator, study)
+        for spec in _analysis_specs(outcomes_data, outcomes, timepoints):
+            if not Analysis.objects.filter(review=review, name=spec["name"]).exists():
+                analysis_save(actor=owner, review=review, spec=spec)
+        return ex.extraction_lock(actor=owner, review=review, allow_incomplete=True)
