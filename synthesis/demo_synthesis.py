@@ -142,6 +142,9 @@ def demo_extract_and_pool(review):
     extractors = [_user(review, name) for name in EXTRACTORS]
     adjudicator = _user(review, ADJUDICATOR)
     slips = studies_data["extraction_disagreements"]["items"]
+    studies = {e["label"]: _study_for(review, e["label"]) for e in studies_data["studies"]}
+    if not any(studies.values()):
+        return None  # screening has included none of them: nothing to extract
     with transaction.atomic():
         row, _created = ExtractionSettings.objects.get_or_create(review=review)
         row.illustrative = True
@@ -150,7 +153,7 @@ def demo_extract_and_pool(review):
                      after={"illustrative": True, "why": outcomes_data["notice"]})
         outcomes, timepoints = _definitions(review, owner, outcomes_data)
         for entry in studies_data["studies"]:
-            study = _study_for(review, entry["label"])
+            study = studies[entry["label"]]
             if study is None:
                 continue
             cells = [c for c in outcomes_data["cells"] if c["study"] == entry["label"]]

@@ -52,3 +52,10 @@ def test_the_demo_imports_its_exports_deduplicates_and_leaves_a_conflict(db):
     # Loading again adds nothing.
     assert demo_populate(review) is False
     assert Record.objects.filter(review=review).count() == 20
+
+
+def test_load_demo_ends_with_the_review_id(db, capsys):
+    call_command("load_demo")
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    review = Review.objects.get()
+    assert last == f"demo review id: {review.id}"
