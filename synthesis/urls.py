@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import analysis_api, analysis_views, api, views
+from . import analysis_api, analysis_views, api, export_views, views
 
 urlpatterns = [
     path("reviews/<id:review_id>/", views.review_home, name="review_home"),
     path("reviews/<id:review_id>/prisma/", views.prisma_page, name="prisma"),
     path("reviews/<id:review_id>/prisma/download/", views.prisma_download,
          name="prisma_download"),
+    path("reviews/<id:review_id>/exports/", export_views.exports_page, name="synthesis_exports"),
+    path("reviews/<id:review_id>/exports/<str:export_name>", export_views.export_download,
+         name="synthesis_export"),
     path("reviews/<id:review_id>/synthesis/", analysis_views.synthesis_home,
          name="synthesis_home"),
     path("reviews/<id:review_id>/synthesis/grade/", analysis_views.grade_page,

@@ -34,6 +34,7 @@ KWARG_FACTORIES = {
     "analysis_id": lambda team: _analysis(team).id,
     "kind": lambda team: "forest",
     "ext": lambda team: "svg",
+    "export_name": lambda team: "records.csv",
 }
 
 
