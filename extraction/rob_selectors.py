@@ -233,3 +233,84 @@ def consensus_entries(*, review):
         out.setdefault(target.study_id, []).append(
             _entry(tools[target.tool_key][1], target, consensus))
     return out
+
+
+FIGURE_FAMILIES = {"rob2": "rob2", "robins_i": "robins_i", "quadas2": "quadas2",
+                   "nos": "quality"}
+
+
+def _judgement_label(tool, value):
+    for j in tool["judgements"]:
+        if j["value"] == value:
+            return text(j["label"])
+    return value or ""
+
+
+def _study_sizes(review):
+    from .models import Extraction
+
+    sizes = {}
+    for study_id, values in Extraction.objects.filter(
+            review=review, kind=Extraction.Kind.CONSENSUS).values_list("study_id", "values"):
+        n = (values or {}).get("n_patients")
+        if isinstance(n, int | float) and not isinstance(n, bool) and n > 0:
+            sizes[study_id] = n
+    return sizes
+
+
+def summary(*, review, tool_key=None):
+    """What the summary page shows for one tool, from the consensus judgements:
+    {"tool", "figure_family" (None: the tool is drawn as a table only), "weighted",
+    "domains", "domain_names", "studies" (figure input), "rows" (table)}. None when the
+    review uses no tool."""
+    tools = review_tools(review=review)
+    tool = next((t for t in tools if t["key"] == tool_key), tools[0] if tools else None)
+    if tool is None:
+        return None
+    targets = {}
+    for consensus in RobAssessment.objects.filter(
+            review=review, kind=Kind.CONSENSUS, status=Status.SUBMITTED,
+            target__tool_key=tool["key"]).select_related("target__study", "target__outcome"):
+        targets[consensus.target_id] = consensus
+    ordered = sorted(targets.values(), key=lambda c: (c.target.study.label.lower(),
+                                                      c.target.slot))
+    sizes = _study_sizes(review)
+    weighted = bool(ordered) and all(c.target.study_id in sizes for c in ordered)
+    family = FIGURE_FAMILIES.get(tool["family"])
+    if family is None and tool["key"] not in rob.tools():
+        family = "generic"
+    domains = [d["key"] for d in tool["domains"]]
+    studies, rows = [], []
+    for consensus in ordered:
+        entry = _entry(tool, consensus.target, consensus)
+        label = consensus.target.study.label
+        result = _result_name(consensus.target)
+        judged = {k: d["judgement"] for k, d in entry["domains"].items()}
+        if tool["family"] == "nos":
+            judged = rob.nos_domain_bands(entry["domains"])
+        figure_row = {"label": f"{label} · {result}" if result else label,
+                      "domains": judged, "overall": entry["overall"]}
+        if weighted:
+            figure_row["weight"] = sizes[consensus.target.study_id]
+        studies.append(figure_row)
+        rows.append(_table_row(tool, label, result, entry))
+    return {"tool": tool, "figure_family": family, "weighted": weighted, "domains": domains,
+            "domain_names": {d["key"]: text(d["name"]) for d in tool["domains"]},
+            "studies": studies, "rows": rows}
+
+
+def _result_name(target):
+    if not target.outcome_id:
+        return ""
+    return f"{target.outcome.name}: {target.result}" if target.result else target.outcome.name
+
+
+def _table_row(tool, label, result, entry):
+    cells = []
+    for domain in entry["domains"].values():
+        cells.append(domain["score"] if domain.get("score") is not None
+                     else _judgement_label(tool, domain["judgement"]))
+    return {"study": label, "result": result, "cells": cells, "total": entry["score"],
+            "max_score": entry["max_score"],
+            "overall": _judgement_label(tool, entry["overall"]) if entry["overall"] else "",
+            "overall_value": entry["overall"], "high_risk": entry["high_risk"]}
