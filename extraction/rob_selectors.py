@@ -294,9 +294,22 @@ def summary(*, review, tool_key=None):
             figure_row["weight"] = sizes[consensus.target.study_id]
         studies.append(figure_row)
         rows.append(_table_row(tool, label, result, entry))
+    names = {d["key"]: text(d["name"]) for d in tool["domains"]}
     return {"tool": tool, "figure_family": family, "weighted": weighted, "domains": domains,
-            "domain_names": {d["key"]: text(d["name"]) for d in tool["domains"]},
-            "studies": studies, "rows": rows}
+            "domain_names": names, "studies": studies, "rows": rows,
+            "headers": [(k, names[k] if len(names[k]) <= 20 else k, names[k]) for k in domains]}
+
+
+def figure_input(data):
+    """The summary's studies for the figures, with long domain keys (NOS "selection") drawn
+    as D1, D2, ... so the columns stay narrow; the caption names them."""
+    keys = data["domains"]
+    if all(len(k) <= 3 for k in keys):
+        return data["studies"], keys, data["domain_names"]
+    alias = {k: f"D{n}" for n, k in enumerate(keys, 1)}
+    studies = [dict(s, domains={alias[k]: v for k, v in s["domains"].items()})
+               for s in data["studies"]]
+    return studies, list(alias.values()), {alias[k]: data["domain_names"][k] for k in keys}
 
 
 def _result_name(target):

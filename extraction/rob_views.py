@@ -157,6 +157,8 @@ def _domains_view(tool, shown):
         out.append({
             "key": domain["key"], "name": t(domain["name"]), "guidance": t(domain.get("guidance")),
             "scored": "max_score" in domain or domain["rule"] == "sum",
+            "max_score": domain.get("max_score") or entry.get("max_score"),
+            "show_key": domain["key"].lower() != t(domain["name"]).lower(),
             "entry": entry, "override": overrides.get(domain["key"]) or {},
             "questions": [{
                 "key": q["key"], "text": t(q["text"]), "guidance": t(q.get("guidance")),
@@ -298,9 +300,10 @@ def _figure(data, kind, fmt):
 
     draw = robvis.traffic_light if kind == "traffic_light" else robvis.summary
     options = {"weighted": data["weighted"]} if kind == "summary" else {}
-    return draw(data["studies"], family=data["figure_family"], domains=data["domains"],
-                domain_names=data["domain_names"], fmt=fmt, lang=rob_selectors.lang(),
-                overall=any(s["overall"] for s in data["studies"]), **options)
+    studies, domains, names = rob_selectors.figure_input(data)
+    return draw(studies, family=data["figure_family"], domains=domains, domain_names=names,
+                fmt=fmt, lang=rob_selectors.lang(),
+                overall=any(s["overall"] for s in studies), **options)
 
 
 @review_view(GET="read")
@@ -320,8 +323,8 @@ def figure(request, review, membership, figure, image_fmt):
 
 
 def _table(data):
-    header = [_("Study"), _("Result")] + data["domains"] + [_("Total"), _("Maximum"),
-                                                             _("Overall")]
+    header = [_("Study"), _("Result")] + [h[1] for h in data.get("headers", [])] + \
+        [_("Total"), _("Maximum"), _("Overall")]
     rows = [[r["study"], r["result"], *r["cells"], r["total"], r["max_score"], r["overall"]]
             for r in data["rows"]]
     return header, rows

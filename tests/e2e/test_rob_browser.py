@@ -1,0 +1,94 @@
+"""In a real browser: the owner chooses the Newcastle-Ottawa Scale, two assessors disagree
+on one domain (comparability), the adjudicator settles it, and the traffic-light plot on
+the summary page shows the consensus judgement."""
+import os
+
+import pytest
+
+from extraction.models import RobAssessment
+from extraction.services import study_for_record
+from reviews.models import Membership
+from reviews.services import review_create
+from tests.extraction.conftest import include_at_full_text
+from tests.extraction.rob_support import NOS_GOOD
+from tests.screening.conftest import make_records
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+SHOTS = os.environ.get("PRISMFLOW_SCREENSHOTS")
+POOR_RED, GOOD_GREEN = "#bf0000", "#02c100"  # robvis' colours for the quality scale
+
+
+def _shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def _review(django_user_model):
+    users = {name: django_user_model.objects.create_user(name, password=f"{name}-pass-123")
+             for name in ("lead", "ass1", "ass2", "third")}
+    review = review_create(actor=users["lead"], title="MSCs for SSc")
+    for name, role in (("ass1", "reviewer"), ("ass2", "reviewer"), ("third", "adjudicator")):
+        Membership.objects.create(review=review, user=users[name], role=role)
+    [record] = make_records(review, users["lead"], ["Granel 2015 SVF in SSc hands"])
+    include_at_full_text([record])
+    study_for_record(review=review, record_id=record.id)
+    return review
+
+
+def _assess(page, base, review, who, answers, proposal):
+    log_in(page, base, who, f"{who}-pass-123")
+    page.goto(f"{base}/reviews/{review.id}/risk-of-bias/")
+    page.click("button.start-assessment")
+    page.wait_for_selector("#rob-form")
+    for key, value in answers.items():
+        page.check(f'input[name="a-{key}"][value="{value}"]')
+    page.fill('textarea[name="quote-C1"]', "groups not compared" if who == "ass2"
+              else "adjusted for age and disease duration")
+    page.fill('input[name="page-C1"]', "4")
+    page.wait_for_function(f"document.getElementById('prop-overall').textContent === "
+                           f"'{proposal}'")  # the proposal, live, before any save
+    _shot(page, f"rob-{who}")
+    page.click("#submit-assessment")
+    page.wait_for_selector("#my-status.status-submitted")
+    page.click("#logout")
+
+
+def test_two_assessors_disagree_the_adjudicator_settles_the_plot_shows_it(
+    page, live_server, transactional_db, django_user_model
+):
+    review = _review(django_user_model)
+    base = live_server.url
+    log_in(page, base, "lead", "lead-pass-123")
+    page.goto(f"{base}/reviews/{review.id}/risk-of-bias/setup/")
+    page.check('input[name="tools"][value="nos_cohort"]')
+    page.click("#save-tools")
+    page.wait_for_selector('input[name="tools"][value="nos_cohort"]:checked')
+    _shot(page, "rob-setup")
+    page.click("#logout")
+
+    _assess(page, base, review, "ass1", NOS_GOOD, "Good quality")
+    _assess(page, base, review, "ass2", {**NOS_GOOD, "C1": "none"}, "Poor quality")
+    assert RobAssessment.objects.get(kind="consensus").status == "in_progress"
+
+    log_in(page, base, "third", "third-pass-123")
+    page.goto(f"{base}/reviews/{review.id}/risk-of-bias/")
+    page.click("a.compare-link")
+    row = page.locator('#differences tr[data-key="q:C1"]')
+    assert "open" in row.get_attribute("class")
+    assert "groups not compared" in row.locator(".value-b").inner_text()
+    _shot(page, "rob-compare")
+    row.locator("button.take-b").click()
+    page.wait_for_selector("#consensus-status.status-submitted")
+    _shot(page, "rob-compare-settled")
+
+    page.goto(f"{base}/reviews/{review.id}/risk-of-bias/summary/")
+    page.wait_for_selector("#traffic-light svg")
+    _shot(page, "rob-summary")
+    comparability = page.locator("#rob-cell-0-1 path").first.get_attribute("style")
+    overall = page.locator("#rob-cell-0-3 path").first.get_attribute("style")
+    selection = page.locator("#rob-cell-0-0 path").first.get_attribute("style")
+    assert POOR_RED in comparability and POOR_RED in overall
+    assert GOOD_GREEN in selection
+    assert page.locator("#rob-table td.overall").inner_text() == "Poor quality"
