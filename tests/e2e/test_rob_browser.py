@@ -92,3 +92,14 @@ def test_two_assessors_disagree_the_adjudicator_settles_the_plot_shows_it(
     assert POOR_RED in comparability and POOR_RED in overall
     assert GOOD_GREEN in selection
     assert page.locator("#rob-table td.overall").inner_text() == "Poor quality"
+
+    # The same page for a Chinese reader: tool texts and figure labels in Chinese.
+    page.context.set_extra_http_headers({"Accept-Language": "zh-hans"})
+    page.goto(f"{base}/reviews/{review.id}/risk-of-bias/summary/")
+    page.wait_for_selector("#traffic-light svg")
+    _shot(page, "rob-summary-zh")
+    assert "交通灯图" in page.content()
+    target = RobAssessment.objects.get(kind="consensus").target_id
+    page.goto(f"{base}/reviews/{review.id}/risk-of-bias/targets/{target}/")
+    assert "暴露队列的代表性" in page.content()
+    _shot(page, "rob-consensus-zh")
