@@ -81,6 +81,15 @@ def judgement_differences(a, b):
     return rows
 
 
+def not_asked(tool, answers):
+    """Question keys these answers do not ask (a condition on an earlier answer fails)."""
+    try:
+        state = rob.validate_answers(tool, answers or {}, partial=True)
+    except rob.RobError:
+        return set()
+    return {k for k, v in state.items() if v == "NA"}
+
+
 def _key_order(key):
     kind, name = key[:2], key[2:]
     return (kind != "q:", name == "overall", [int(p) if p.isdigit() else p
@@ -188,8 +197,11 @@ def comparison(*, target):
     decisions = {d.key: d for d in consensus.decisions.filter(superseded_at__isnull=True)
                  .select_related("decided_by")}
     rows = []
+    moot = not_asked(tool_for(target.review, target.tool_key), consensus.answers)
     for row in judgement_differences(a, b):
         name = row["key"][2:]
+        if row["key"].startswith("q:") and name in moot:
+            row["needs_decision"], row["moot"] = False, True
         rows.append({**row, "consensus": now.get(row["key"]),
                      "decision": decisions.get(row["key"]),
                      "support_a": a.support.get(name) if row["key"].startswith("q:") else None,

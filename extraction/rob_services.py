@@ -18,6 +18,7 @@ from .rob_selectors import (
     assessment_flat,
     individuals_of,
     judgement_differences,
+    not_asked,
     tool_for,
 )
 from .services import _refuse_if_locked, _settings_locked_row, settings_for, study_for_record
@@ -326,6 +327,7 @@ def _consensus_refresh(consensus, done, *, verify=False):
         elif key.startswith("j:"):
             overrides[key[2:]] = {"judgement": decision.value,
                                   "reason": _decision_reason(decision, done)}
+    answers = _asked_only(tool, answers)
     result = _consensus_result(tool, answers, overrides)
     consensus.answers, consensus.support, consensus.overrides = answers, support, overrides
     consensus.result = result
@@ -339,16 +341,30 @@ def _consensus_refresh(consensus, done, *, verify=False):
     return consensus
 
 
+def _asked_only(tool, answers):
+    """Drop answers to questions a settled answer no longer asks (a conditional question
+    one assessor answered and the other was not asked), so a decision never strands one."""
+    for _round in range(len(answers) + 1):
+        try:
+            rob.validate_answers(tool, answers, partial=True)
+            return answers
+        except rob.AnswerError as exc:
+            stale = {k for k, reason in exc.errors if "not asked" in reason}
+            if not stale:
+                raise _invalid(exc) from exc
+            answers = {k: v for k, v in answers.items() if k not in stale}
+    return answers
+
+
 def _consensus_result(tool, answers, overrides):
-    """The final judgements of the consensus. An override that now equals the algorithm's
-    proposal is kept as agreement; one whose proposal the answers leave open waits."""
+    """The final judgements of the consensus. An override without a reason that no longer
+    matches the algorithm's proposal (the answers changed under it) is dropped."""
+    proposal = rob.propose(tool, answers)
     try:
-        return rob.final_judgements(rob.propose(tool, answers), overrides, tool=tool)
+        return rob.final_judgements(proposal, overrides, tool=tool)
     except rob.OverrideError:
         kept = {k: v for k, v in overrides.items() if v.get("reason")}
-        return rob.final_judgements(rob.propose(tool, answers), kept, tool=tool)
-    except rob.AnswerError as exc:
-        raise _invalid(exc) from exc
+        return rob.final_judgements(proposal, kept, tool=tool)
 
 
 def _decision_reason(decision, done):
@@ -370,8 +386,11 @@ def open_differences(consensus, *, done=None):
         return []
     decided = set(consensus.decisions.filter(superseded_at__isnull=True)
                   .values_list("key", flat=True))
+    # A question the settled answers no longer ask needs no decision.
+    moot = {f"q:{k}" for k in not_asked(tool_for(consensus.review, consensus.target.tool_key),
+                                        consensus.answers)}
     return [d["key"] for d in judgement_differences(done[0], done[1])
-            if d["needs_decision"] and d["key"] not in decided]
+            if d["needs_decision"] and d["key"] not in decided | moot]
 
 
 def _check_settler(actor, review, target):

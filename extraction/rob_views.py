@@ -158,7 +158,7 @@ def _domains_view(tool, shown):
             "key": domain["key"], "name": t(domain["name"]), "guidance": t(domain.get("guidance")),
             "scored": "max_score" in domain or domain["rule"] == "sum",
             "max_score": domain.get("max_score") or entry.get("max_score"),
-            "show_key": domain["key"].lower() != t(domain["name"]).lower(),
+            "show_key": domain["key"].lower() != t(domain["name"], "en").lower(),
             "entry": entry, "override": overrides.get(domain["key"]) or {},
             "questions": [{
                 "key": q["key"], "text": t(q["text"]), "guidance": t(q.get("guidance")),

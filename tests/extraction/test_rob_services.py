@@ -251,3 +251,25 @@ def test_nobody_edits_another_persons_assessment(rob_team):
         rob_services.rob_assessment_save(actor=rob_team.users["adjudicator"],
                                          review=rob_team.review, assessment_id=a.id,
                                          answers={"C1": "none"})
+
+
+def test_a_settled_answer_drops_a_question_it_no_longer_asks(rob_team):
+    owner = rob_team.users["owner"]
+    rob_services.rob_tools_update(actor=owner, review=rob_team.review,
+                                  keys=["nos_cohort", "rob2", "robins_i"])
+    tool = rob_services.rob.get_tool("robins_i")
+    judged = {f"D{n}": {"judgement": "moderate", "reason": "per criteria"} for n in range(2, 8)}
+    study = rob_team.studies[0]
+    asked = answer_all(tool, _1_1="Y", _1_2="Y")  # 1.2 is asked after 1.1 Y
+    assert "1.2" in asked
+    assess(rob_team, "reviewer", study, asked, tool="robins_i",
+           overrides={**judged, "D1": {"judgement": "moderate", "reason": "age only"}})
+    assess(rob_team, "adjudicator", study, answer_all(tool, _1_1="N"), tool="robins_i",
+           overrides=judged)
+    consensus = RobAssessment.objects.get(kind="consensus")
+    settle = {"actor": owner, "review": rob_team.review, "target_id": consensus.target_id}
+    rob_services.rob_consensus_decide(key="q:1.2", source="a", **settle)
+    settled = rob_services.rob_consensus_decide(key="q:1.1", source="b", **settle)
+    assert settled.answers["1.1"] == "N" and "1.2" not in settled.answers
+    assert settled.result["domains"]["D1"]["final"] == "low"  # no potential for confounding
+    assert rob_services.open_differences(settled) == ["j:D1"]  # the override still waits
