@@ -211,6 +211,24 @@ def comparison(*, target):
     return rows
 
 
+def verification_rows(*, target):
+    """Verification mode: every answer and judgement of the one assessment beside the
+    (possibly corrected) consensus, for the checker to confirm or correct."""
+    done = individuals_of(target)
+    consensus = RobAssessment.objects.filter(target=target, kind=Kind.CONSENSUS).first()
+    if not done or consensus is None:
+        return []
+    mine, now = assessment_flat(done[0]), assessment_flat(consensus)
+    decisions = {d.key: d for d in consensus.decisions.filter(superseded_at__isnull=True)
+                 .select_related("decided_by")}
+    return [{"key": key, "a": mine.get(key), "b": None, "consensus": now.get(key),
+             "decision": decisions.get(key), "needs_decision": False,
+             "support_a": done[0].support.get(key[2:]), "support_b": None,
+             "reason_a": (done[0].overrides.get(key[2:]) or {}).get("reason"),
+             "reason_b": None}
+            for key in sorted(set(mine) | set(now), key=_key_order)]
+
+
 def _entry(tool, target, consensus):
     result = consensus.result or {}
     domains = {}

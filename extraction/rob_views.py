@@ -230,13 +230,16 @@ def compare_page(request, review, membership, target_id):
         return redirect("rob_compare", review_id=review.id, target_id=target.id)
     rows = comparison_rows(user=request.user, membership=membership, review=review,
                            target=target)
+    verify = rob_selectors.settings_of(review).mode == Mode.VERIFY
+    if verify:
+        rows = rob_selectors.verification_rows(target=target)
     tool = rob_selectors.tool_for(review, target.tool_key)
     consensus = RobAssessment.objects.filter(target=target, kind="consensus").first()
     return render(request, "extraction/rob_compare.html", {
         "review": review, "membership": membership, "target": target,
         "tool_name": rob_selectors.text(tool["name"]), "rows": _labelled(tool, rows),
         "assessors": [a.assessor.username for a in rob_selectors.individuals_of(target)],
-        "consensus": consensus, "verify": rob_selectors.settings_of(review).mode == Mode.VERIFY,
+        "consensus": consensus, "verify": verify,
         "judgements": [{"value": j["value"], "label": rob_selectors.text(j["label"])}
                        for j in tool["judgements"]],
         "open": sum(1 for r in rows if r["needs_decision"] and r["decision"] is None),

@@ -224,3 +224,19 @@ def test_a_rob2_result_enters_the_snapshot_with_its_outcome(rob_team):
     assert entry["overall"] in {"low", "some_concerns", "high"}
     assert entry["high_risk"] == (entry["overall"] == "high")
     assert rob_services.open_differences(RobAssessment.objects.get(kind="consensus")) == []
+
+
+def test_the_verification_page_lists_every_answer_for_the_checker(rob_team):
+    from extraction.models import ExtractionSettings
+
+    ExtractionSettings.objects.update_or_create(review=rob_team.review,
+                                                defaults={"mode": "verify"})
+    done = assess(rob_team, "reviewer", rob_team.studies[0], NOS_GOOD)
+    url = f"/reviews/{rob_team.review.id}/risk-of-bias/targets/{done.target_id}/compare/"
+    html = rob_team.client("owner").get(url).content.decode()
+    assert html.count('data-key="q:') == len(NOS_GOOD)
+    assert "take-b" not in html
+    rob_team.client("owner").post(url, {"key": "q:C1", "source": "typed", "value": "none"})
+    rob_team.client("owner").post(url, {"action": "verify"})
+    consensus = RobAssessment.objects.get(kind="consensus")
+    assert consensus.status == "submitted" and consensus.answers["C1"] == "none"
