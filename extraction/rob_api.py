@@ -29,17 +29,17 @@ def assessment_payload(assessment, *, user, settings):
     }
 
 
-class OverrideIO(serializers.Serializer):
+class RobOverrideIO(serializers.Serializer):
     judgement = serializers.CharField(max_length=40)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class SupportIO(serializers.Serializer):
+class RobSupportIO(serializers.Serializer):
     quote = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     page = serializers.CharField(max_length=20, required=False, allow_blank=True)
 
 
-class AssessmentOutput(serializers.Serializer):
+class RobAssessmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     target = serializers.IntegerField()
     study = serializers.IntegerField()
@@ -50,43 +50,43 @@ class AssessmentOutput(serializers.Serializer):
     assessor = serializers.CharField()
     status = serializers.CharField()
     answers = serializers.DictField(child=serializers.CharField())
-    support = serializers.DictField(child=SupportIO())
-    overrides = serializers.DictField(child=OverrideIO())
+    support = serializers.DictField(child=RobSupportIO())
+    overrides = serializers.DictField(child=RobOverrideIO())
     result = serializers.DictField(allow_null=True, help_text="final_judgements of the core: "
                                    "each domain's proposed and final judgement")
 
 
-class SaveInput(serializers.Serializer):
+class RobSaveInput(serializers.Serializer):
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True,
                                                                 allow_null=True),
                                     required=False, help_text="question key -> option value; "
                                     "empty clears")
-    support = serializers.DictField(child=SupportIO(), required=False)
-    overrides = serializers.DictField(child=OverrideIO(), required=False,
+    support = serializers.DictField(child=RobSupportIO(), required=False)
+    overrides = serializers.DictField(child=RobOverrideIO(), required=False,
                                       help_text="domain key or overall -> judgement and "
                                       "reason; replaces the saved overrides")
 
 
-class ProposeInput(serializers.Serializer):
+class RobProposeInput(serializers.Serializer):
     answers = serializers.DictField(child=serializers.CharField(), required=False)
-    overrides = serializers.DictField(child=OverrideIO(), required=False)
+    overrides = serializers.DictField(child=RobOverrideIO(), required=False)
 
 
-class ToolsIO(serializers.Serializer):
+class RobToolsIO(serializers.Serializer):
     keys = serializers.ListField(child=serializers.CharField(max_length=40))
 
 
-class ToolsOutput(serializers.Serializer):
+class RobToolsOutput(serializers.Serializer):
     chosen = serializers.ListField(child=serializers.DictField())
     published = serializers.ListField(child=serializers.DictField())
 
 
-class CustomToolInput(serializers.Serializer):
+class RobCustomToolInput(serializers.Serializer):
     definition = serializers.DictField(help_text="a tool dict as docs/risk_of_bias.md "
                                        "describes it")
 
 
-class StartInput(serializers.Serializer):
+class RobStartInput(serializers.Serializer):
     tool = serializers.CharField(max_length=40)
     study = serializers.IntegerField(required=False)
     record = serializers.IntegerField(required=False)
@@ -94,7 +94,7 @@ class StartInput(serializers.Serializer):
     result = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class TargetOutput(serializers.Serializer):
+class RobTargetOutput(serializers.Serializer):
     target = serializers.IntegerField(allow_null=True)
     study = serializers.IntegerField(allow_null=True)
     record = serializers.IntegerField(allow_null=True)
@@ -105,14 +105,14 @@ class TargetOutput(serializers.Serializer):
     my_assessment = serializers.IntegerField(allow_null=True)
 
 
-class DecideInput(serializers.Serializer):
+class RobDecideInput(serializers.Serializer):
     key = serializers.CharField(max_length=60, help_text="q:<question> or j:<domain>|j:overall")
     source = serializers.ChoiceField(choices=["a", "b", "typed"])
     value = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class DifferenceOutput(serializers.Serializer):
+class RobDifferenceOutput(serializers.Serializer):
     key = serializers.CharField()
     a = serializers.CharField(allow_null=True)
     b = serializers.CharField(allow_null=True)
@@ -160,14 +160,14 @@ class ToolsApi(ReviewScopedAPIView):
         return {"chosen": rob_selectors.review_tools(review=self.review),
                 "published": [_tool_summary(t) for t in rob.tools().values()]}
 
-    @extend_schema(responses=ToolsOutput, summary="The review's tools (whole definitions) "
+    @extend_schema(responses=RobToolsOutput, summary="The review's tools (whole definitions) "
                    "and the published ones")
     def get(self, request, review_id):
         return Response(self._out())
 
-    @extend_schema(request=ToolsIO, responses=ToolsOutput)
+    @extend_schema(request=RobToolsIO, responses=RobToolsOutput)
     def put(self, request, review_id):
-        data = _valid(ToolsIO, request.data)
+        data = _valid(RobToolsIO, request.data)
         service_call(rob_services.rob_tools_update, actor=request.user, review=self.review,
                      keys=data["keys"])
         return Response(self._out())
@@ -176,9 +176,9 @@ class ToolsApi(ReviewScopedAPIView):
 class CustomToolApi(ReviewScopedAPIView):
     review_access = {"POST": "manage"}
 
-    @extend_schema(request=CustomToolInput, responses={201: dict})
+    @extend_schema(request=RobCustomToolInput, responses={201: dict})
     def post(self, request, review_id):
-        data = _valid(CustomToolInput, request.data)
+        data = _valid(RobCustomToolInput, request.data)
         tool = service_call(rob_services.rob_custom_tool_save, actor=request.user,
                             review=self.review, definition=data["definition"])
         return Response(tool.definition, 201)
@@ -187,7 +187,7 @@ class CustomToolApi(ReviewScopedAPIView):
 class TargetsApi(ReviewScopedAPIView):
     review_access = {"GET": "read"}
 
-    @extend_schema(responses=TargetOutput(many=True))
+    @extend_schema(responses=RobTargetOutput(many=True))
     def get(self, request, review_id):
         rows = rob_selectors.target_rows(review=self.review, user=request.user)
         return Response([{
@@ -202,9 +202,9 @@ class TargetsApi(ReviewScopedAPIView):
 class StartApi(ReviewScopedAPIView):
     review_access = {"POST": "screen"}
 
-    @extend_schema(request=StartInput, responses=AssessmentOutput)
+    @extend_schema(request=RobStartInput, responses=RobAssessmentOutput)
     def post(self, request, review_id):
-        data = _valid(StartInput, request.data)
+        data = _valid(RobStartInput, request.data)
         mine = service_call(rob_services.rob_assessment_start, actor=request.user,
                             review=self.review, tool_key=data["tool"],
                             study_id=data.get("study"), record_id=data.get("record"),
@@ -215,13 +215,13 @@ class StartApi(ReviewScopedAPIView):
 class AssessmentApi(ReviewScopedAPIView):
     review_access = {"GET": "read", "PUT": "screen"}
 
-    @extend_schema(responses=AssessmentOutput)
+    @extend_schema(responses=RobAssessmentOutput)
     def get(self, request, review_id, assessment_id):
         return Response(_payload(request, self.review, assessment_id))
 
-    @extend_schema(request=SaveInput, responses=AssessmentOutput)
+    @extend_schema(request=RobSaveInput, responses=RobAssessmentOutput)
     def put(self, request, review_id, assessment_id):
-        data = _valid(SaveInput, request.data)
+        data = _valid(RobSaveInput, request.data)
         service_call(rob_services.rob_assessment_save, actor=request.user, review=self.review,
                      assessment_id=assessment_id, answers=data.get("answers"),
                      support=data.get("support"), overrides=data.get("overrides"))
@@ -231,7 +231,7 @@ class AssessmentApi(ReviewScopedAPIView):
 class SubmitApi(ReviewScopedAPIView):
     review_access = {"POST": "screen"}
 
-    @extend_schema(request=None, responses=AssessmentOutput)
+    @extend_schema(request=None, responses=RobAssessmentOutput)
     def post(self, request, review_id, assessment_id):
         service_call(rob_services.rob_assessment_submit, actor=request.user,
                      review=self.review, assessment_id=assessment_id)
@@ -241,7 +241,7 @@ class SubmitApi(ReviewScopedAPIView):
 class WithdrawApi(ReviewScopedAPIView):
     review_access = {"POST": "screen"}
 
-    @extend_schema(request=None, responses=AssessmentOutput)
+    @extend_schema(request=None, responses=RobAssessmentOutput)
     def post(self, request, review_id, assessment_id):
         service_call(rob_services.rob_assessment_withdraw, actor=request.user,
                      review=self.review, assessment_id=assessment_id)
@@ -254,9 +254,9 @@ class ProposeApi(ReviewScopedAPIView):
 
     review_access = {"POST": "screen"}
 
-    @extend_schema(request=ProposeInput, responses={200: dict})
+    @extend_schema(request=RobProposeInput, responses={200: dict})
     def post(self, request, review_id, target_id):
-        data = _valid(ProposeInput, request.data)
+        data = _valid(RobProposeInput, request.data)
         tool = rob_selectors.tool_for(self.review, _target(self.review, target_id).tool_key)
         if tool is None:
             raise Http404
@@ -277,7 +277,7 @@ def comparison_rows(*, user, membership, review, target):
 class ComparisonApi(ReviewScopedAPIView):
     review_access = {"GET": "screen", "POST": "screen"}
 
-    @extend_schema(responses=DifferenceOutput(many=True))
+    @extend_schema(responses=RobDifferenceOutput(many=True))
     def get(self, request, review_id, target_id):
         rows = comparison_rows(user=request.user, membership=self.membership,
                                review=self.review, target=_target(self.review, target_id))
@@ -285,9 +285,9 @@ class ComparisonApi(ReviewScopedAPIView):
                           "consensus": r["consensus"], "needs_decision": r["needs_decision"],
                           "decided": r["decision"] is not None} for r in rows])
 
-    @extend_schema(request=DecideInput, responses=AssessmentOutput)
+    @extend_schema(request=RobDecideInput, responses=RobAssessmentOutput)
     def post(self, request, review_id, target_id):
-        data = _valid(DecideInput, request.data)
+        data = _valid(RobDecideInput, request.data)
         consensus = service_call(rob_services.rob_consensus_decide, actor=request.user,
                                  review=self.review,
                                  target_id=_target(self.review, target_id).id,
@@ -299,7 +299,7 @@ class ComparisonApi(ReviewScopedAPIView):
 class VerifyApi(ReviewScopedAPIView):
     review_access = {"POST": "screen"}
 
-    @extend_schema(request=None, responses=AssessmentOutput)
+    @extend_schema(request=None, responses=RobAssessmentOutput)
     def post(self, request, review_id, target_id):
         consensus = service_call(rob_services.rob_consensus_verify, actor=request.user,
                                  review=self.review,
