@@ -103,3 +103,48 @@ def test_two_assessors_disagree_the_adjudicator_settles_the_plot_shows_it(
     page.goto(f"{base}/reviews/{review.id}/risk-of-bias/targets/{target}/")
     assert "暴露队列的代表性" in page.content()
     _shot(page, "rob-consensus-zh")
+
+
+def test_rob2_asks_conditional_questions_and_an_override_needs_its_reason(
+    page, live_server, transactional_db, django_user_model
+):
+    from extraction import rob_services, services
+
+    review = _review(django_user_model)
+    lead = django_user_model.objects.get(username="lead")
+    rob_services.rob_tools_update(actor=lead, review=review, keys=["rob2"])
+    services.outcome_save(actor=lead, review=review, name="mRSS")
+    base = live_server.url
+    log_in(page, base, "ass1", "ass1-pass-123")
+    page.goto(f"{base}/reviews/{review.id}/risk-of-bias/")
+    page.locator("form.start-form input[name=result]").fill("ITT, 12 months")
+    page.click("button.start-assessment")
+    page.wait_for_selector("#rob-form")
+    assert page.locator("#rob-result").inner_text().endswith("ITT, 12 months")
+    for key, value in (("1.1", "Y"), ("1.2", "Y"), ("1.3", "N")):
+        page.check(f'input[name="a-{key}"][value="{value}"]')
+    page.wait_for_function("document.getElementById('prop-D1').textContent === "
+                           "'Low risk of bias'")
+    question_23 = page.locator('.rob-question[data-q="2.3"]')
+    page.check('input[name="a-2.1"][value="N"]')
+    page.check('input[name="a-2.2"][value="N"]')
+    assert question_23.is_hidden()  # 2.3 is asked only after Y/PY/NI to 2.1 or 2.2
+    page.check('input[name="a-2.1"][value="Y"]')
+    assert question_23.is_visible()
+
+    page.select_option('select[name="ov-D1"]', "high")
+    page.wait_for_selector("#rob-errors li")
+    assert "reason" in page.locator("#rob-errors").inner_text()
+    page.fill('input[name="why-D1"]', "sealed envelopes, opened in advance")
+    page.locator('input[name="why-D1"]').press("Tab")
+    page.wait_for_function("document.getElementById('final-D1').textContent === "
+                           "'High risk of bias'")
+    assert page.locator("#rob-errors").is_hidden()
+    _shot(page, "rob-rob2-override")
+    page.click("#save-assessment")
+    page.wait_for_selector(".messages, #rob-form")
+    mine = RobAssessment.objects.get(assessor__username="ass1")
+    d1 = mine.result["domains"]["D1"]
+    assert (d1["proposed"], d1["final"], d1["override_reason"]) == \
+        ("low", "high", "sealed envelopes, opened in advance")
+    assert mine.target.result == "ITT, 12 months"
