@@ -244,6 +244,7 @@ class RobTool(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="rob_tools")
     key = models.CharField(max_length=40)
     definition = models.JSONField(null=True, blank=True)
+    chosen = models.BooleanField(default=True)  # a custom tool set aside keeps its definition
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

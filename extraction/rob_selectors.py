@@ -28,16 +28,22 @@ def text(value, language=None):
 def review_tools(*, review):
     """The review's tools as the core's dicts, in the owner's order."""
     out = []
-    for row in RobTool.objects.filter(review=review):
+    for row in RobTool.objects.filter(review=review, chosen=True):
         tool = row.definition or rob.tools().get(row.key)
         if tool:
             out.append(tool)
     return out
 
 
+def custom_tools(*, review):
+    """The owner's custom tools, chosen or set aside."""
+    return [row.definition for row in RobTool.objects.filter(review=review,
+                                                             definition__isnull=False)]
+
+
 def tool_for(review, key):
     """One of the review's tools, or None when the review does not use it."""
-    row = RobTool.objects.filter(review=review, key=key).first()
+    row = RobTool.objects.filter(review=review, key=key, chosen=True).first()
     if row is None:
         return None
     return row.definition or rob.tools().get(key)

@@ -48,16 +48,18 @@ def rob_tools_update(*, actor, review, keys):
     unknown = [k for k in keys if k not in rob.tools() and k not in custom]
     if unknown:
         raise ValidationError({"keys": _("Unknown tool: %(k)s") % {"k": ", ".join(unknown)}})
-    before = list(RobTool.objects.filter(review=review).values_list("key", flat=True))
+    before = list(RobTool.objects.filter(review=review, chosen=True)
+                  .values_list("key", flat=True))
     used = set(RobTarget.objects.filter(review=review).values_list("tool_key", flat=True))
     dropped = sorted(used - set(keys))
     if dropped:
         raise ValidationError({"keys": _("Assessments use %(k)s; it cannot be dropped.")
                                % {"k": ", ".join(dropped)}})
     RobTool.objects.filter(review=review, definition__isnull=True).exclude(key__in=keys).delete()
+    RobTool.objects.filter(review=review).exclude(key__in=keys).update(chosen=False)
     for position, key in enumerate(dict.fromkeys(keys)):
         RobTool.objects.update_or_create(review=review, key=key,
-                                         defaults={"position": position})
+                                         defaults={"position": position, "chosen": True})
     audit_record(review=review, actor=actor, verb="rob.tools", obj=review, before=before,
                  after=list(dict.fromkeys(keys)))
     return list(RobTool.objects.filter(review=review))
@@ -80,7 +82,7 @@ def rob_custom_tool_save(*, actor, review, definition):
         raise ValidationError({"key": _("Assessments use this tool; it cannot change now.")})
     position = RobTool.objects.filter(review=review).count()
     tool, _created = RobTool.objects.update_or_create(
-        review=review, key=key, defaults={"definition": definition})
+        review=review, key=key, defaults={"definition": definition, "chosen": True})
     if _created:
         tool.position = position
         tool.save(update_fields=["position"])

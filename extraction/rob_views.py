@@ -70,7 +70,7 @@ def setup(request, review, membership):
                  keys=request.POST.getlist("tools"))
         return redirect("rob_setup", review_id=review.id)
     chosen = [t["key"] for t in rob_selectors.review_tools(review=review)]
-    custom = [t for t in rob_selectors.review_tools(review=review) if t["key"] not in rob.tools()]
+    custom = rob_selectors.custom_tools(review=review)
     return render(request, "extraction/rob_setup.html", {
         "review": review, "membership": membership, "chosen": chosen,
         "published": [{"key": t["key"], "name": rob_selectors.text(t["name"]),

@@ -273,3 +273,22 @@ def test_a_settled_answer_drops_a_question_it_no_longer_asks(rob_team):
     assert settled.answers["1.1"] == "N" and "1.2" not in settled.answers
     assert settled.result["domains"]["D1"]["final"] == "low"  # no potential for confounding
     assert rob_services.open_differences(settled) == ["j:D1"]  # the override still waits
+
+
+def test_a_custom_tool_set_aside_keeps_its_definition(rob_team):
+    owner = rob_team.users["owner"]
+    tool = {"key": "mine", "family": "generic", "name": {"en": "Mine"}, "version": "1",
+            "judgements": [{"value": "low", "label": {"en": "Low"}},
+                           {"value": "high", "label": {"en": "High"}}],
+            "overall_rule": "worst",
+            "domains": [{"key": "A", "name": {"en": "A"}, "rule": "worst_answer",
+                         "questions": [{"key": "a1", "text": {"en": "?"}, "options": [
+                             {"value": "y", "label": {"en": "Yes"}, "judgement": "low"}]}]}]}
+    rob_services.rob_custom_tool_save(actor=owner, review=rob_team.review, definition=tool)
+    rob_services.rob_tools_update(actor=owner, review=rob_team.review, keys=["nos_cohort"])
+    assert [t["key"] for t in rob_selectors.review_tools(review=rob_team.review)] == \
+        ["nos_cohort"]
+    assert rob_selectors.custom_tools(review=rob_team.review) == [tool]
+    rob_services.rob_tools_update(actor=owner, review=rob_team.review,
+                                  keys=["nos_cohort", "mine"])
+    assert rob_selectors.tool_for(rob_team.review, "mine") == tool
