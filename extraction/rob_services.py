@@ -142,7 +142,10 @@ def rob_assessment_start(*, actor, review, tool_key, study_id=None, record_id=No
 
 
 def _own(actor, review, assessment_id):
-    assessment = (RobAssessment.objects.select_for_update().select_related("target")
+    # Lock the assessment only: locking its target too made a concurrent start (whose
+    # insert checks the target's key) and this submit wait on each other.
+    assessment = (RobAssessment.objects.select_for_update(of=("self",))
+                  .select_related("target")
                   .get(pk=assessment_id, review=review, kind=Kind.INDIVIDUAL))
     if assessment.assessor_id != actor.id:
         raise PermissionDenied(_("This is another person's assessment."))
@@ -232,6 +235,7 @@ def _unjudged(tool, result):
 def rob_assessment_submit(*, actor, review, assessment_id):
     review_for(actor, review.id, "screen")
     _refuse_if_locked(review)
+    _settings_locked_row(review)  # first, as start does: one lock order, no deadlock
     assessment = _own(actor, review, assessment_id)
     tool = tool_for(review, assessment.target.tool_key)
     result = evaluate(tool, assessment.answers, assessment.overrides, partial=False)
