@@ -107,7 +107,9 @@ class RobTargetOutput(serializers.Serializer):
 
 class RobDecideInput(serializers.Serializer):
     key = serializers.CharField(max_length=60, help_text="q:<question> or j:<domain>|j:overall")
-    source = serializers.ChoiceField(choices=["a", "b", "typed"])
+    # Same values as extraction's DecideInput.source; a plain field keeps the schema free of
+    # a second enum of that name (the service refuses anything else).
+    source = serializers.CharField(max_length=10, help_text="a, b or typed")
     value = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
