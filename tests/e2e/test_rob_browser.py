@@ -74,6 +74,8 @@ def test_two_assessors_disagree_the_adjudicator_settles_the_plot_shows_it(
 
     log_in(page, base, "third", "third-pass-123")
     page.goto(f"{base}/reviews/{review.id}/risk-of-bias/")
+    assert page.locator('#rob-targets tr[data-status="conflict"]').count() == 1
+    _shot(page, "rob-home")
     page.click("a.compare-link")
     row = page.locator('#differences tr[data-key="q:C1"]')
     assert "open" in row.get_attribute("class")
