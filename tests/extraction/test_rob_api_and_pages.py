@@ -240,3 +240,28 @@ def test_the_verification_page_lists_every_answer_for_the_checker(rob_team):
     rob_team.client("owner").post(url, {"action": "verify"})
     consensus = RobAssessment.objects.get(kind="consensus")
     assert consensus.status == "submitted" and consensus.answers["C1"] == "none"
+
+
+def test_the_owner_sets_tools_and_a_custom_tool_through_the_api(rob_team):
+    url = _api(rob_team) + "tools/"
+    assert rob_team.client("reviewer").put(url, {"keys": ["rob2"]},
+                                           content_type="application/json").status_code == 403
+    body = rob_team.client("owner").put(url, {"keys": ["robins_i", "nos_cohort"]},
+                                        content_type="application/json").json()
+    assert [t["key"] for t in body["chosen"]] == ["robins_i", "nos_cohort"]
+    assert "jbi_case_series" in {t["key"] for t in body["published"]}
+    bad = rob_team.client("owner").post(url + "custom/", {"definition": {"key": "x"}},
+                                        content_type="application/json")
+    assert bad.status_code == 400
+
+
+def test_the_targets_and_summary_through_the_api(rob_team):
+    _consensus_for_all(rob_team)
+    targets = rob_team.client("viewer").get(_api(rob_team) + "targets/").json()
+    nos = [t for t in targets if t["tool"] == "nos_cohort"]
+    assert [t["status"] for t in nos] == ["consensus"] * 3
+    summary = rob_team.client("viewer").get(_api(rob_team) + "summary/?tool=nos_cohort").json()
+    assert summary["tool"] == "nos_cohort" and summary["weighted"] is False
+    overall = sorted(s["overall"] for s in summary["studies"])
+    assert overall == ["good", "good", "poor"]
+    assert rob_team.client("outsider").get(_api(rob_team) + "summary/").status_code == 404
