@@ -265,3 +265,17 @@ def test_the_targets_and_summary_through_the_api(rob_team):
     overall = sorted(s["overall"] for s in summary["studies"])
     assert overall == ["good", "good", "poor"]
     assert rob_team.client("outsider").get(_api(rob_team) + "summary/").status_code == 404
+
+
+def test_minors_scores_fill_the_table_without_a_figure(rob_team):
+    rob_services.rob_tools_update(actor=rob_team.users["owner"], review=rob_team.review,
+                                  keys=["minors_noncomparative"])
+    answers = {f"M{n}": "2" for n in range(1, 9)} | {"M3": "1"}
+    for persona in ("reviewer", "adjudicator"):
+        assess(rob_team, persona, rob_team.studies[0], answers, tool="minors_noncomparative")
+    client = rob_team.client("viewer")
+    page = client.get(f"/reviews/{rob_team.review.id}/risk-of-bias/summary/").content.decode()
+    assert "rob-cell-" not in page and "15 / 16" in page
+    body = client.get(f"/reviews/{rob_team.review.id}/risk-of-bias/table.csv").content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[1][2:] == ["2", "2", "1", "2", "2", "2", "2", "2", "15", "16", ""]
