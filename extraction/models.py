@@ -230,3 +230,118 @@ class Snapshot(models.Model):
         if self.pk is not None:
             raise ValueError("a snapshot is immutable")
         super().save(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- risk of bias (issue #12)
+# The tools themselves are plain data in extraction/rob/; these models store which tools a
+# review uses, what is assessed, and each person's answers, overrides and the consensus.
+
+
+class RobTool(models.Model):
+    """A tool the review uses: a published one by key (`definition` empty), or a custom
+    tool the owner defined (`definition` holds the whole tool, checked by validate_tool)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="rob_tools")
+    key = models.CharField(max_length=40)
+    definition = models.JSONField(null=True, blank=True)
+    chosen = models.BooleanField(default=True)  # a custom tool set aside keeps its definition
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["review", "key"],
+                                               name="rob_tool_once_per_review")]
+
+    def __str__(self):
+        return self.key
+
+
+class RobTarget(models.Model):
+    """What is assessed with one tool: a study, or for RoB 2 one result of it (an outcome,
+    optionally a named result). `slot` is "" per study and "<outcome id>:<result>" per
+    result, so that uniqueness holds without NULLs in the constraint."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="rob_targets")
+    study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="rob_targets")
+    tool_key = models.CharField(max_length=40)
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    result = models.CharField(_("result"), max_length=200, blank=True)
+    slot = models.CharField(max_length=260, default="", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["study__label", "tool_key", "slot", "id"]
+        constraints = [models.UniqueConstraint(fields=["study", "tool_key", "slot"],
+                                               name="rob_target_once")]
+
+    def __str__(self):
+        return f"{self.tool_key} of study {self.study_id} {self.slot}".strip()
+
+
+class RobAssessment(models.Model):
+    """One person's assessment of a target, or the target's consensus (kind consensus).
+    `answers` {question: value}; `support` {question: {"quote", "page"}}; `overrides`
+    {domain or "overall": {"judgement", "reason"}}; `result` the core's final_judgements
+    (proposal beside overrides) as last saved."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        CONSENSUS = "consensus", _("Consensus")
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="rob_assessments")
+    target = models.ForeignKey(RobTarget, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="rob_assessments")
+    status = models.CharField(max_length=12, choices=Status.choices,
+                              default=Status.IN_PROGRESS)
+    answers = models.JSONField(default=dict, blank=True)
+    support = models.JSONField(default=dict, blank=True)
+    overrides = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["target_id", "kind", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "assessor"],
+                                    condition=Q(kind="individual"),
+                                    name="rob_assessment_one_per_person"),
+            models.UniqueConstraint(fields=["target"], condition=Q(kind="consensus"),
+                                    name="rob_assessment_one_consensus"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} assessment of target {self.target_id} by {self.assessor_id}"
+
+
+class RobDecision(models.Model):
+    """How one difference was settled at consensus: an answer ("q:<question>") or a
+    judgement ("j:<domain>" or "j:overall"), taken from assessor a or b, or typed."""
+
+    consensus = models.ForeignKey(RobAssessment, on_delete=models.CASCADE,
+                                  related_name="decisions")
+    key = models.CharField(max_length=60)
+    value = models.JSONField(null=True)
+    source = models.CharField(max_length=10)  # "a", "b" or "typed"
+    reason = models.TextField(blank=True)  # required for a typed judgement
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["consensus", "key"],
+                                               condition=Q(superseded_at__isnull=True),
+                                               name="rob_decision_live_once")]
+
+    def __str__(self):
+        return f"{self.key} = {self.value!r}"

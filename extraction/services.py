@@ -321,7 +321,7 @@ def _write_grid(extraction, cleaned):
 
 
 def _own_extraction(actor, review, extraction_id):
-    extraction = (Extraction.objects.select_for_update().select_related("form", "study")
+    extraction = (Extraction.objects.select_for_update(of=("self",)).select_related("form", "study")
                   .get(pk=extraction_id, review=review, kind=Kind.INDIVIDUAL))
     if extraction.extractor_id != actor.id:
         raise PermissionDenied(_("This is another person's extraction."))
@@ -505,7 +505,7 @@ def consensus_decide(*, actor, review, study_id, key, source, value=None):
     """Settle one value: take extractor a's or b's, or type it (source "typed")."""
     _refuse_if_locked(review)
     study = Study.objects.get(pk=study_id, review=review)
-    consensus = Extraction.objects.select_for_update().select_related("form").get(
+    consensus = Extraction.objects.select_for_update(of=("self",)).select_related("form").get(
         study=study, kind=Kind.CONSENSUS)
     _check_settler(actor, review, study)
     done = individuals(study)

@@ -68,7 +68,9 @@ def _cells(review):
 
 def _risk_of_bias(review):
     """Consensus risk-of-bias judgements per study id (none until that stage has any)."""
-    return {}
+    from .rob_selectors import consensus_entries
+
+    return consensus_entries(review=review)
 
 
 def _parts(review, allow_incomplete):

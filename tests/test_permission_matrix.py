@@ -35,6 +35,10 @@ KWARG_FACTORIES = {
     "kind": lambda team: "forest",
     "ext": lambda team: "svg",
     "export_name": lambda team: "records.csv",
+    "target_id": lambda team: _extraction_state(team)["rob_target"].id,
+    "assessment_id": lambda team: _extraction_state(team)["rob_assessment"].id,
+    "figure": lambda team: _extraction_state(team) and "traffic_light",  # needs a consensus
+    "image_fmt": lambda team: "svg",
 }
 
 
@@ -117,7 +121,8 @@ def _extraction_state(team):
                                        data={}, size=2, created_by=team.users["owner"])
     ExtractionSettings.objects.create(review=team.review, locked=True)
     team.extraction_state = {"study": study, "extraction": extractions[0], "outcome": outcome,
-                             "timepoint": timepoint, "snapshot": snapshot}
+                             "timepoint": timepoint, "snapshot": snapshot,
+                             **_rob_state(team, study)}
     return team.extraction_state
 
 
@@ -146,6 +151,26 @@ def _analysis(team):
                               spec_hash=analysis.spec_hash, spec=spec, status="done",
                               output=to_jsonable(pool_analysis(data, spec)))
     return analysis
+
+
+def _rob_state(team, study):
+    """Risk of bias in the same locked state: two submitted NOS assessments of the study and
+    their finished consensus."""
+    from extraction import rob
+    from extraction.models import RobAssessment, RobTarget, RobTool
+
+    tool = rob.get_tool("nos_cohort")
+    answers = {q["key"]: q["options"][0]["value"] for d in tool["domains"]
+               for q in d["questions"]}
+    result = rob.final_judgements(rob.propose(tool, answers), {})
+    RobTool.objects.create(review=team.review, key=tool["key"])
+    target = RobTarget.objects.create(review=team.review, study=study, tool_key=tool["key"])
+    made = [RobAssessment.objects.create(review=team.review, target=target, kind=kind,
+                                         assessor=team.users[p], status="submitted",
+                                         answers=answers, result=result)
+            for p, kind in (("reviewer", "individual"), ("adjudicator", "individual"),
+                            ("owner", "consensus"))]
+    return {"rob_target": target, "rob_assessment": made[0]}
 
 
 def _duplicate_pair(team):

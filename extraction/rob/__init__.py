@@ -4,6 +4,7 @@ tools. Imports no Django; the Django layer stores answers and overrides."""
 
 from .assess import final_judgements, propose
 from .errors import AnswerError, OverrideError, RobError, ToolError
+from .risk import is_high_risk, nos_domain_bands
 from .schema import validate_answers, validate_tool
 from .tools import jbi, minors, nos, quadas2, rob2, robins_i
 
@@ -28,5 +29,6 @@ def get_tool(key):
 
 __all__ = [
     "AnswerError", "OverrideError", "RobError", "ToolError", "final_judgements", "get_tool",
+    "is_high_risk", "nos_domain_bands",
     "propose", "tools", "validate_answers", "validate_tool",
 ]
