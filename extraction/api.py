@@ -188,6 +188,7 @@ class ExtractionApi(ReviewScopedAPIView):
 
     @extend_schema(request=SaveInput, responses=ExtractionOutput)
     def put(self, request, review_id, extraction_id):
+        _extraction(self.review, extraction_id)  # another review's extraction: 404 first
         data = _valid(SaveInput, request.data)
         extraction = service_call(services.extraction_save, actor=request.user,
                                   review=self.review, extraction_id=extraction_id,
@@ -252,9 +253,10 @@ class ComparisonApi(ReviewScopedAPIView):
 
     @extend_schema(request=DecideInput, responses=ExtractionOutput)
     def post(self, request, review_id, study_id):
+        study = _study(self.review, study_id)  # another review's study: 404 before anything
         data = _valid(DecideInput, request.data)
         consensus = service_call(services.consensus_decide, actor=request.user,
-                                 review=self.review, study_id=_study(self.review, study_id).id,
+                                 review=self.review, study_id=study.id,
                                  key=data["key"], source=data["source"], value=data.get("value"))
         return Response(extraction_payload(_extraction(self.review, consensus.id),
                                            user=request.user,
@@ -324,6 +326,8 @@ def _definitions_api(model, io, save, delete, id_name):
 
         @extend_schema(request=io, responses=io)
         def put(self, request, review_id, **kwargs):
+            if not model.objects.filter(pk=kwargs[id_name], review=self.review).exists():
+                raise Http404  # another review's object: 404 before the body is read
             obj = service_call(save, actor=request.user, review=self.review,
                                **{id_name: kwargs[id_name]}, **_valid(io, request.data))
             return Response(io(obj).data)

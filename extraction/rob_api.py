@@ -289,10 +289,10 @@ class ComparisonApi(ReviewScopedAPIView):
 
     @extend_schema(request=RobDecideInput, responses=RobAssessmentOutput)
     def post(self, request, review_id, target_id):
+        target = _target(self.review, target_id)  # another review's: 404 before the body
         data = _valid(RobDecideInput, request.data)
         consensus = service_call(rob_services.rob_consensus_decide, actor=request.user,
-                                 review=self.review,
-                                 target_id=_target(self.review, target_id).id,
+                                 review=self.review, target_id=target.id,
                                  key=data["key"], source=data["source"],
                                  value=data.get("value"), reason=data.get("reason", ""))
         return Response(_payload(request, self.review, consensus.id))

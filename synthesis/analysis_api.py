@@ -74,10 +74,11 @@ class AnalysisApi(ReviewScopedAPIView):
 
     @extend_schema(request=AnalysisInput, responses=AnalysisOutput)
     def put(self, request, review_id, analysis_id):
+        found = _analysis(self.review, analysis_id)  # another review's: 404 before the body
         data = AnalysisInput(data=request.data)
         data.is_valid(raise_exception=True)
         analysis = service_call(services.analysis_save, actor=request.user, review=self.review,
-                                analysis_id=_analysis(self.review, analysis_id).id,
+                                analysis_id=found.id,
                                 spec=data.validated_data["spec"])
         services.pooling_enqueue(review=self.review)
         return Response(_payload(analysis))

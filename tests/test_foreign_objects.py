@@ -11,7 +11,10 @@ import pytest
 
 from tests.test_permission_matrix import CASES, KWARG_FACTORIES, REVIEW_SCOPED, _call
 
-NOT_OBJECTS = {"review_id", "stage"}
+# Arguments that name no object of another review: a format, a figure kind, a per-review
+# snapshot number.
+NOT_OBJECTS = {"review_id", "stage", "fmt", "kind", "ext", "export_name", "figure", "image_fmt",
+               "number"}
 
 
 def _args(name):
@@ -30,9 +33,11 @@ def _foreign_team(team):
 
     helper = get_user_model().objects.create_user("foreign-reviewer", password="x")
     Membership.objects.create(review=team.other_review, user=helper, role=Role.REVIEWER)
+    third = get_user_model().objects.create_user("foreign-adjudicator", password="x")
+    Membership.objects.create(review=team.other_review, user=third, role=Role.ADJUDICATOR)
     return SimpleNamespace(
         review=team.other_review,
-        users={"owner": team.users["outsider"], "reviewer": helper},
+        users={"owner": team.users["outsider"], "reviewer": helper, "adjudicator": third},
         memberships={m.user.username if m.user != helper else "reviewer": m
                      for m in Membership.objects.filter(review=team.other_review)},
     )
