@@ -104,6 +104,43 @@ def _settle(review, adjudicator, study):
                             source="a")
 
 
+# Newcastle-Ottawa answers from all stars (9) down: each step takes one star away, so any
+# total of Table 2 is reached. The item read as the weakest first goes first (a single-arm
+# study has no non-exposed cohort to compare, so comparability goes before selection).
+NOS_FULL = {"S1": "a", "S2": "a", "S3": "a", "S4": "a", "C1": "main_and_additional",
+            "O1": "a", "O2": "a", "O3": "a"}
+NOS_STEPS = [("C1", "main"), ("S2", "b"), ("O3", "c"), ("S4", "b"), ("O2", "b"), ("C1", "none"),
+             ("S3", "c"), ("S1", "c"), ("O1", "c")]
+
+
+def nos_answers(total):
+    answers = dict(NOS_FULL)
+    for question, option in NOS_STEPS[:max(0, 9 - total)]:
+        answers[question] = option
+    return answers
+
+
+def _assess(review, study, assessors, adjudicator, total, slip):
+    """Two assessors score the study with the Newcastle-Ottawa Scale; the second slips on
+    one item where `slip`, and the adjudicator settles it."""
+    from extraction import rob_services as rs
+    from extraction.models import RobAssessment
+
+    for assessor in assessors:
+        answers = nos_answers(total)
+        if slip and assessor == assessors[1]:
+            answers["O2"] = "b" if answers["O2"] == "a" else "a"
+        mine = rs.rob_assessment_start(actor=assessor, review=review, tool_key="nos_cohort",
+                                       study_id=study.id)
+        rs.rob_assessment_save(actor=assessor, review=review, assessment_id=mine.id,
+                               answers=answers)
+        rs.rob_assessment_submit(actor=assessor, review=review, assessment_id=mine.id)
+    consensus = RobAssessment.objects.filter(target__study=study, kind="consensus").first()
+    for key in rs.open_differences(consensus) if consensus else []:
+        rs.rob_consensus_decide(actor=adjudicator, review=review, target_id=consensus.target_id,
+                                key=key, source="a")
+
+
 def _analysis_specs(outcomes_data, outcomes, timepoints):
     """Table 3's analyses as the paper ran them (baseline and follow-up as independent
     groups), and beside each the correct pre/post analysis (MC with r)."""
@@ -152,6 +189,9 @@ def demo_extract_and_pool(review):
         audit_record(review=review, actor=owner, verb="extraction.illustrative", obj=row,
                      after={"illustrative": True, "why": outcomes_data["notice"]})
         outcomes, timepoints = _definitions(review, owner, outcomes_data)
+        from extraction.rob_services import rob_tools_update
+
+        rob_tools_update(actor=owner, review=review, keys=["nos_cohort"])
         for entry in studies_data["studies"]:
             study = studies[entry["label"]]
             if study is None:
@@ -160,6 +200,10 @@ def demo_extract_and_pool(review):
             for extractor in extractors:
                 _extract(review, study, extractor, entry, cells, outcomes, timepoints, slips)
             _settle(review, adjudicator, study)
+            nos = entry.get("risk_of_bias") or {}
+            if nos.get("tool") == "nos_cohort":
+                _assess(review, study, extractors, adjudicator, nos["score"],
+                        slip=entry["label"] == "Scuderi 2013")
         for spec in _analysis_specs(outcomes_data, outcomes, timepoints):
             if not Analysis.objects.filter(review=review, name=spec["name"]).exists():
                 analysis_save(actor=owner, review=review, spec=spec)

@@ -89,3 +89,11 @@ def test_loading_again_does_not_extract_twice(demo_pooled):
     review, _snapshot = demo_pooled
     assert demo_extract_and_pool(review) is None
     assert Snapshot.objects.filter(review=review).count() == 1
+
+
+def test_newcastle_ottawa_totals_of_table_2_reach_the_snapshot(demo_pooled):
+    _review, snapshot = demo_pooled
+    expected = {s["label"]: s["risk_of_bias"]["score"]
+                for s in json.loads((DATA / "studies.json").read_text())["studies"]}
+    found = {s["label"]: s["risk_of_bias"][0]["score"] for s in snapshot.data["studies"]}
+    assert found == expected
