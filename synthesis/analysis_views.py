@@ -45,18 +45,53 @@ def synthesis_home(request, review, membership):
             made = _run(request, services.analyses_propose, None, review=review)
             if made is not None:
                 messages.success(request, _("%(n)d analyses proposed.") % {"n": len(made)})
+        elif action == "new":
+            spec = _new_spec(request.POST)
+            if spec is not None:
+                made = _run(request, services.analysis_save, _("Analysis added; pooling it."),
+                            review=review, spec=spec)
+                if made:
+                    services.pooling_enqueue(review=review)
         elif action == "pool":
             runs = services.pooling_enqueue(review=review, force=True)
             messages.success(request, _("Pooling %(n)d analyses.") % {"n": len(runs)})
         return redirect("synthesis_home", review_id=review.id)
     snapshot, rows = selectors.summary_rows(review=review)
+    timepoints = TimePoint.objects.filter(review=review)
     return render(request, "synthesis/home.html", {
+        "outcomes": Outcome.objects.filter(review=review), "timepoints": timepoints,
+        "baselines": [t for t in timepoints if t.is_baseline], "measures": MEASURES,
+        "methods": METHODS,
         "review": review, "membership": membership, "snapshot": snapshot, "rows": rows,
         "can_manage": can(membership, "manage"),
         "safety": selectors.safety_rows(snapshot.data) if snapshot else [],
         "illustrative": bool(snapshot and snapshot.data.get("illustrative")),
         "pending": any(r["status"] in ("queued", "running") for r in rows),
     })
+
+
+def _new_spec(post):
+    """A new analysis from the page's form: before/after against a baseline, or two arms."""
+    try:
+        outcome, timepoint = int(post.get("outcome") or 0), int(post.get("timepoint") or 0)
+        baseline = int(post.get("baseline") or 0)
+    except ValueError:
+        return None
+    measure = post.get("measure", "MC")
+    kind = next((k for k, ms in MEASURES.items() if measure in ms), "before_after")
+    comparison = {"kind": kind, "timepoint": timepoint}
+    if kind == "before_after":
+        comparison["baseline"] = baseline
+    spec = {"name": post.get("name", "").strip(), "outcome": outcome, "comparison": comparison,
+            "measure": measure, "method": post.get("method", "REML"), "test": "z",
+            "subgroup": post.get("subgroup") or None,
+            "sensitivity": {"leave_one_out": True, "fixed_vs_random": True,
+                            "exclude_high_rob": True,
+                            "r_values": [0.2, 0.5, 0.8] if measure in ("MC", "SMCR", "SMCC")
+                            else []}}
+    if measure in ("MC", "SMCR", "SMCC"):
+        spec["r"] = 0.5
+    return spec
 
 
 def _analysis(review, analysis_id):
@@ -117,6 +152,34 @@ def analysis_page(request, review, membership, analysis_id):
         "timepoints": TimePoint.objects.filter(review=review),
         "spec_json": json.dumps(analysis.spec, indent=1, ensure_ascii=False),
     })
+
+
+@review_view(GET="read")
+def analysis_r_script(request, review, membership, analysis_id):
+    """The analysis as NAME.csv and NAME.R in a zip: `Rscript NAME.R` reproduces it with
+    metafor."""
+    import io
+    import zipfile
+
+    from .analysis.compile import compile_case
+    from .analysis.rscript import r_files
+
+    analysis = _analysis(review, analysis_id)
+    snapshot = services.latest_snapshot(review)
+    if snapshot is None:
+        raise Http404
+    try:
+        case, _left_out = compile_case(snapshot.data, analysis.spec)
+        slug, csv_text, r_text = r_files(case, analysis.name)
+    except ValueError as exc:  # the spec, the studies or R cannot carry this analysis
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{slug}.csv", csv_text)
+        archive.writestr(f"{slug}.R", r_text)
+    response = HttpResponse(out.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-r.zip"'
+    return response
 
 
 @review_view(GET="read")

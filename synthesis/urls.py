@@ -16,6 +16,8 @@ urlpatterns = [
          name="synthesis_grade"),
     path("reviews/<id:review_id>/synthesis/analyses/<id:analysis_id>/",
          analysis_views.analysis_page, name="synthesis_analysis"),
+    path("reviews/<id:review_id>/synthesis/analyses/<id:analysis_id>/metafor.zip",
+         analysis_views.analysis_r_script, name="synthesis_r_script"),
     path("reviews/<id:review_id>/synthesis/analyses/<id:analysis_id>/<str:kind>.<str:ext>",
          analysis_views.analysis_figure, name="synthesis_figure"),
 ]

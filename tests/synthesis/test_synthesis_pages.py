@@ -84,3 +84,25 @@ def test_a_changed_grade_domain_needs_a_footnote(locked):  # noqa: F811
     assert analysis.grade.overrides["indirectness"]["levels"] == 1
     html = owner.get(url).content.decode()
     assert "Adults with diffuse SSc only" in html
+
+
+def test_the_owner_adds_an_analysis_in_the_page(locked, django_capture_on_commit_callbacks):  # noqa: F811
+    before = Analysis.objects.filter(review=locked.review).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        locked.client("owner").post(f"/reviews/{locked.review.id}/synthesis/", {
+            "action": "new", "name": "mRSS, SMCR", "outcome": locked.mrss.id,
+            "timepoint": locked.m6.id, "baseline": locked.baseline.id, "measure": "SMCR",
+            "method": "DL"})
+    made = Analysis.objects.get(review=locked.review, name="mRSS, SMCR")
+    assert Analysis.objects.filter(review=locked.review).count() == before + 1
+    assert made.spec["measure"] == "SMCR" and made.spec["r"] == 0.5
+
+
+def test_the_r_script_downloads_with_its_data(locked):  # noqa: F811
+    import zipfile
+
+    analysis = _mc(locked)
+    response = locked.client("viewer").get(
+        f"/reviews/{locked.review.id}/synthesis/analyses/{analysis.id}/metafor.zip")
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert sorted(n.rsplit(".", 1)[1] for n in names) == ["R", "csv"]

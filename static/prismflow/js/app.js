@@ -34,3 +34,9 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   setTimeout(tick, 500);
 });
+
+// A page showing work still running (pooling) reloads itself until it is done.
+document.addEventListener("DOMContentLoaded", () => {
+  const node = document.querySelector("[data-reload]");
+  if (node) setTimeout(() => window.location.reload(), 1000 * Number(node.dataset.reload || 3));
+});
