@@ -193,6 +193,10 @@ SPECTACULAR_SETTINGS = {
     # Request and response components apart: an upload's file is documented as a binary
     # part of a multipart body, not as the URI string the response holds.
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reviews.api_schema.strings_without_nul",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "reviews.models.Review.Status",
         "SearchStatusEnum": "reviews.models.Search.Status",
