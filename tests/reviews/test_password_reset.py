@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-
 NEW_PASSWORD = "A-new-long-pass-2026"  # noqa: S105 - a test account's password
 
 
