@@ -50,6 +50,14 @@ class PasswordResetRequestView(PasswordResetView):
     def form_valid(self, form):
         if not settings.MAIL_CONFIGURED:
             return self.render_to_response(self.get_context_data(form=form))
+        try:
+            # Each request mails someone: a few an hour from one address, no more.
+            throttle.spend(self.request, "password-reset", limit=5, window=3600)
+        except throttle.Locked as locked:
+            response = self.render_to_response(self.get_context_data(
+                form=form, locked=throttle.locked_message(locked, what="request")))
+            response.status_code = status.HTTP_429_TOO_MANY_REQUESTS
+            return response
         return super().form_valid(form)
 
 

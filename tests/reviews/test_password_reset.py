@@ -74,3 +74,18 @@ def test_the_reset_page_speaks_chinese(db, settings):
     client.post("/account/language/", {"language": "zh-hans", "next": "/"})
     page = client.get("/accounts/password/reset/").content.decode()
     assert "重置密码" in page and "此 Prismflow 不发送邮件" in page
+
+
+def test_reset_mails_from_one_address_are_limited(team, settings, mailoutbox):
+    settings.MAIL_CONFIGURED = True
+    for _ in range(5):
+        Client().post("/accounts/password/reset/", {"email": "reviewer@example.org"},
+                      REMOTE_ADDR="10.0.5.5")
+    response = Client().post("/accounts/password/reset/", {"email": "reviewer@example.org"},
+                             REMOTE_ADDR="10.0.5.5")
+    assert response.status_code == 429 and 'id="reset-locked"' in response.content.decode()
+    assert "Too many requests from your address" in response.content.decode()
+    assert len(mailoutbox) == 5
+    other = Client().post("/accounts/password/reset/", {"email": "reviewer@example.org"},
+                          REMOTE_ADDR="10.0.5.6")
+    assert other.status_code == 302
