@@ -157,8 +157,10 @@ EMAIL_BACKEND = env(
     else "django.core.mail.backends.locmem.EmailBackend",
 )
 EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
-# Invitations are mailed only where mail can leave the machine (or a test backend is named).
-INVITATION_EMAILS = bool(EMAIL_HOST or env("DJANGO_EMAIL_BACKEND"))
+# Invitations and password resets are mailed only where mail can leave the machine (or a
+# test backend is named); otherwise links are passed on by hand.
+MAIL_CONFIGURED = bool(EMAIL_HOST or env("DJANGO_EMAIL_BACKEND"))
+INVITATION_EMAILS = MAIL_CONFIGURED
 INVITATION_DAYS = env_int("PRISMFLOW_INVITATION_DAYS", 14)  # an invitation link works this long
 API_TOKEN_DAYS = env_int("PRISMFLOW_API_TOKEN_DAYS", 30)  # an API token works this long
 SITE_URL = env("PRISMFLOW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -193,6 +195,10 @@ SPECTACULAR_SETTINGS = {
     # Request and response components apart: an upload's file is documented as a binary
     # part of a multipart body, not as the URI string the response holds.
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reviews.api_schema.strings_without_nul",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "reviews.models.Review.Status",
         "SearchStatusEnum": "reviews.models.Search.Status",

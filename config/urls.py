@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from extraction.urls import api_urlpatterns as extraction_api
 from reviews.auth_views import (
+    PasswordResetRequestView,
     ThrottledAdminAuthenticationForm,
     ThrottledLoginView,
     ThrottledObtainAuthToken,
@@ -35,6 +36,13 @@ urlpatterns = [
          name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
+    path("accounts/password/reset/", PasswordResetRequestView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/",
+         auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("accounts/password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("", include("reviews.urls")),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
 
+from .ids import MAX_ID, parse_id
 from .models import Membership, Review, Role
 
 # Which roles may do what. Every review-scoped URL declares one of these per HTTP method.
@@ -25,6 +26,12 @@ ABILITIES = {
 def membership_for(user, review_id):
     if not user.is_authenticated:
         return None
+    if not isinstance(review_id, int) or not 0 < review_id <= MAX_ID:
+        # A URL written with <int:review_id> instead of <id:...> still answers 404, not an
+        # OverflowError from the foreign-key lookup below.
+        review_id = parse_id(str(review_id))
+        if review_id is None:
+            return None
     return (
         Membership.objects.select_related("review").filter(review_id=review_id, user=user).first()
     )

@@ -61,10 +61,24 @@ class PrismflowAutoSchema(AutoSchema):
         return responses
 
 
+WHOLE = {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}  # see api_access.Pages
 PAGE_PARAMETERS = [
-    OpenApiParameter("limit", int, description="How many to answer (default 100)."),
-    OpenApiParameter("offset", int, description="How many to pass over first."),
+    OpenApiParameter("limit", WHOLE, description="How many to answer (default 100)."),
+    OpenApiParameter("offset", WHOLE, description="How many to pass over first."),
 ]
+NO_NUL = "^[^\\x00]*$"
+
+
+def strings_without_nul(result, generator, request, public):
+    """Postprocessing hook: every free-text string a client sends says it may not hold a NUL
+    character, which DRF refuses (and PostgreSQL cannot store)."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        for prop in component.get("properties", {}).values():
+            if prop.get("type") == "string" and not ({"format", "enum", "pattern"} & set(prop)):
+                prop["pattern"] = NO_NUL
+    return result
 
 
 def paginated(output, *parameters, description=""):

@@ -1,7 +1,8 @@
 """Sign-in with throttling (reviews.throttle): the login page and the API token endpoint."""
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -31,6 +32,33 @@ class ThrottledAuthenticationForm(_Throttled, AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(_Throttled, AdminAuthenticationForm):
     """The admin's login form, throttled like the others (config.urls sets it)."""
+
+
+class PasswordResetRequestView(PasswordResetView):
+    """Password reset by mail where mail is set up. Without a mail server nothing is sent:
+    the page says to ask the person who runs Prismflow, who makes a link with
+    `manage.py password_reset_link USERNAME` and passes it on. (A review's owner cannot:
+    an account may belong to other teams too.)"""
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mail=settings.MAIL_CONFIGURED, **kwargs)
+
+    def form_valid(self, form):
+        if not settings.MAIL_CONFIGURED:
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            # Each request mails someone: a few an hour from one address, no more.
+            throttle.spend(self.request, "password-reset", limit=5, window=3600)
+        except throttle.Locked as locked:
+            response = self.render_to_response(self.get_context_data(
+                form=form, locked=throttle.locked_message(locked, what="request")))
+            response.status_code = status.HTTP_429_TOO_MANY_REQUESTS
+            return response
+        return super().form_valid(form)
 
 
 class ThrottledLoginView(LoginView):

@@ -75,14 +75,30 @@ def succeeded(request, username):
         cache.delete(key)
 
 
+def spend(request, what, *, limit, window):
+    """Count one use of `what` (e.g. a reset mail) from this address; raise Locked once the
+    address has used it `limit` times in the window."""
+    now = time.time()
+    key = f"prismflow:spend:{what}:" + hashlib.sha256(
+        address_of(request).encode("utf-8")).hexdigest()[:32]
+    entry = cache.get(key)
+    if not entry or entry["until"] <= now:
+        entry = {"count": 0, "until": now + window}
+    if entry["count"] >= limit:
+        raise Locked(entry["until"])
+    entry["count"] += 1
+    cache.set(key, entry, int(entry["until"] - now) + 1)
+
+
 def on_login_failed(sender, credentials, request=None, **kwargs):
     """Receiver of django.contrib.auth.signals.user_login_failed."""
     if request is not None:
         failed(request, credentials.get("username") or "")
 
 
-def locked_message(locked):
-    """"Too many failed sign-ins ... try again in N minutes (at HH:MM)", in the user's language."""
+def locked_message(locked, *, what="sign-in"):
+    """"Too many ... Try again in N minutes (at HH:MM)", in the user's language; `what` is
+    "sign-in" (failed sign-ins) or "request" (requests from this address)."""
     from django.utils import timezone
     from django.utils.formats import time_format
     from django.utils.translation import gettext as _
@@ -91,7 +107,10 @@ def locked_message(locked):
     minutes = max(1, -(-locked.seconds // 60))
     at = timezone.localtime(timezone.datetime.fromtimestamp(locked.retry_at,
                                                             tz=timezone.get_current_timezone()))
-    return _("Too many failed sign-ins. Try again in %(wait)s (at %(time)s).") % {
+    text = (_("Too many failed sign-ins. Try again in %(wait)s (at %(time)s).")
+            if what == "sign-in" else
+            _("Too many requests from your address. Try again in %(wait)s (at %(time)s)."))
+    return text % {
         "wait": ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes},
         "time": time_format(at, "H:i"),
     }

@@ -118,6 +118,8 @@ def next_payload(view, stage, skip=()):
 
 
 MAX_SKIPPED = 200  # records a reviewer passes over in one session, not a bulk list
+_ID = "[1-9][0-9]{0,17}"  # what reviews.ids.parse_id takes (it takes up to 2^63-1)
+SKIP_PATTERN = f"^({_ID}(,{_ID}){{0,{MAX_SKIPPED - 1}}})?$"
 
 
 class NextApi(ReviewScopedAPIView):
@@ -126,8 +128,9 @@ class NextApi(ReviewScopedAPIView):
     @extend_schema(
         responses={200: ScreeningPayload},
         parameters=[OpenApiParameter(
-            "skip", str, description="Record ids to pass over this time, comma-separated "
-            f"(at most {MAX_SKIPPED}).", required=False)])
+            "skip", {"type": "string", "pattern": SKIP_PATTERN}, required=False,
+            description=f"Record ids to pass over this time, comma-separated (at most "
+                        f"{MAX_SKIPPED}).")])
     def get(self, request, review_id, stage):
         _stage(stage)
         try:

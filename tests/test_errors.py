@@ -103,3 +103,13 @@ def test_next_takes_valid_skips(team):
 def test_an_anonymous_404_is_styled_not_a_debug_page():
     page = Client().get("/reviews/1/nothing/").content.decode()
     assert "URLconf" not in page and 'id="error-404"' in page
+
+
+@pytest.mark.parametrize("review_id", [2**63, 10**24, 0, -1, "abc", "²"])
+def test_the_access_helper_itself_answers_no_membership_for_an_impossible_review_id(
+        team, review_id):
+    """Behind the URL converter: a view routed with <int:review_id> is safe too."""
+    from reviews.access import membership_for
+
+    assert membership_for(team.users["owner"], review_id) is None
+    assert membership_for(team.users["owner"], str(team.review.id)) == team.memberships["owner"]

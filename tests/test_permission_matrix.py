@@ -12,6 +12,8 @@ from reviews.access import ABILITIES
 # URLs that are not review-scoped, by name, with why.
 NOT_REVIEW_SCOPED = {
     "login", "logout", "password_change", "password_change_done",  # Django auth
+    "password_reset", "password_reset_done", "password_reset_confirm",
+    "password_reset_complete",
     "dashboard", "review_create", "set_language", "api_tokens",  # the user's own things
     "invitation",  # the secret token is the credential; tested in test_invitations
     "api_token", "api_schema", "api_docs", "api_reviews",  # API entry points

@@ -125,3 +125,19 @@ def test_page_parameters_still_page(team):
 def test_a_token_request_whose_body_is_a_list_is_refused_not_a_server_error(team):
     response = APIClient().post("/api/auth/token/", [None, None], format="json")
     assert response.status_code == 400
+
+
+def test_what_the_schema_allows_for_skip_and_pages_is_accepted(schema, team):
+    import re
+
+    op = schema["paths"]["/api/reviews/{review_id}/screening/{stage}/next/"]["get"]
+    skip = next(p for p in op["parameters"] if p["name"] == "skip")["schema"]["pattern"]
+    client = APIClient()
+    client.force_authenticate(team.users["owner"])
+    for value in ("", "1", "1,2,3", "9" * 18, ",".join(["7"] * 200)):
+        assert re.fullmatch(skip, value)
+        url = f"/api/reviews/{team.review.id}/screening/ta/next/?skip={value}"
+        assert client.get(url).status_code == 200, value
+    limit = next(p for p in schema["paths"]["/api/reviews/"]["get"]["parameters"]
+                 if p["name"] == "limit")["schema"]
+    assert client.get(f"/api/reviews/?limit={limit['maximum']}").status_code == 200
