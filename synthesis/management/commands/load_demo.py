@@ -10,7 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         review, passwords = demo_load()
         if demo_populate(review):
-            self.stdout.write("Imported the demo's PubMed, Embase and Wanfang exports.")
+            self.stdout.write("Imported the demo's seven searches and screened them.")
         self.stdout.write(self.style.SUCCESS(f"Demo review #{review.id}: {review.title}"))
         self.stdout.write("Demo users (username / password):")
         for username, password in passwords.items():
