@@ -1,4 +1,5 @@
 """The demo review: loaded by `make run`, safe to load twice, carries the reference review."""
+import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
@@ -47,3 +48,18 @@ def test_loading_the_demo_twice_keeps_one_copy_of_its_data(db, capsys):
     assert (Search.objects.count(), Record.objects.count(), Vote.objects.count(),
             Study.objects.count()) == counts
     assert counts[0] == 7
+
+
+def test_a_plan_that_misses_a_record_is_refused_and_leaves_nothing(db, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from synthesis import demo_screening
+
+    plan = demo_screening.demo_plan()
+    plan["records"] = [e for e in plan["records"] if e["key"] != "10.3390/jcm9093023"]
+    monkeypatch.setattr(demo_screening, "demo_plan", lambda: plan)
+    review, _passwords = demo_load()
+    with pytest.raises(ImproperlyConfigured, match="no plan for"):
+        demo_populate(review)
+    assert not Search.objects.filter(review=review).exists()
+    assert not Record.objects.filter(review=review).exists()

@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from reviews.models import Record, Search
 from screening.models import Adjudication, Item, Study, StudyReport
@@ -12,11 +13,16 @@ from synthesis.demo import demo_load, demo_populate, demo_spec
 from synthesis.prisma import prisma_flow
 from synthesis.prisma_flow import check_flow
 
+# The mark makes pytest-django create the test database even when only this module runs.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
-def demo_review(django_db_setup, django_db_blocker):
-    """One load for every test here (it takes seconds), rolled back after the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
+def demo_review(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One load for every test here (it takes seconds), rolled back after the module; its
+    export files go to a temporary media folder (the per-test one is not made yet)."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         review, _passwords = demo_load()
         assert demo_populate(review) is True
         yield review
