@@ -57,44 +57,9 @@ def demo_load(*, passwords=None):
     return review, passwords
 
 
-DEMO_SEARCHES = [  # file, database, query
-    ("pubmed.ris", "pubmed", '("mesenchymal stem cells"[MeSH] OR stromal vascular fraction) AND '
-                             '("scleroderma, systemic"[MeSH] OR systemic sclerosis)'),
-    ("embase.ris", "embase", "'mesenchymal stem cell'/exp AND 'systemic sclerosis'/exp"),
-    ("wanfang.net", "wanfang", "主题:(间充质干细胞 OR 脂肪移植) AND 主题:(系统性硬化症 OR 硬皮病)"),
-]
-# Title/abstract votes of the two demo reviewers on the first records: three agreements
-# and one disagreement, so the adjudicator has a conflict waiting.
-DEMO_VOTES = [("include", "include"), ("exclude", "exclude"), ("include", "exclude"),
-              ("exclude", "exclude")]
-
-
 def demo_populate(review):
-    """Import the demo's three exports, de-duplicate, and cast a few votes. Runs once: a
-    review that already has searches is left as it is."""
-    from django.core.files import File
+    """Import the demo's seven searches, de-duplicate and screen them (synthesis.demo_screening).
+    Runs once: a review that already has searches is left as it is."""
+    from .demo_screening import demo_screen
 
-    from reviews.dedup_services import review_dedupe
-    from reviews.imports import search_import_run, search_preview
-    from reviews.models import Search
-    from screening.models import Item
-    from screening.services import items_sync, vote_cast
-
-    if review.searches.exists():
-        return False
-    owner = review.memberships.get(role="owner").user
-    for name, source, query in DEMO_SEARCHES:
-        with (DEMO_FILE.parent / name).open("rb") as fh:
-            search = search_preview(actor=owner, review_id=review.id, upload=File(fh, name=name),
-                                    source=source, date_searched="2021-02-01", query=query)
-        Search.objects.filter(pk=search.pk).update(status=Search.Status.QUEUED)
-        search_import_run(search_id=search.id)
-    review_dedupe(review_id=review.id)
-    items_sync(review=review)
-    r1, r2 = (review.memberships.get(user__username=n).user
-              for n in ("demo-reviewer-1", "demo-reviewer-2"))
-    items = Item.objects.filter(review=review, stage="ta").order_by("id")[:len(DEMO_VOTES)]
-    for item, (a, b) in zip(items, DEMO_VOTES, strict=False):
-        vote_cast(actor=r1, item_id=item.id, decision=a)
-        vote_cast(actor=r2, item_id=item.id, decision=b)
-    return True
+    return demo_screen(review)

@@ -1,9 +1,11 @@
 """The demo review: loaded by `make run`, safe to load twice, carries the reference review."""
+import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from reviews.models import Membership, Review
-from synthesis.demo import demo_load
+from reviews.models import Membership, Record, Review, Search
+from screening.models import Study, Vote
+from synthesis.demo import demo_load, demo_populate
 
 
 def test_demo_creates_the_review_and_a_full_team(db):
@@ -35,23 +37,32 @@ def test_load_demo_command_prints_every_password(db, capsys):
         assert len(line.split()) == 2 and len(line.split()[1]) >= 10
 
 
-def test_the_demo_imports_its_exports_deduplicates_and_leaves_a_conflict(db):
-    from reviews.models import Record, Search
-    from screening.models import Item
-    from synthesis.demo import demo_populate
-
-    review, _ = demo_load()
-    assert demo_populate(review) is True
-    assert sorted(Search.objects.filter(review=review).values_list("source", flat=True)) == [
-        "embase", "pubmed", "wanfang"]
-    records = Record.objects.filter(review=review)
-    assert records.count() == 20
-    assert records.filter(duplicate_of__isnull=False).count() == 3  # Embase copies of PubMed
-    assert records.filter(title__contains="系统性硬化症").exists()
-    assert Item.objects.filter(review=review, status="conflict").count() == 1
-    # Loading again adds nothing.
+def test_loading_the_demo_twice_keeps_one_copy_of_its_data(db, capsys):
+    call_command("load_demo")
+    review = Review.objects.get()
+    counts = (Search.objects.count(), Record.objects.count(), Vote.objects.count(),
+              Study.objects.count())
+    call_command("load_demo")
     assert demo_populate(review) is False
-    assert Record.objects.filter(review=review).count() == 20
+    assert Review.objects.count() == 1
+    assert (Search.objects.count(), Record.objects.count(), Vote.objects.count(),
+            Study.objects.count()) == counts
+    assert counts[0] == 7
+
+
+def test_a_plan_that_misses_a_record_is_refused_and_leaves_nothing(db, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from synthesis import demo_screening
+
+    plan = demo_screening.demo_plan()
+    plan["records"] = [e for e in plan["records"] if e["key"] != "10.3390/jcm9093023"]
+    monkeypatch.setattr(demo_screening, "demo_plan", lambda: plan)
+    review, _passwords = demo_load()
+    with pytest.raises(ImproperlyConfigured, match="no plan for"):
+        demo_populate(review)
+    assert not Search.objects.filter(review=review).exists()
+    assert not Record.objects.filter(review=review).exists()
 
 
 def test_load_demo_ends_with_the_review_id(db, capsys):

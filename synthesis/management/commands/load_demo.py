@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         review, passwords = demo_load()
         if demo_populate(review):
-            self.stdout.write("Imported the demo's PubMed, Embase and Wanfang exports.")
+            self.stdout.write("Imported the demo's seven searches and screened them.")
         snapshot = demo_extract_and_pool(review)
         if snapshot is not None:
             self.stdout.write(f"Extracted {len(snapshot.data['studies'])} studies, locked "
