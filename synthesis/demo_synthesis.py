@@ -13,6 +13,7 @@ from django.db import transaction
 from extraction import services as ex
 from extraction.models import Extraction, ExtractionSettings
 from reviews.audit import audit_record
+from reviews.models import Review
 from screening.models import Study
 
 DATA = Path(__file__).resolve().parent / "demo_data"
@@ -153,17 +154,46 @@ def _analysis_specs(outcomes_data, outcomes, timepoints):
                 "subgroup": a.get("subgroup"), "options": a.get("options") or {}}
         label = f"{a['outcome']} at {a['timepoint']}"
         measure = "ROM_independent" if a["measure"] == "ROM" else "MD_independent"
-        specs.append({**base, "name": f"{label} (as published: independent groups)",
-                      "measure": measure,
-                      "sensitivity": {"leave_one_out": True, "exclude_high_rob": True,
-                                      "fixed_vs_random": True, "r_values": []}})
+        specs.append(({**base, "name": f"{label} (as published: independent groups)",
+                       "measure": measure,
+                       "sensitivity": {"leave_one_out": True, "exclude_high_rob": True,
+                                       "fixed_vs_random": True, "r_values": []}}, a["id"]))
         if measure == "MD_independent":
-            specs.append({**base, "name": f"{label} (pre/post, MC with r)", "measure": "MC",
-                          "r": outcomes_data["assumed_r"], "options": {},
-                          "sensitivity": {"leave_one_out": True, "exclude_high_rob": True,
-                                          "fixed_vs_random": True,
-                                          "r_values": [0.2, 0.5, 0.8]}})
+            specs.append(({**base, "name": f"{label} (pre/post, MC with r)", "measure": "MC",
+                           "r": outcomes_data["assumed_r"], "options": {},
+                           "sensitivity": {"leave_one_out": True, "exclude_high_rob": True,
+                                           "fixed_vs_random": True,
+                                           "r_values": [0.2, 0.5, 0.8]}}, a["id"]))
     return specs
+
+
+PUBLISHED = "as published in Table 3 of the reference review"
+
+
+def _published_grade(review, owner, outcomes_data, analyses):
+    """The review's own GRADE judgements (Table 3) on the analyses run as published: started
+    high, one level down for the single-arm design, and the other domains as printed, each
+    with its footnote."""
+    from synthesis.services import grade_save
+
+    targets = {t["analysis"]: t["published_grade"] for t in outcomes_data["targets"]
+               if not t.get("subgroup_level") and "published_grade" in t}
+    for key, analysis in analyses.items():
+        grade = targets.get(key)
+        if grade is None or "as published" not in analysis.name:
+            continue
+        overrides = {
+            "start": {"level": 4, "footnote": f"Graded from high, {PUBLISHED}."},
+            "risk_of_bias": {"levels": grade["study_design"],
+                             "footnote": "Downgraded one level for the single-arm "
+                                         f"(self-controlled) design, {PUBLISHED}."},
+            "inconsistency": {"levels": grade["inconsistency"], "footnote": PUBLISHED},
+            "indirectness": {"levels": 0, "footnote": PUBLISHED},
+            "imprecision": {"levels": grade["imprecision"], "footnote": PUBLISHED},
+            "publication_bias": {"levels": grade["small_study_effects"],
+                                 "footnote": f"Small-study effects, {PUBLISHED}."},
+        }
+        grade_save(actor=owner, review=review, analysis_id=analysis.id, overrides=overrides)
 
 
 def demo_extract_and_pool(review):
@@ -204,7 +234,12 @@ def demo_extract_and_pool(review):
             if nos.get("tool") == "nos_cohort":
                 _assess(review, study, extractors, adjudicator, nos["score"],
                         slip=entry["label"] == "Scuderi 2013")
-        for spec in _analysis_specs(outcomes_data, outcomes, timepoints):
+        published = {}
+        for spec, key in _analysis_specs(outcomes_data, outcomes, timepoints):
             if not Analysis.objects.filter(review=review, name=spec["name"]).exists():
-                analysis_save(actor=owner, review=review, spec=spec)
+                made = analysis_save(actor=owner, review=review, spec=spec)
+                if spec["measure"] != "MC":
+                    published[key] = made
+        _published_grade(review, owner, outcomes_data, published)
+        Review.objects.filter(pk=review.pk).update(status=Review.Status.SYNTHESIS)
         return ex.extraction_lock(actor=owner, review=review, allow_incomplete=True)

@@ -64,7 +64,9 @@ def safety_rows(snapshot_data):
                 continue
             entry = by_event.setdefault(name.lower(), {"event": name, "patients": 0,
                                                        "at_risk": 0, "studies": [],
-                                                       "serious": False})
+                                                       "serious": False, "unknown": False})
+            if row.get("patients") is None:
+                entry["unknown"] = True  # the study reports the event without a count
             entry["patients"] += row.get("patients") or 0
             entry["at_risk"] += row.get("at_risk") or 0
             entry["serious"] = entry["serious"] or bool(row.get("serious"))

@@ -97,3 +97,19 @@ def test_newcastle_ottawa_totals_of_table_2_reach_the_snapshot(demo_pooled):
                 for s in json.loads((DATA / "studies.json").read_text())["studies"]}
     found = {s["label"]: s["risk_of_bias"][0]["score"] for s in snapshot.data["studies"]}
     assert found == expected
+
+
+def test_the_summary_of_findings_carries_the_published_grade(demo_pooled):
+    from synthesis.sof import sof_entries
+
+    review, _snapshot = demo_pooled
+    _snap, entries = sof_entries(review=review)
+    published = {t["analysis"]: t["published_grade"]["certainty"]
+                 for t in _table3() if "published_grade" in t and not t.get("subgroup_level")}
+    found = {}
+    for analysis, grade, _row in entries:
+        if grade and "as published" in analysis.name:
+            found[_analysis_id(analysis, _snap)] = grade["final"]["certainty"] \
+                if "certainty" in grade["final"] else grade["final"]["label"].lower()
+    assert len(set(found) & set(published)) >= 8
+    assert all(found[k] == published[k] for k in found if k in published)
