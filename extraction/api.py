@@ -161,7 +161,7 @@ class StudiesApi(ReviewScopedAPIView):
 class StartApi(ReviewScopedAPIView):
     review_access = {"POST": "screen"}
 
-    @extend_schema(request=StartInput, responses=ExtractionOutput)
+    @extend_schema(request=StartInput, responses={201: ExtractionOutput})
     def post(self, request, review_id):
         data = _valid(StartInput, request.data)
         extraction = service_call(services.extraction_start, actor=request.user,
@@ -315,7 +315,7 @@ def _definitions_api(model, io, save, delete, id_name):
         def get(self, request, review_id):
             return Response(io(model.objects.filter(review=self.review), many=True).data)
 
-        @extend_schema(request=io, responses=io)
+        @extend_schema(request=io, responses={201: io})
         def post(self, request, review_id):
             obj = service_call(save, actor=request.user, review=self.review,
                                **_valid(io, request.data))
@@ -352,7 +352,7 @@ TimePointsApi.__name__, TimePointApi.__name__ = "TimePointsApi", "TimePointApi"
 class ArmsApi(ReviewScopedAPIView):
     review_access = {"POST": "manage"}
 
-    @extend_schema(request=ArmIO, responses=ArmIO)
+    @extend_schema(request=ArmIO, responses={201: ArmIO})
     def post(self, request, review_id):
         data = _valid(ArmIO, request.data)
         arm = service_call(services.arm_save, actor=request.user, review=self.review,
@@ -364,7 +364,7 @@ class ArmsApi(ReviewScopedAPIView):
 class LockApi(ReviewScopedAPIView):
     review_access = {"POST": "manage"}
 
-    @extend_schema(request=LockInput, responses=SnapshotOutput)
+    @extend_schema(request=LockInput, responses={201: SnapshotOutput})
     def post(self, request, review_id):
         data = _valid(LockInput, request.data)
         snapshot = service_call(services.extraction_lock, actor=request.user,

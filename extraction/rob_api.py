@@ -204,7 +204,7 @@ class TargetsApi(ReviewScopedAPIView):
 class StartApi(ReviewScopedAPIView):
     review_access = {"POST": "screen"}
 
-    @extend_schema(request=RobStartInput, responses=RobAssessmentOutput)
+    @extend_schema(request=RobStartInput, responses={201: RobAssessmentOutput})
     def post(self, request, review_id):
         data = _valid(RobStartInput, request.data)
         mine = service_call(rob_services.rob_assessment_start, actor=request.user,

@@ -55,7 +55,7 @@ class AnalysesApi(ReviewScopedAPIView):
     def get(self, request, review_id):
         return Response([_payload(a) for a in Analysis.objects.filter(review=self.review)])
 
-    @extend_schema(request=AnalysisInput, responses=AnalysisOutput)
+    @extend_schema(request=AnalysisInput, responses={201: AnalysisOutput})
     def post(self, request, review_id):
         data = AnalysisInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -93,7 +93,7 @@ class AnalysisApi(ReviewScopedAPIView):
 class PoolApi(ReviewScopedAPIView):
     review_access = {"POST": "manage"}
 
-    @extend_schema(request=None, responses=AnalysisOutput(many=True))
+    @extend_schema(request=None, responses={202: AnalysisOutput(many=True)})
     def post(self, request, review_id):
         services.pooling_enqueue(review=self.review, force=True)
         return Response([_payload(a) for a in Analysis.objects.filter(review=self.review)],
