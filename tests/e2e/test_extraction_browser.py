@@ -3,6 +3,7 @@ owner locks, and the snapshot hash is shown."""
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from extraction import services
 from extraction.models import Extraction, Snapshot
@@ -55,12 +56,16 @@ def _extract(page, base, review, record, who, mean6):
     row.locator("input[data-s=sd]").fill("5")
     row.locator("input[data-s=sd]").press("Tab")
     _shot(page, f"extraction-{who}-typed")
-    page.wait_for_function("document.querySelector('tr[data-t]:nth-child(2) .converted')"
-                           ".textContent.includes('reported')")
+    # A locator wait: the page's Content Security Policy forbids eval, which a string
+    # predicate (wait_for_function) needs.
+    expect(row.locator(".converted")).to_contain_text("reported")
     _shot(page, f"extraction-{who}")
     page.click("#submit-extraction")
     page.wait_for_selector("#my-status.status-submitted")
     page.click("#logout")
+    # Let the server finish before the test reads the database: SQLite answers "table is
+    # locked" to a read that meets a request's write.
+    page.wait_for_load_state("networkidle")
 
 
 def test_two_extractors_disagree_the_adjudicator_settles_the_owner_locks(
@@ -83,11 +88,13 @@ def test_two_extractors_disagree_the_adjudicator_settles_the_owner_locks(
     row.locator("button.take-b").click()
     page.wait_for_selector("#consensus-status.status-submitted")
     page.click("#logout")
+    page.wait_for_load_state("networkidle")
 
     log_in(page, base, "lead", "lead-pass-123")
     page.goto(f"{base}/reviews/{review.id}/extraction/lock/")
     page.click("#lock-button")
     page.wait_for_selector("#snapshots code.hash")
+    page.wait_for_load_state("networkidle")
     snapshot = Snapshot.objects.get()
     assert page.locator("#snapshots code.hash").inner_text() == snapshot.content_hash
     _shot(page, "extraction-lock")
