@@ -4,9 +4,7 @@ decisions takes (CSV, streamed; and XLSX), on PostgreSQL, and the peak memory.
     .venv/bin/python benchmarks/bench_exports.py [--records 50000] [--repeat 3]
 """
 import argparse
-import os
 import resource
-import secrets
 import statistics
 import subprocess
 import sys
@@ -15,6 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from scratch_db import django_env, scratch_database  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/prismflow_bench_exports"
 
 
@@ -69,24 +70,10 @@ def main():
     args = parser.parse_args()
     if args.child:
         return child(args)
-    import psycopg
-
-    name = args.database_url.rsplit("/", 1)[1]
-    admin = args.database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(40), "CELERY_BROKER_URL": "",
-           "DJANGO_SETTINGS_MODULE": "config.settings"}
-    try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
-                       check=True)
+    env = django_env(args.database_url)
+    with scratch_database(args.database_url, env):
         subprocess.run([sys.executable, __file__, "--child", *sys.argv[1:]], cwd=ROOT, env=env,
                        check=True)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ script creates and drops its database (prismflow_bench_extraction).
 """
 import argparse
 import json
-import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -20,6 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from scratch_db import django_env, scratch_database  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/prismflow_bench_extraction"
 OUTCOMES, TIMEPOINTS, ARMS = 10, 4, 2
 
@@ -134,12 +135,6 @@ def child(args):
                       "snapshot_bytes": size}))
 
 
-def _admin(url):
-    import psycopg
-
-    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -150,21 +145,10 @@ def main():
     args = parser.parse_args()
     if args.child:
         return child(args)
-    name = args.database_url.rsplit("/", 1)[1]
-    with _admin(args.database_url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(40), "CELERY_BROKER_URL": "",
-           "DJANGO_SETTINGS_MODULE": "config.settings"}
-    try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
-                       check=True)
+    env = django_env(args.database_url)
+    with scratch_database(args.database_url, env):
         out = subprocess.run([sys.executable, __file__, "--child", *sys.argv[1:]], cwd=ROOT,
                              env=env, check=True, capture_output=True, text=True)
-    finally:
-        with _admin(args.database_url) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"grid save ({figures['cells']} cells, {figures['saves']} saves): "
           f"p50 {figures['save_p50_ms']:.1f} ms, p95 {figures['save_p95_ms']:.1f} ms "

@@ -10,7 +10,6 @@ creates and drops its database and starts and stops its own workers.
 """
 import argparse
 import json
-import os
 import secrets
 import statistics
 import subprocess
@@ -20,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from scratch_db import django_env, scratch_database  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/prismflow_bench_synthesis"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/12"
 
@@ -110,12 +112,6 @@ def child(args):
     print(json.dumps(figures))
 
 
-def _admin(url):
-    import psycopg
-
-    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -126,38 +122,31 @@ def main():
     args = parser.parse_args()
     if args.child:
         return child(args)
-    name = args.database_url.rsplit("/", 1)[1]
-    with _admin(args.database_url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(40), "CELERY_BROKER_URL": args.broker_url,
-           "CELERY_RESULT_BACKEND": "", "CELERY_TASK_ALWAYS_EAGER": "0",
-           "CELERY_WORKER_NICE": "0", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = django_env(args.database_url, CELERY_BROKER_URL=args.broker_url,
+                     CELERY_RESULT_BACKEND="", CELERY_TASK_ALWAYS_EAGER="0",
+                     CELERY_WORKER_NICE="0")
     workers = []
-    try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
-                       check=True)
-        subprocess.run([sys.executable, "-m", "celery", "-A", "config", "purge", "-f"],
-                       cwd=ROOT, env=env, check=True, capture_output=True)
-        for n in range(args.workers):
-            workers.append(subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-                 "--without-gossip", "--without-mingle", "-n", f"bench{n}@%h",
-                 "--loglevel=WARNING"], cwd=ROOT, env=env))
-        time.sleep(4)
-        out = subprocess.run([sys.executable, __file__, "--child", *sys.argv[1:]], cwd=ROOT,
-                             env=env, capture_output=True, text=True)
-        if out.returncode:
-            raise SystemExit(out.stderr[-3000:])
-        print("\n".join(line for line in out.stderr.splitlines() if line.startswith("lock")))
-    finally:
-        for w in workers:
-            w.terminate()
-        for w in workers:
-            w.wait(timeout=30)
-        with _admin(args.database_url) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    with scratch_database(args.database_url, env):
+        try:
+            subprocess.run([sys.executable, "-m", "celery", "-A", "config", "purge", "-f"],
+                           cwd=ROOT, env=env, check=True, capture_output=True)
+            for n in range(args.workers):
+                workers.append(subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+                     "--without-gossip", "--without-mingle", "-n", f"bench{n}@%h",
+                     "--loglevel=WARNING"], cwd=ROOT, env=env))
+            time.sleep(4)
+            out = subprocess.run([sys.executable, __file__, "--child", *sys.argv[1:]],
+                                 cwd=ROOT, env=env, capture_output=True, text=True)
+            if out.returncode:
+                raise SystemExit(out.stderr[-3000:])
+            print("\n".join(line for line in out.stderr.splitlines()
+                             if line.startswith("lock")))
+        finally:
+            for w in workers:
+                w.terminate()
+            for w in workers:
+                w.wait(timeout=30)
     f = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"lock -> every result stored, {args.workers} workers, median of {args.repeat}:")
     print(f"  9 studies, {f['small_analyses']} analyses: {statistics.median(f['small']):.2f} s "
