@@ -410,7 +410,9 @@ class ExportApi(ReviewScopedAPIView):
 
     @extend_schema(parameters=[OpenApiParameter("fmt", str, enum=["csv", "xlsx"],
                                                 description="csv (default) or xlsx")],
-                   responses={(200, "text/csv"): OpenApiTypes.BINARY})
+                   responses={(200, "text/csv"): OpenApiTypes.BINARY,
+                              (200, "application/vnd.openxmlformats-officedocument."
+                                    "spreadsheetml.sheet"): OpenApiTypes.BINARY})
     def get(self, request, review_id):
         from django.http import HttpResponse
 
