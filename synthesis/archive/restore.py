@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from reviews.audit import audit_record
 from reviews.models import Membership, Review, Role
@@ -219,8 +219,8 @@ class _Restorer:
             objs.append(self._build(plan, row, review_values, {"id"}))
         model = plan.entry.model_class
         try:
-            with transaction.atomic():
-                model._default_manager.bulk_create(objs, batch_size=BATCH)
+            # No savepoint: a failure here ends the whole import, whose transaction rolls back.
+            model._default_manager.bulk_create(objs, batch_size=BATCH)
         except (DatabaseError, ValidationError, ValueError, TypeError) as exc:
             raise ArchiveError(f"data/{name}.json cannot be stored: {exc}") from exc
         self.maps[name] = {row["id"]: obj.pk for row, obj in zip(rows, objs, strict=True)}
@@ -283,16 +283,23 @@ class _Restorer:
 
     def _restamp(self, plan, objs, rows):
         """bulk_create stamps auto_now(_add) fields with the time of the import; put back the
-        archive's times. A plain QuerySet: the audit log's manager refuses updates, rightly,
-        but these rows were inserted a moment ago in this same transaction."""
+        archive's times, one executemany per field. Plain SQL: the audit log's manager
+        refuses updates, rightly, but these rows were inserted a moment ago in this same
+        transaction."""
         if not plan.restamp or not objs:
             return
-        for obj, row in zip(objs, rows, strict=True):
-            for name in plan.restamp:
-                if row.get(name) is not None:
-                    setattr(obj, name, plan.fields[name].to_python(row[name]))
         model = plan.entry.model_class
-        models.QuerySet(model=model).bulk_update(objs, list(plan.restamp), batch_size=BATCH)
+        qn = connection.ops.quote_name
+        for name in plan.restamp:
+            f = plan.fields[name]
+            params = [(f.get_db_prep_value(f.to_python(row[name]), connection), obj.pk)
+                      for obj, row in zip(objs, rows, strict=True) if row.get(name) is not None]
+            # Table and column names come from the models, never from the archive.
+            table, column, pk = (qn(model._meta.db_table), qn(f.column),
+                                 qn(model._meta.pk.column))
+            sql = f"UPDATE {table} SET {column} = %s WHERE {pk} = %s"  # noqa: S608
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, params)
 
     def _resolve_deferred(self, plan, objs, deferred):
         if not deferred:
