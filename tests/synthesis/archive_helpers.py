@@ -37,7 +37,7 @@ def rich_review(capture_on_commit):
     from reviews.services import invitation_create
     from screening.fulltext import fulltext_attach
     from screening.models import Item
-    from screening.services import conflict_resolve, vote_cast
+    from screening.services import conflict_resolve, reasons_for, vote_cast
     from synthesis.demo import demo_load, demo_populate
     from synthesis.demo_synthesis import demo_extract_and_pool
     from synthesis.models import Analysis
@@ -57,6 +57,10 @@ def rich_review(capture_on_commit):
     pending = Item.objects.filter(review=review, status="pending", live_votes=0).first()
     vote_cast(actor=r1, item_id=pending.id, decision="include")
     vote_cast(actor=r1, item_id=pending.id, decision="maybe", note="changed my mind")
+    reason = reasons_for(review).get(label="Wrong population")
+    other = Item.objects.create(review=review, record=pending.record, stage="ft")
+    vote_cast(actor=users["demo-reviewer-2"], item_id=other.id, decision="exclude",
+              reason_id=reason.id)
     pdf = SimpleUploadedFile("granel 2015.pdf", b"%PDF-1.4\n% a full text\n%%EOF\n",
                              content_type="application/pdf")
     fulltext_attach(actor=owner, record_id=pending.record_id, upload=pdf)

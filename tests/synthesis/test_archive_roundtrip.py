@@ -40,13 +40,15 @@ def test_the_archive_holds_every_stage_of_the_review(archives):
     manifest, tables = content(first)
     for name in ("reviews.membership", "reviews.invitation", "reviews.search", "reviews.record",
                  "reviews.duplicatepair", "screening.item", "screening.vote",
-                 "screening.adjudication", "screening.fulltext", "screening.study",
+                 "screening.adjudication", "screening.fulltext", "screening.exclusionreason",
+                 "screening.study",
                  "extraction.form", "extraction.extraction", "extraction.cell",
                  "extraction.consensusdecision", "extraction.snapshot", "synthesis.analysis",
                  "synthesis.poolingrun", "synthesis.gradejudgement", "reviews.auditevent"):
         assert manifest["counts"][name] > 0, name
     assert any(v["superseded_at"] for v in tables["screening.vote"])
     assert any(r["duplicate_of"] is not None for r in tables["reviews.record"])
+    assert any(v["reason"] is not None for v in tables["screening.vote"])
     assert all(m.startswith(("data/", "files/")) for m in manifest["members"])
 
 
