@@ -72,7 +72,8 @@ def archive_import(request):
             result = review_import(actor=request.user, source=upload,
                                    allow_other_instance=form.cleaned_data["allow_other_instance"])
         except ArchiveError as exc:
-            form.add_error("archive", f"{upload.name}: {exc}")
+            form.add_error("archive", _g("%(file)s was refused: %(reason)s") % {
+                "file": upload.name, "reason": exc})
         else:
             messages.success(request, _g("Review imported."))
             if result.skipped_memberships:

@@ -74,7 +74,7 @@ def test_a_refused_archive_is_shown_with_its_reason_and_leaves_nothing(team, rev
         "archive": SimpleUploadedFile("broken.zip", b"PK\x03\x04 nothing",
                                       content_type="application/zip")})
     assert response.status_code == 200
-    assert "broken.zip: not a readable zip archive" in response.content.decode()
+    assert "broken.zip was refused: not a readable zip archive" in response.content.decode()
     assert footprint() == before
 
 
@@ -82,3 +82,11 @@ def test_the_import_page_asks_anonymous_visitors_to_log_in(client, db):
     response = client.get(reverse("archive_import"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_the_import_page_speaks_chinese(team):
+    client = team.client("viewer")
+    response = client.get(reverse("archive_import"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = response.content.decode()
+    assert "导入系统评价归档" in text and "接受来自其他安装实例的归档" in text
+    assert "导入后将创建一个由您拥有的新系统评价" in text
