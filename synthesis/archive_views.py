@@ -58,7 +58,7 @@ class ArchiveImportForm(forms.Form):
 
     def clean_archive(self):
         upload = self.cleaned_data["archive"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
+        if upload.size > settings.ARCHIVE_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than this server accepts."))
         return upload
 

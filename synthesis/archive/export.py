@@ -3,9 +3,11 @@ import hashlib
 import json
 import posixpath
 import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import FORMAT, MANIFEST, VERSION, ArchiveError, instance_key
@@ -96,10 +98,24 @@ def _json_lines(rows):
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 
+@contextmanager
+def _consistent_reads():
+    """One transaction for every read of the export, so a vote cast meanwhile cannot appear
+    without its record's item. PostgreSQL needs REPEATABLE READ for one snapshot across
+    statements; SQLite's read transaction is one already. Inside an outer transaction (tests,
+    callers with their own), its isolation stands."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def review_export(*, review, out, exported_by=""):
     """Write the whole of `review` to the binary file `out` as a zip (docs/archive.md)."""
     counts = {}
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with _consistent_reads(), zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         writer = _Writer(zf)
         for plan in plans():
             rows = _rows(writer, plan, review.pk)

@@ -11,9 +11,10 @@ import posixpath
 import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import DatabaseError, connection, models, transaction
 
 from reviews.audit import audit_record
@@ -81,6 +82,10 @@ def _manifest(zf, allow_other_instance):
 
 def _checked_members(zf, manifest):
     """Every member is listed in the manifest with its sha256, and matches it."""
+    unpacked = sum(info.file_size for info in zf.infolist())
+    if unpacked > settings.ARCHIVE_MAX_BYTES:
+        raise ArchiveError(f"the archive unpacks to {unpacked} bytes, more than this server "
+                           f"accepts ({settings.ARCHIVE_MAX_BYTES}, PRISMFLOW_ARCHIVE_MAX_BYTES)")
     listed = manifest["members"]
     present = {n for n in zf.namelist() if not n.endswith("/")} - {MANIFEST}
     if present - set(listed):
@@ -277,7 +282,11 @@ class _Restorer:
                                f"archive lacks")
         base = posixpath.basename(path)
         name = f.generate_filename(None, base)
-        saved = f.storage.save(name, ContentFile(_read(self.zf, path)))
+        try:
+            with self.zf.open(path) as member:
+                saved = f.storage.save(name, File(member, name=base))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise ArchiveError(f"member {path} cannot be read (damaged archive): {exc}") from exc
         self.saved_files.append((f.storage, saved))
         return saved
 

@@ -193,10 +193,15 @@ def test_the_importer_owns_the_new_review_and_missing_users_are_reported(team, a
     assert result.review.created_by == team.users["viewer"]
 
 
-def _run(*argv):
-    command = load_command_class("synthesis", "import_review")
-    with pytest.raises(SystemExit) as stopped:
-        command.run_from_argv(["manage.py", "import_review", *map(str, argv)])
+def _run(*argv, app="import_review"):
+    """The command as the command line runs it (CommandError -> stderr and exit code). Its
+    closing of connections at the end is skipped: the test's transaction needs them."""
+    from unittest import mock
+
+    command = load_command_class("synthesis", app)
+    with mock.patch("django.core.management.base.connections.close_all"), \
+            pytest.raises(SystemExit) as stopped:
+        command.run_from_argv(["manage.py", app, *map(str, argv)])
     return stopped.value.code
 
 
@@ -227,10 +232,6 @@ def test_import_usage_errors_exit_2(args):
 
 
 def test_export_of_a_missing_review_exits_1(db, tmp_path, capsys):
-    command = load_command_class("synthesis", "export_review")
-    with pytest.raises(SystemExit) as stopped:
-        command.run_from_argv(["manage.py", "export_review", "999", "--out",
-                               str(tmp_path / "x.zip")])
-    assert stopped.value.code == 1
+    assert _run("999", "--out", tmp_path / "x.zip", app="export_review") == 1
     assert "no review with id 999" in capsys.readouterr().err
     assert not (tmp_path / "x.zip").exists()
