@@ -235,3 +235,8 @@ def test_export_of_a_missing_review_exits_1(db, tmp_path, capsys):
     assert _run("999", "--out", tmp_path / "x.zip", app="export_review") == 1
     assert "no review with id 999" in capsys.readouterr().err
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_an_archive_unpacking_beyond_the_limit_is_refused(team, archive, settings):
+    settings.ARCHIVE_MAX_BYTES = 1000
+    refused(team, archive, "more than this server accepts")
