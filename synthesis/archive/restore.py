@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, models, transaction
 
 from reviews.audit import audit_record
 from reviews.models import Membership, Review, Role
+from screening.models import options_key
 
 from . import FORMAT, MANIFEST, VERSION, ArchiveError, instance_key
 from .registry import REVIEW, USER, plans
@@ -358,6 +360,9 @@ def review_import(*, actor, source, allow_other_instance=False):
                                  "version": manifest["version"],
                                  "created_users": result.created_users,
                                  "skipped_memberships": result.skipped_memberships})
+                # Screening options are cached per review id: never serve a stale entry.
+                review_id = result.review.pk
+                transaction.on_commit(lambda: cache.delete(options_key(review_id)))
         except BaseException:
             restorer.cleanup_files()
             raise

@@ -38,3 +38,11 @@ def test_docs_describe_every_archived_model():
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "archive.md").read_text()
     assert [e.name for e in REGISTRY if f"`{e.name}`" not in text] == []
+
+
+def test_the_installation_has_one_lasting_id_from_its_migration(db):
+    from synthesis.archive import instance_key
+    from synthesis.models import Instance
+
+    assert Instance.objects.count() == 1  # made by synthesis/migrations/0002_instance.py
+    assert instance_key() == instance_key() == str(Instance.objects.get().key)
