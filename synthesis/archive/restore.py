@@ -179,6 +179,11 @@ class _Restorer:
         self.members_here = set(found)
         created = sorted(u for u in authors if isinstance(u, str) and u not in found)
         for username in created:
+            try:
+                User._meta.get_field(User.USERNAME_FIELD).clean(username, None)
+            except ValidationError as exc:
+                raise ArchiveError(f"the author {username!r} is not a valid username here: "
+                                   f"{' '.join(exc.messages)}") from exc
             user = User(username=username, is_active=False)
             user.set_unusable_password()
             user.save()
@@ -363,6 +368,9 @@ def review_import(*, actor, source, allow_other_instance=False):
                 # Screening options are cached per review id: never serve a stale entry.
                 review_id = result.review.pk
                 transaction.on_commit(lambda: cache.delete(options_key(review_id)))
+        except DatabaseError as exc:
+            restorer.cleanup_files()
+            raise ArchiveError(f"the archive's data cannot be stored: {exc}") from exc
         except BaseException:
             restorer.cleanup_files()
             raise

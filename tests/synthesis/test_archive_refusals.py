@@ -240,3 +240,22 @@ def test_export_of_a_missing_review_exits_1(db, tmp_path, capsys):
 def test_an_archive_unpacking_beyond_the_limit_is_refused(team, archive, settings):
     settings.ARCHIVE_MAX_BYTES = 1000
     refused(team, archive, "more than this server accepts")
+
+
+def test_a_review_the_database_refuses_is_refused_too(team, archive, tmp_path):
+    def too_many(rows):
+        rows[0]["reviewers_per_record"] = 9  # the check constraint allows 1 to 5
+        return rows
+
+    broken = rewrite(archive, tmp_path / "review.zip", data={"data/reviews.review.json": too_many})
+    refused(team, broken, "cannot be stored")
+
+
+def test_an_author_whose_name_is_no_username_is_refused(team, archive, tmp_path):
+    def rename(rows):
+        rows[0]["created_by"] = "no spaces allowed!"
+        return rows
+
+    broken = rewrite(archive, tmp_path / "author.zip",
+                     data={"data/reviews.search.json": rename})
+    refused(team, broken, "is not a valid username here")
