@@ -68,3 +68,13 @@ def test_the_imported_review_keeps_snapshot_hashes_files_and_votes(archives):
     roles = sorted(Membership.objects.filter(review=copy).values_list("user__username", "role"))
     assert roles == sorted(Membership.objects.filter(review=review)
                            .values_list("user__username", "role"))
+
+
+def test_an_imported_review_travels_again_unchanged(archives, tmp_path, capsys):
+    _review, copy, _first, second = archives
+    owner = copy.memberships.get(role="owner").user
+    call_command("import_review", str(second), "--owner", owner.username)
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    third = tmp_path / "third.zip"
+    call_command("export_review", last.removeprefix("review id: "), "--out", str(third))
+    assert without_import_events(content(third)[1]) == without_import_events(content(second)[1])
