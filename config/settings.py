@@ -169,6 +169,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "prismflow@localhost")
 # Uploads: imports over this size are refused before reading.
 IMPORT_MAX_BYTES = env_int("PRISMFLOW_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 FULLTEXT_MAX_BYTES = env_int("PRISMFLOW_FULLTEXT_MAX_BYTES", 50 * 1000 * 1000)
+# Review archives (synthesis/archive): the largest upload, and the most its members may
+# unpack to (so a small zip cannot unpack to fill the disk or the memory).
+ARCHIVE_MAX_BYTES = env_int("PRISMFLOW_ARCHIVE_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

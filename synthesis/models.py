@@ -1,5 +1,5 @@
 """Synthesis: analyses (what to pool), pooling runs keyed by snapshot and spec, GRADE
-judgements per analysis."""
+judgements per analysis, and this installation's identity for review archives."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +75,14 @@ class GradeJudgement(models.Model):
 
     def __str__(self):
         return f"GRADE of {self.analysis_id}"
+
+
+class Instance(models.Model):
+    """This installation's identity (one row): review archives carry it, so an archive from
+    another installation is recognised on import."""
+
+    key = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"instance {self.key}"

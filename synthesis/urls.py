@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import analysis_api, analysis_views, api, export_views, views
+from . import analysis_api, analysis_views, api, archive_views, export_views, views
 
 urlpatterns = [
     path("reviews/<id:review_id>/", views.review_home, name="review_home"),
     path("reviews/<id:review_id>/prisma/", views.prisma_page, name="prisma"),
+    path("reviews/<id:review_id>/archive/", archive_views.archive_export, name="archive_export"),
+    path("reviews/import/", archive_views.archive_import, name="archive_import"),
     path("reviews/<id:review_id>/prisma/download/", views.prisma_download,
          name="prisma_download"),
     path("reviews/<id:review_id>/exports/", export_views.exports_page, name="synthesis_exports"),

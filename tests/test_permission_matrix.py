@@ -17,6 +17,7 @@ NOT_REVIEW_SCOPED = {
     "dashboard", "review_create", "set_language", "api_tokens",  # the user's own things
     "invitation",  # the secret token is the credential; tested in test_invitations
     "api_token", "api_schema", "api_docs", "api_reviews",  # API entry points
+    "archive_import",  # makes a new review owned by the importer: any logged-in user may
 }
 # Values for URL arguments other than review_id; a new argument needs an entry here.
 KWARG_FACTORIES = {
