@@ -107,6 +107,13 @@ REGISTRY = [
     Entry("extraction.Cell", "extraction__review", doc="outcome cells"),
     Entry("extraction.ConsensusDecision", "consensus__review", on_import=consensus_key,
           doc="how each differing value was settled"),
+    Entry("extraction.RobTool", "review", doc="the risk-of-bias tools a review uses, custom "
+          "tools with their definition"),
+    Entry("extraction.RobTarget", "review", doc="what is assessed: a study, or a result of it"),
+    Entry("extraction.RobAssessment", "review", doc="individual and consensus assessments: "
+          "answers, quotes, overrides and the judgements"),
+    Entry("extraction.RobDecision", "consensus__review", doc="how each differing answer or "
+          "judgement was settled"),
     Entry("extraction.Snapshot", "review", doc="locked snapshots, `data` and `content_hash` "
           "verbatim"),
     Entry("synthesis.Analysis", "review", doc="analysis specs (verbatim: they name snapshot "

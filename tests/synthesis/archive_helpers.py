@@ -30,14 +30,15 @@ def _included_reports(review, owner):
 
 
 def rich_review(capture_on_commit):
-    """The demo review carried to pooled results, plus what the demo lacks: a superseded
-    vote, an adjudication, a full text, an open invitation and a GRADE judgement."""
+    """The demo review carried to pooled results (it has adjudications, full-text exclusions
+    with reasons, risk of bias and GRADE judgements), plus what the demo lacks: a superseded
+    vote, a full text and an open invitation."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from reviews.services import invitation_create
     from screening.fulltext import fulltext_attach
     from screening.models import Item
-    from screening.services import conflict_resolve, reasons_for, vote_cast
+    from screening.services import conflict_resolve, vote_cast
     from synthesis.demo import demo_load, demo_populate
     from synthesis.demo_synthesis import demo_extract_and_pool
     from synthesis.models import Analysis
@@ -47,7 +48,6 @@ def rich_review(capture_on_commit):
     demo_populate(review)
     users = {m.user.username: m.user for m in review.memberships.select_related("user")}
     owner, r1 = users["demo-owner"], users["demo-reviewer-1"]
-    _included_reports(review, owner)
     with capture_on_commit(execute=True):
         assert demo_extract_and_pool(review) is not None
     conflict = Item.objects.filter(review=review, status="conflict").first()
@@ -57,10 +57,6 @@ def rich_review(capture_on_commit):
     pending = Item.objects.filter(review=review, status="pending", live_votes=0).first()
     vote_cast(actor=r1, item_id=pending.id, decision="include")
     vote_cast(actor=r1, item_id=pending.id, decision="maybe", note="changed my mind")
-    reason = reasons_for(review).get(label="Wrong population")
-    other = Item.objects.create(review=review, record=pending.record, stage="ft")
-    vote_cast(actor=users["demo-reviewer-2"], item_id=other.id, decision="exclude",
-              reason_id=reason.id)
     pdf = SimpleUploadedFile("granel 2015.pdf", b"%PDF-1.4\n% a full text\n%%EOF\n",
                              content_type="application/pdf")
     fulltext_attach(actor=owner, record_id=pending.record_id, upload=pdf)
