@@ -232,3 +232,21 @@ def test_moving_to_a_new_form_version_flags_values_that_no_longer_fit(ex_team):
     page = ex_team.client("reviewer").get(
         f"/reviews/{ex_team.review.id}/extraction/studies/{ex.study_id}/").content.decode()
     assert 'id="misfits"' in page and "mean_age" in page
+
+
+def test_a_save_that_read_before_another_committed_replaces_its_cells(ex_team, monkeypatch):
+    """Where the row lock is no lock (SQLite), a save may not see cells another save has just
+    written; it must replace them, not trip over the unique key."""
+    from django.db import transaction
+
+    ex = start(ex_team, "reviewer", ex_team.records[0])
+    arm = ex.study.arms.first()
+    Cell.objects.create(extraction=ex, outcome=ex_team.mrss, timepoint=ex_team.m6, arm=arm,
+                        reported={"n": 12})
+    stale = Cell.objects.none()
+    monkeypatch.setattr(type(ex.cells), "all", lambda self: stale, raising=False)
+    with transaction.atomic():
+        services._write_grid(ex, {(ex_team.mrss.id, ex_team.m6.id, arm.id): (
+            {"n": 12, "mean": 14.0, "sd": 5.0}, "continuous")})
+    [cell] = Cell.objects.filter(extraction=ex)
+    assert cell.reported == {"n": 12, "mean": 14.0, "sd": 5.0}

@@ -109,12 +109,14 @@
     form.querySelectorAll(".field").forEach((node) => {
       if (dirtyFields.has(node.dataset.field)) values[node.dataset.field] = fieldValue(node);
     });
-    const cells = Array.from(dirtyCells).map((tr) => {
+    const rows = Array.from(dirtyCells);
+    dirtyCells.clear();  // rows changed while this save is in flight are dirty again
+    const cells = rows.map((tr) => {
       const values = {};
       tr.querySelectorAll("input.cell").forEach((i) => { if (i.value.trim()) values[i.dataset.s] = i.value.trim(); });
       return {outcome: +tr.dataset.o, timepoint: +tr.dataset.t, arm: +tr.dataset.a, values};
     });
-    return {values, cells};
+    return {values, cells, rows};
   }
 
   function showErrors(data) {
@@ -137,17 +139,35 @@
     });
   }
 
+  // One save at a time, in order: two overlapping saves of a row could land out of order
+  // and the older values win. A change made during a save is sent by the next one.
+  let inFlight = null;
+  let again = false;
+
   function save() {
+    if (inFlight) { again = true; return inFlight; }
     const body = collect();
+    const sentFields = dirtyFields;
+    dirtyFields = new Set();
     statusNode.textContent = "…";
-    return api("PUT", `extractions/${config.payload.id}/`, body).then(({ok, data}) => {
-      if (!ok) { showErrors(data); statusNode.textContent = "✗"; return false; }
-      dirtyCells.clear(); dirtyFields = new Set();
-      showErrors({});
-      fillCells(data.cells, true);  // typing may have gone on meanwhile: keep the inputs
-      statusNode.textContent = "✓ " + new Date().toLocaleTimeString();
-      return true;
-    });
+    inFlight = api("PUT", `extractions/${config.payload.id}/`, {values: body.values,
+                                                                 cells: body.cells})
+      .then(({ok, data}) => {
+        if (!ok) {
+          body.rows.forEach((tr) => dirtyCells.add(tr));
+          sentFields.forEach((f) => dirtyFields.add(f));
+          showErrors(data); statusNode.textContent = "✗"; return false;
+        }
+        showErrors({});
+        fillCells(data.cells, true);  // typing may have gone on meanwhile: keep the inputs
+        statusNode.textContent = "✓ " + new Date().toLocaleTimeString();
+        return true;
+      })
+      .finally(() => {
+        inFlight = null;
+        if (again) { again = false; save(); }
+      });
+    return inFlight;
   }
 
   function paste(event) {
