@@ -9,7 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from reviews.access import can
-from reviews.api_access import ReviewScopedAPIView, service_call
+from reviews.api_access import ReviewScopedAPIView, id_field, service_call
 
 from . import selectors, services
 from .models import ArmRole, Direction, Extraction, Mode, Outcome, OutcomeType, Snapshot, TimePoint
@@ -32,9 +32,9 @@ def extraction_payload(extraction, *, user, settings):
 
 
 class CellIO(serializers.Serializer):
-    outcome = serializers.IntegerField()
-    timepoint = serializers.IntegerField()
-    arm = serializers.IntegerField()
+    outcome = id_field()
+    timepoint = id_field()
+    arm = id_field()
     values = serializers.DictField(required=False, help_text="statistic -> number, as reported")
     reported = serializers.DictField(read_only=True)
     converted = serializers.DictField(read_only=True, allow_null=True)
@@ -68,8 +68,8 @@ class StudyOutput(serializers.Serializer):
 
 
 class StartInput(serializers.Serializer):
-    study = serializers.IntegerField(required=False)
-    record = serializers.IntegerField(required=False)
+    study = id_field(required=False)
+    record = id_field(required=False)
 
 
 class DecideInput(serializers.Serializer):
@@ -105,7 +105,7 @@ class TimePointIO(serializers.Serializer):
 
 class ArmIO(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    study = serializers.IntegerField()
+    study = id_field()
     label = serializers.CharField(max_length=100)
     role = serializers.ChoiceField(choices=ArmRole.choices, default="single")
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from reviews.access import can
-from reviews.api_access import ReviewScopedAPIView, service_call
+from reviews.api_access import ReviewScopedAPIView, id_field, service_call
 
 from . import rob, rob_selectors, rob_services
 from .models import RobAssessment, RobTarget
@@ -88,9 +88,9 @@ class RobCustomToolInput(serializers.Serializer):
 
 class RobStartInput(serializers.Serializer):
     tool = serializers.CharField(max_length=40)
-    study = serializers.IntegerField(required=False)
-    record = serializers.IntegerField(required=False)
-    outcome = serializers.IntegerField(required=False, allow_null=True)
+    study = id_field(required=False)
+    record = id_field(required=False)
+    outcome = id_field(required=False, allow_null=True)
     result = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
 from reviews.files import safe_cell
+from reviews.ids import parse_id
 
 from . import rob, rob_selectors, rob_services
 from .models import Mode, Outcome, RobAssessment, RobTarget
@@ -32,10 +33,13 @@ def _target(review, target_id):
 
 
 def _int(value):
-    try:
-        return int(value or 0) or None
-    except ValueError as exc:
-        raise Http404 from exc
+    """An id from a form: None when absent; 404 when it is no id (letters, out of range)."""
+    if not value:
+        return None
+    found = parse_id(value)
+    if found is None:
+        raise Http404
+    return found
 
 
 @review_view(GET="read")

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
+from reviews.ids import parse_id
 from screening.models import Study
 
 from . import exchange, selectors, services
@@ -53,11 +54,10 @@ def home(request, review, membership):
 
 @review_view(POST="screen")
 def start(request, review, membership):
-    try:
-        study_id = int(request.POST.get("study") or 0) or None
-        record_id = int(request.POST.get("record") or 0) or None
-    except ValueError as exc:
-        raise Http404 from exc
+    study_id = parse_id(request.POST.get("study"))
+    record_id = parse_id(request.POST.get("record"))
+    if not (study_id or record_id):
+        raise Http404
     extraction = _run(request, services.extraction_start, None, review=review,
                       study_id=study_id, record_id=record_id)
     if extraction is None:
@@ -202,7 +202,7 @@ def _setup_post(request, review):
         _run(request, services.form_save, _("Form saved."), review=review, form_schema=schema)
     elif action == "outcome":
         _run(request, services.outcome_save, _("Outcome saved."), review=review,
-             outcome_id=int(post.get("id") or 0) or None, name=post.get("name", ""),
+             outcome_id=parse_id(post.get("id")), name=post.get("name", ""),
              type=post.get("type", "continuous"), unit=post.get("unit", ""),
              direction=post.get("direction", "lower"), mid=_number_or_none(post.get("mid")))
     elif action == "timepoint":
@@ -216,7 +216,11 @@ def _setup_post(request, review):
         service = services.outcome_delete if action == "delete_outcome" \
             else services.timepoint_delete
         key = "outcome_id" if action == "delete_outcome" else "timepoint_id"
-        _run(request, service, _("Deleted."), review=review, **{key: int(post.get("id") or 0)})
+        obj_id = parse_id(post.get("id"))
+        if obj_id is None:
+            messages.error(request, _("Choose what to delete."))
+            return
+        _run(request, service, _("Deleted."), review=review, **{key: obj_id})
 
 
 @review_view(GET="read", POST="manage")

@@ -74,3 +74,13 @@ class Pages(LimitOffsetPagination):
 
     def get_offset(self, request):
         return self._whole(request, self.offset_query_param) or 0
+
+
+def id_field(**kwargs):
+    """An object id in a request body: a positive integer the database can hold, so an id
+    out of range is a 400, never an overflow in the lookup."""
+    from rest_framework import serializers
+
+    from .ids import MAX_ID
+
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from extraction.models import Outcome, TimePoint
 from reviews.access import can, review_view
+from reviews.ids import parse_id
 
 from . import figures_for, selectors, services
 from .analysis.spec import validate_analysis
@@ -220,7 +221,7 @@ def grade_page(request, review, membership):
     lang = _sof_lang(request)
     if request.method == "POST":
         try:
-            analysis_id = int(request.POST.get("analysis") or 0)
+            analysis_id = parse_id(request.POST.get("analysis")) or 0
             mid = float(request.POST["mid"]) if request.POST.get("mid") else None
             overrides = sof.overrides_from_post(request.POST)
         except ValueError:

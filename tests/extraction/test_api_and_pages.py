@@ -1,6 +1,8 @@
 """Extraction through the API and the pages: blinding, saving, the comparison, lock."""
 import json
 
+import pytest
+
 from extraction.models import Extraction
 from tests.extraction.conftest import STUDY_VALUES, fill_and_submit, start
 
@@ -122,3 +124,12 @@ def test_the_audit_log_hides_a_co_extractors_values_until_both_submit(ex_team):
     fill_and_submit(ex_team, "owner", ex_team.records[0])
     audit = ex_team.client("owner").get(f"/api/reviews/{ex_team.review.id}/audit/?limit=500")
     assert "13.25" in audit.content.decode()
+
+
+@pytest.mark.parametrize("body", [{"record": -12739443140933725982818304}, {"study": 2**63},
+                                  {"study": 0}])
+def test_an_id_out_of_range_in_a_body_is_400_not_a_server_error(ex_team, body):
+    response = ex_team.client("reviewer").post(API.format(ex_team.review.id) + "start/",
+                                               json.dumps(body),
+                                               content_type="application/json")
+    assert response.status_code == 400
