@@ -57,7 +57,8 @@ def start(request, review, membership):
     study_id = parse_id(request.POST.get("study"))
     record_id = parse_id(request.POST.get("record"))
     if not (study_id or record_id):
-        raise Http404
+        messages.error(request, _("Choose a study to extract."))
+        return redirect("extraction_home", review_id=review.id)
     extraction = _run(request, services.extraction_start, None, review=review,
                       study_id=study_id, record_id=record_id)
     if extraction is None:
