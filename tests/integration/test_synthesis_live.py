@@ -19,6 +19,10 @@ def _worker(name, tmp_path, pause):
 
     env = dict(os.environ, DATABASE_URL=_database_url_for(connection.settings_dict),
                CELERY_TASK_ALWAYS_EAGER="0", CELERY_VISIBILITY_TIMEOUT="4",
+               # Look for a dead worker's messages every 2 s, each look a scan, and never
+               # wait long for the scan's lock: kombu's defaults scan every 100 s.
+               CELERY_UNACKED_RESTORE_INTERVAL="2", CELERY_UNACKED_RESTORE_THROTTLE="1",
+               CELERY_UNACKED_MUTEX_EXPIRE="5",
                PRISMFLOW_POOLING_STALE_SECONDS="2",
                PRISMFLOW_POOLING_PAUSE_SECONDS=str(pause))
     log = open(tmp_path / f"{name}.log", "w+")  # noqa: SIM115
@@ -76,7 +80,7 @@ def test_a_worker_killed_mid_run_ends_with_exactly_one_result(live_team, tmp_pat
 
     second, second_log = _worker("rescuer", tmp_path, pause=0)
     try:
-        finished = wait_for(lambda: PoolingRun.objects.get(pk=run.pk).status == "done", 90)
+        finished = wait_for(lambda: PoolingRun.objects.get(pk=run.pk).status == "done", 150)
         second_log.seek(0)
         assert finished, second_log.read()
     finally:
