@@ -202,8 +202,14 @@
     tableRow(document.getElementById(b.dataset.table), null);
   }));
   document.getElementById("save-extraction").addEventListener("click", save);
+  // Everything saved, nothing in flight: what a submission must wait for.
+  function flush() {
+    if (inFlight) return inFlight.then(() => flush());
+    if (dirtyCells.size || dirtyFields.size) return save().then((ok) => (ok ? flush() : false));
+    return Promise.resolve(true);
+  }
   document.getElementById("submit-extraction").addEventListener("click", () => {
-    save().then((ok) => {
+    flush().then((ok) => {
       if (!ok) return;
       api("POST", `extractions/${config.payload.id}/submit/`).then(({ok, data}) => {
         if (ok) window.location.reload(); else showErrors(data);
