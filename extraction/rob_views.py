@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from reviews.access import can, review_view
 from reviews.files import safe_cell
 from reviews.ids import parse_id
+from reviews.pages import page_service_call as _run
 
 from . import rob, rob_selectors, rob_services
 from .models import Mode, Outcome, RobAssessment, RobTarget
 from .rob_api import assessment_payload, comparison_rows
-from .views import _run
 
 FIGURES = ("traffic_light", "summary")
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}

@@ -3,13 +3,13 @@ points), the study form with its outcome grid, the comparison view, lock, export
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
 from reviews.ids import parse_id
+from reviews.pages import page_service_call as _run
 from screening.models import Study
 
 from . import exchange, selectors, services
@@ -18,25 +18,6 @@ from .cells import GRID_STATS, STAT_LABELS
 from .models import ArmRole, Direction, Extraction, Mode, OutcomeType
 from .schema import FIELD_TYPES
 from .schema import misfits as schema_misfits
-
-
-def _errors(exc):
-    if hasattr(exc, "message_dict"):
-        return ["; ".join(m) for m in exc.message_dict.values()]
-    return getattr(exc, "messages", [str(exc)])
-
-
-def _run(request, service, success, **kwargs):
-    """Call a service for a page: its refusal becomes a message on the page."""
-    try:
-        result = service(actor=request.user, **kwargs)
-    except (ValidationError, PermissionDenied) as exc:
-        for text in _errors(exc):
-            messages.error(request, text)
-        return None
-    if success:
-        messages.success(request, success)
-    return True if result is None else result
 
 
 @review_view(GET="read")

@@ -3,7 +3,7 @@ summary of all outcomes and the safety table."""
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from extraction.models import Outcome, TimePoint
 from reviews.access import can, review_view
 from reviews.ids import parse_id
+from reviews.pages import page_service_call as _run
 
 from . import figures_for, selectors, services
 from .analysis.spec import validate_analysis
@@ -22,20 +23,6 @@ MEASURES = {
     "single_group": ["PLO", "PFT", "PR", "PAS", "IRLN", "IR"],
 }
 METHODS = ["REML", "DL", "PM", "SJ", "HE", "ML", "EB", "HS", "FE", "MH", "PETO"]
-
-
-def _run(request, service, success, **kwargs):
-    try:
-        result = service(actor=request.user, **kwargs)
-    except (ValidationError, PermissionDenied) as exc:
-        texts = (["; ".join(m) for m in exc.message_dict.values()]
-                 if hasattr(exc, "message_dict") else getattr(exc, "messages", [str(exc)]))
-        for text in texts:
-            messages.error(request, text)
-        return None
-    if success:
-        messages.success(request, success)
-    return result
 
 
 @review_view(GET="read", POST="manage")
