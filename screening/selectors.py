@@ -11,10 +11,11 @@ from .models import SETTLED_STATUSES, Decision, Item, ItemStatus, Stage, Vote
 
 
 def queue_for_reviewer(*, user, review, stage):
-    """Records that still need votes and that this reviewer has not voted on, best first."""
+    """Records that still need votes and that this reviewer has not voted on, best first.
+    A full-text report marked not retrieved is not offered: there is nothing to judge."""
     mine = Vote.objects.filter(item=OuterRef("pk"), reviewer=user, superseded_at__isnull=True)
     return (Item.objects.filter(review=review, stage=stage, status=ItemStatus.PENDING,
-                                live_votes__lt=review.reviewers_per_record)
+                                live_votes__lt=review.reviewers_per_record, not_retrieved=False)
             .exclude(Exists(mine)).select_related("record__full_text", "review")
             .order_by("-priority", "id"))
 
@@ -84,13 +85,15 @@ def progress(*, user, review, stage):
     my_live = Vote.objects.filter(reviewer=user, superseded_at__isnull=True, item__review=review,
                                   item__stage=stage)
     mine = my_live.aggregate(all=Count("id"), open=Count("id", filter=Q(
-        item__status=ItemStatus.PENDING, item__live_votes__lt=needed)))
+        item__status=ItemStatus.PENDING, item__live_votes__lt=needed,
+        item__not_retrieved=False)))
     return {
         "stage": stage, "total": team["total"], "my_votes": mine["all"],
         "my_remaining": team["open"] - mine["open"],
         "settled": team["included"] + team["excluded"],
         "included": team["included"], "excluded": team["excluded"],
         "conflicts": team["conflicts"], "pending": team["pending"],
+        "not_retrieved": team["not_retrieved"],
     }
 
 
