@@ -57,7 +57,7 @@ def test_filters_by_person_kind_and_day(team):
 
     # Events are append-only for the app; the test moves one back in time in SQL.
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET created_at = %s WHERE id = %s",
+        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET created_at = %s WHERE id = %s",  # noqa: S608
                        [timezone.now() - timedelta(days=10), old.pk])
     client = team.client("owner")
     base = f"/reviews/{team.review.id}/audit/"

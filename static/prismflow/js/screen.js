@@ -53,7 +53,7 @@
     if (lastTotal !== null && p.total > lastTotal) {
       const added = p.total - lastTotal;
       const box = $("new-records");
-      box.textContent = (added === 1 ? box.dataset.one : box.dataset.many).replace("%(n)s", added);
+      box.textContent = (added === 1 ? box.dataset.one : box.dataset.many).replace("{n}", added);
       box.hidden = false;
     }
     lastTotal = p.total;
