@@ -74,6 +74,8 @@
     $("vote-controls").hidden = !item || settled || item.not_retrieved;
     $("settled-note").hidden = !settled;
     $("btn-reopen").hidden = !(settled && cfg.can_reopen);
+    $("btn-skip").hidden = !item;
+    $("my-vote").parentElement.hidden = !item;
     if (!item) {
       const empty = progress && progress.total === 0;
       $("done").hidden = empty;
