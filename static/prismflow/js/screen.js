@@ -46,6 +46,7 @@
   function renderState(data) {
     if (data.undo) undoable = data.undo;
     $("btn-undo").disabled = !undoable.length;
+    $("done-undo-hint").hidden = !undoable.length;
     if (data.progress) renderProgress(data.progress);
   }
 
