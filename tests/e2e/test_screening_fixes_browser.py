@@ -107,3 +107,46 @@ def test_the_owner_reopens_a_settled_record_from_the_screening_page(page, live_s
     page.wait_for_selector("#btn-reopen[hidden]", state="attached")
     first.refresh_from_db()
     assert first.status in ("pending", "conflict")
+
+
+def test_a_vote_refused_on_a_record_settled_meanwhile_offers_reopening(
+        page, live_server, review, django_user_model):
+    base = live_server.url
+    extra = django_user_model.objects.create_user("r2", password="r2-pass-123")
+    Membership.objects.create(review=review, user=extra, role="reviewer")
+    first = review.screening_items.order_by("-priority", "id").first()
+    log_in(page, base, "lead", "lead-pass-123")
+    page.goto(f"{base}/reviews/{review.id}/screening/ta/")
+    _title(page, first.record.title)  # shown to the owner; two others settle it meanwhile
+    from django.contrib.auth import get_user_model
+
+    for name in ("r1", "r2"):
+        services.vote_cast(actor=get_user_model().objects.get(username=name),
+                           item_id=first.id, decision="include")
+    page.keyboard.press("e")
+    page.wait_for_selector("#btn-reopen:not([hidden])")
+    assert "reopen" in page.locator("#screen-message").inner_text()
+    assert page.locator("#rec-title").inner_text() == first.record.title
+
+
+def test_a_successful_pdf_upload_clears_the_earlier_error(page, live_server, review, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    first = review.screening_items.order_by("-priority", "id").first()
+    for name in ("lead", "r1"):
+        services.vote_cast(actor=get_user_model().objects.get(username=name), item_id=first.id,
+                           decision="include")
+    base = live_server.url
+    log_in(page, base, "r1", "r1-pass-123")
+    page.goto(f"{base}/reviews/{review.id}/screening/ft/")
+    _title(page, first.record.title)
+    bad, good = tmp_path / "bad.pdf", tmp_path / "good.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    good.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.set_input_files("#pdf-upload", str(bad))
+    page.wait_for_selector("#screen-message.msg-error")
+    assert "not a PDF" in page.locator("#screen-message").inner_text()
+    page.set_input_files("#pdf-upload", str(good))
+    page.wait_for_selector("#pdf-frame:not([hidden])")
+    page.wait_for_selector("#screen-message:not(.msg-error)", state="attached")
+    assert page.locator("#screen-message").inner_text() == ""

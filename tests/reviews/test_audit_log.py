@@ -32,6 +32,9 @@ def test_before_and_after_read_as_values_not_python_dicts(team):
 
 
 def test_audit_changes_pair_before_and_after_by_key():
+    from django.utils import translation
+
+    translation.activate("en")  # a language another test left active would translate "yes"
     assert audit_changes({"status": "pending", "x": None}, {"status": "conflict",
                                                           "reasons": ["A", "B"]}) == [
         ("status", "pending", "conflict"), ("x", "—", None), ("reasons", None, "A; B")]

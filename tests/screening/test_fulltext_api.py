@@ -110,6 +110,10 @@ def test_a_viewer_may_read_but_not_write_and_an_outsider_finds_nothing(screening
 
 def test_another_reviews_item_is_not_found(screening_team, ft):
     t = screening_team
+    own = api(t, "reviewer").post(_url(t, f"items/{ft.id}/fulltext/"),
+                                  {"file": SimpleUploadedFile("p.pdf", PDF)}, format="multipart")
+    assert own.status_code == 201
+    # The outsider's own review in the path, this review's item: not found, nothing shown.
     url = f"/api/reviews/{t.other_review.id}/screening/items/{ft.id}/fulltext/"
     assert api(t, "outsider").get(url).status_code == 404
     assert api(t, "outsider").post(url, {"file": SimpleUploadedFile("p.pdf", PDF)},

@@ -131,9 +131,13 @@
       history.push(current.id); skipped.delete(current.id);
       renderItem(data.item, data.progress); renderState(data); say("");
     } catch (e) {
-      // The record may have filled up or settled meanwhile: say so and move on.
       say(e.message, true);
-      if (!(cfg.stage === "ft" && decision === "exclude")) { skipped.add(current.id); loadNext().then(() => say(e.message, true)); }
+      if (cfg.stage === "ft" && decision === "exclude") return;  // a missing reason: stay
+      // The record may have filled up or settled meanwhile. Settled: show it as it is, with
+      // the reopen button for those who may reopen; otherwise move on.
+      const fresh = await call("GET", `items/${current.id}/`).catch(() => null);
+      if (fresh && SETTLED.includes(fresh.status)) { renderItem(fresh); say(e.message, true); return; }
+      skipped.add(current.id); loadNext().then(() => say(e.message, true));
     }
   }
 
