@@ -177,7 +177,7 @@ class AuditEvent(models.Model):
 
 
 # The import formats (reviews.importers.FORMATS, the stable --format names) as people call
-# them; tests/reviews/test_pages.py checks that every format has one.
+# them; tests/reviews/test_page_fixes.py checks that every format has one.
 FORMAT_LABELS = {
     "ris": "RIS",
     "medline": _("PubMed MEDLINE (text)"),
