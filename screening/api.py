@@ -371,6 +371,11 @@ class FullTextApi(ReviewScopedAPIView):
     review_access = {"GET": "read", "POST": "screen"}
     parser_classes = [MultiPartParser]
 
+    def perform_content_negotiation(self, request, force=False):
+        # A client asking for application/pdf gets the PDF (a FileResponse, not rendered);
+        # an error then falls back to JSON instead of a 406 before the handler runs.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
                    description="The report's PDF; 404 when none is attached.")
     def get(self, request, review_id, item_id):

@@ -45,6 +45,12 @@ def test_a_reviewer_uploads_lists_and_downloads_a_full_text(screening_team, ft):
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content) == PDF
+    asked = api(t, "viewer").get(_url(t, f"items/{ft.id}/fulltext/"),
+                                 HTTP_ACCEPT="application/pdf")
+    assert asked.status_code == 200 and b"".join(asked.streaming_content) == PDF
+    missing = api(t, "viewer").get(_url(t, f"items/{t.items[1].id}/fulltext/"),
+                                   HTTP_ACCEPT="application/pdf")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_kept(screening_team, ft):
