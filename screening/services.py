@@ -135,9 +135,6 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
     if item.settled:
         raise ValidationError(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
-    if item.not_retrieved:
-        raise ValidationError(_("This report is marked not retrieved; clear the mark to "
-                                "screen it."))
     tracked = counts.Tracked(item)
     reason, reason_text = _reason(item, decision, reason_id, reason_text)
     live = _live_votes(item)

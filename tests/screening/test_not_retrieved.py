@@ -1,11 +1,8 @@
 """A full-text report marked not retrieved leaves the queue and the count of records
 needing votes (PRISMA already counted it apart); clearing the mark brings it back."""
-import pytest
-from django.core.exceptions import ValidationError
-
 from screening import counts, fulltext, selectors
 
-from .test_votes import ft_item, vote
+from .test_votes import ft_item
 
 
 def _recount(review, stage):
@@ -48,12 +45,3 @@ def test_clearing_the_mark_brings_the_report_back(screening_team,
     assert counts.team_counts(t.review, "ft")["pending"] == 1
     assert selectors.next_for_reviewer(user=t.users["owner"], review=t.review,
                                        stage="ft").id == ft.id
-
-
-def test_a_vote_on_a_report_not_retrieved_is_refused(screening_team):
-    t = screening_team
-    ft = ft_item(t, t.items[0])
-    fulltext.fulltext_not_retrieved(actor=t.users["reviewer"], item_id=ft.id)
-    with pytest.raises(ValidationError, match="not retrieved"):
-        vote(t, "owner", ft, "include")
-    assert not ft.votes.exists()
