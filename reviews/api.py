@@ -1,6 +1,7 @@
 """REST API for reviews, members, invitations and the audit log."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -162,15 +163,31 @@ class AuditEventOutput(serializers.Serializer):
                                  "and its judgement is hidden until you vote")
 
 
+class AuditFilterInput(serializers.Serializer):
+    verb = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    actor = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+
 class AuditListApi(ReviewScopedAPIView):
     review_access = {"GET": "manage"}
 
-    @paginated(AuditEventOutput, OpenApiParameter(
-        "verb", str, description="Only events of this kind, e.g. `vote.cast`."))
+    @paginated(
+        AuditEventOutput,
+        OpenApiParameter("verb", str, description="Only events of this kind, e.g. `vote.cast`."),
+        OpenApiParameter("actor", str, description="Only events by this username."),
+        OpenApiParameter("since", OpenApiTypes.DATE,
+                         description="Only events on or after this day (YYYY-MM-DD)."),
+        OpenApiParameter("until", OpenApiTypes.DATE,
+                         description="Only events on or before this day (YYYY-MM-DD)."),
+    )
     def get(self, request, review_id):
+        filters = AuditFilterInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         events = selectors.audit_events_for_review(
-            user=request.user, review_id=review_id, verb=request.query_params.get("verb")
-        )
+            user=request.user, review_id=review_id,
+            **{k: v for k, v in filters.validated_data.items() if v})
         page = Pages()
         items = page.paginate_queryset(events, request, view=self)
         items = blinding.redact_events(items, membership=self.membership)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .importers import FORMATS
-from .models import Review, Role, Search
+from .models import FORMAT_LABELS, Review, Role, Search
 
 
 class ReviewForm(forms.ModelForm):
@@ -69,7 +69,7 @@ class SearchUploadForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 2}))
     format = forms.ChoiceField(
         label=_("Format"), required=False,
-        choices=[("", _("Detect automatically"))] + [(f, f) for f in FORMATS],
+        choices=[("", _("Detect automatically"))] + [(f, FORMAT_LABELS[f]) for f in FORMATS],
     )
     mapping = forms.CharField(
         label=_("Column mapping (spreadsheets)"), required=False,
@@ -119,3 +119,45 @@ class ColumnMappingForm(forms.Form):
             name: self.cleaned_data[f"column_{index}"]
             for index, (name, *_rest) in enumerate(self.columns)
         }
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters: a person, a kind of event, a span of days."""
+
+    actor = forms.ChoiceField(label=_("Person"), required=False)
+    verb = forms.ChoiceField(label=_("Event"), required=False)
+    since = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, actors, verbs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", _("Everyone"))] + [(a, a) for a in actors]
+        self.fields["verb"].choices = [("", _("All events"))] + [(v, v) for v in verbs]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("The first day comes after the last."))
+        return data
+
+
+def readonly_rows(form):
+    """(label, value as shown) for each field of a form, for people who may read settings
+    but not change them: a page of values, not a form that looks editable and then refuses."""
+    rows = []
+    for bound in form:
+        value = bound.value()
+        field = bound.field
+        if isinstance(field, forms.BooleanField):
+            shown = _("Yes") if value else _("No")
+        elif getattr(field, "choices", None) and not isinstance(field, forms.ModelChoiceField):
+            shown = dict((str(k), v) for k, v in field.choices).get(str(value), value)
+        else:
+            shown = value
+        if shown in (None, "", []):
+            shown = "—"
+        rows.append((bound.label, shown))
+    return rows
+

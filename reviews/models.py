@@ -176,6 +176,33 @@ class AuditEvent(models.Model):
         raise TypeError("Audit events are append-only.")
 
 
+# The import formats (reviews.importers.FORMATS, the stable --format names) as people call
+# them; tests/reviews/test_page_fixes.py checks that every format has one.
+FORMAT_LABELS = {
+    "ris": "RIS",
+    "medline": _("PubMed MEDLINE (text)"),
+    "pubmed-csv": _("PubMed CSV"),
+    "wos": _("Web of Science (plain text)"),
+    "wos-tab": _("Web of Science (tab-delimited)"),
+    "ovid": "Ovid",
+    "endnote-xml": "EndNote XML",
+    "bibtex": "BibTeX",
+    "scopus-csv": "Scopus CSV",
+    "embase-csv": "Embase CSV",
+    "noteexpress": _("NoteExpress (CNKI, Wanfang)"),
+    "cnki-estudy": _("CNKI E-Study"),
+    "refworks": "RefWorks",
+    "endnote-refer": _("EndNote (Refer/tagged)"),
+    "csv": "CSV",
+    "tsv": _("TSV (tab-separated)"),
+    "xlsx": _("Excel (XLSX)"),
+}
+
+
+def format_label(name):
+    return str(FORMAT_LABELS.get(name, name))
+
+
 class Search(models.Model):
     """One import: a database search (or another identification method) and its file.
 
@@ -243,6 +270,10 @@ class Search(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} ({self.file_name})"
+
+    @property
+    def format_label(self):
+        return format_label(self.format)
 
     @property
     def is_other_method(self):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,6 +101,18 @@ def invitation_create(*, actor, review_id, invitee, role):
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
     existing = _find_user(invitee)
+    if "@" in invitee:
+        # Someone without an account yet is invited by email: they sign up from the link.
+        try:
+            validate_email(invitee)
+        except ValidationError:
+            raise ValidationError(_("“%(who)s” is not a valid email address.")
+                                  % {"who": invitee}) from None
+    elif existing is None:
+        # A username must name an account: a mistyped one would make a link nobody can use.
+        raise ValidationError(_("No account has the username “%(who)s”. Check the spelling, "
+                                "or invite by email address someone who has no account yet.")
+                              % {"who": invitee})
     if existing and Membership.objects.filter(review=review, user=existing).exists():
         raise ValidationError(_("%(who)s is already a member of this review.") % {"who": invitee})
     invitation = Invitation.objects.create(

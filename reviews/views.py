@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,9 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import blinding, selectors, services, tokens
-from .access import review_view
+from .access import can, review_view
+from .audit import audit_changes
 from .files import SafeWriter
-from .forms import InviteForm, LanguageForm, ReviewForm, RoleForm, SignupForm
+from .forms import (
+    AuditFilterForm,
+    InviteForm,
+    LanguageForm,
+    ReviewForm,
+    RoleForm,
+    SignupForm,
+    readonly_rows,
+)
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Invitation, Membership
 
@@ -26,7 +36,8 @@ def _errors(exc):
 @login_required
 def dashboard(request):
     rows = [(r, r.my_role) for r in selectors.reviews_for_user(user=request.user)]
-    return render(request, "reviews/dashboard.html", {"rows": rows})
+    return render(request, "reviews/dashboard.html", {
+        "rows": rows, "invitations": selectors.open_invitations_for_user(user=request.user)})
 
 
 @login_required
@@ -48,14 +59,10 @@ def review_settings(request, review, membership):
             services.review_update(actor=request.user, review_id=review.id, **form.cleaned_data)
             messages.success(request, _("Settings saved."))
             return redirect("review_settings", review_id=review.id)
-    if membership.role != "owner":
-        for field in form.fields.values():
-            field.disabled = True
-    return render(
-        request,
-        "reviews/review_form.html",
-        {"form": form, "review": review, "membership": membership},
-    )
+    context = {"form": form, "review": review, "membership": membership}
+    if not can(membership, "manage"):
+        context["readonly"] = readonly_rows(form)
+    return render(request, "reviews/review_form.html", context)
 
 
 @review_view(GET="read", POST="manage")
@@ -146,23 +153,45 @@ def invitation_revoke(request, review, membership, invitation_id):
     return redirect("members", review_id=review.id)
 
 
-@review_view(GET="manage")
-def audit_log(request, review, membership):
-    events = selectors.audit_events_for_review(
-        user=request.user, review_id=review.id, verb=request.GET.get("verb") or None
-    )
+AUDIT_PAGE_SIZE = 100
+
+
+def _audit_filters(request, review):
+    """The audit log's filter form, bound to the query string, and the filters it allows."""
     # DISTINCT in the database: a screened review has an event per vote.
     verbs = list(review.audit_events.order_by("verb").values_list("verb", flat=True).distinct())
+    actors = list(review.audit_events.exclude(actor=None).order_by("actor__username")
+                  .values_list("actor__username", flat=True).distinct())
+    form = AuditFilterForm(request.GET or None, actors=actors, verbs=verbs)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    return form, filters
+
+
+@review_view(GET="manage")
+def audit_log(request, review, membership):
+    form, filters = _audit_filters(request, review)
+    events = selectors.audit_events_for_review(user=request.user, review_id=review.id,
+                                               **filters)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = blinding.redact_events(page.object_list, membership=membership)
+    for event in shown:
+        event.changes = audit_changes(event.before, event.after)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reviews/audit.html",
         {
             "review": review,
             "membership": membership,
-            "events": blinding.redact_events(events[:500], membership=membership),
-            "verbs": verbs,
-            "verb": request.GET.get("verb", ""),
+            "form": form,
+            "page": page,
+            "events": shown,
+            "query": query.urlencode(),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -173,7 +202,10 @@ class _Echo:
 
 @review_view(GET="manage")
 def audit_export(request, review, membership):
-    events = selectors.audit_events_for_review(user=request.user, review_id=review.id)
+    """Every event (the filters of the page apply when given), streamed: no cut-off."""
+    _form, filters = _audit_filters(request, review)
+    events = selectors.audit_events_for_review(user=request.user, review_id=review.id,
+                                               **filters)
     writer = SafeWriter(_Echo())
     header = ["time", "actor", "verb", "object_type", "object_id", "before", "after"]
 

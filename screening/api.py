@@ -1,17 +1,20 @@
 """REST API of screening: next record, vote (answering with the next record), undo,
-conflicts, adjudication, reopening, progress, agreement, PRISMA counts."""
+conflicts, adjudication, reopening, progress, agreement, PRISMA counts, full texts."""
 
-from django.http import Http404
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from reviews.api_access import ReviewScopedAPIView, service_call
+from reviews.api_access import Pages, ReviewScopedAPIView, service_call
+from reviews.api_schema import paginated
 from reviews.ids import parse_ids
 
-from . import selectors, services
-from .models import Decision, Item, Stage
+from . import fulltext, selectors, services
+from .models import Decision, FullText, Item, Stage
 
 
 def _stage(value):
@@ -37,12 +40,16 @@ class ProgressOutput(serializers.Serializer):
     excluded = serializers.IntegerField()
     conflicts = serializers.IntegerField()
     pending = serializers.IntegerField()
+    not_retrieved = serializers.IntegerField(
+        help_text="full-text reports marked not retrieved while waiting for votes")
 
 
 class VoteOutput(serializers.Serializer):
     decision = serializers.CharField()
     reason = serializers.IntegerField(allow_null=True)
-    reason_text = serializers.CharField()
+    reason_label = serializers.CharField(
+        allow_null=True, help_text="the exclusion reason chosen, in the reader's language")
+    reason_text = serializers.CharField(help_text="the words typed under “Other”")
     note = serializers.CharField()
     reviewer = serializers.CharField(required=False)
 
@@ -62,6 +69,10 @@ class ItemOutput(serializers.Serializer):
 class ScreeningPayload(serializers.Serializer):
     item = ItemOutput(allow_null=True)
     progress = ProgressOutput()
+    undo = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="item ids whose vote of mine can still be withdrawn, last voted first "
+                  f"(at most {selectors.UNDO_STEPS})")
 
 
 class StatusOutput(serializers.Serializer):
@@ -114,7 +125,14 @@ def next_payload(view, stage, skip=()):
     # A record from my queue has no live vote of mine, so the lookup is skipped.
     item = (selectors.item_view(user=user, membership=view.membership, item=nxt, mine=False)
             if nxt else None)
-    return {"item": item, "progress": selectors.progress(user=user, review=review, stage=stage)}
+    return {"item": item, **_state(view, stage)}
+
+
+def _state(view, stage):
+    """My progress and my undo steps, sent with every record."""
+    user, review = view.request.user, view.review
+    return {"progress": selectors.progress(user=user, review=review, stage=stage),
+            "undo": selectors.undoable_items(user=user, review=review, stage=stage)}
 
 
 MAX_SKIPPED = 200  # records a reviewer passes over in one session, not a bulk list
@@ -193,16 +211,10 @@ class RetractApi(ReviewScopedAPIView):
         service_call(services.vote_retract, actor=request.user, item_id=item_id,
                      review_id=self.review.id, membership=self.membership)
         item = _item(self.review, item_id)  # read after the change, with its record
-        return Response(
-            {
-                "item": selectors.item_view(
-                    user=request.user, membership=self.membership, item=item
-                ),
-                "progress": selectors.progress(
-                    user=request.user, review=self.review, stage=item.stage
-                ),
-            }
-        )
+        return Response({
+            "item": selectors.item_view(user=request.user, membership=self.membership,
+                                        item=item),
+            **_state(self, item.stage)})
 
 
 class ResolveApi(ReviewScopedAPIView):
@@ -272,3 +284,130 @@ class PrismaApi(ReviewScopedAPIView):
     @extend_schema(responses=PrismaOutput)
     def get(self, request, review_id):
         return Response(selectors.prisma_counts(review=self.review))
+
+
+# Full texts: what the pages allow (screening.fulltext), for scripts. Nothing here carries
+# a judgement (no votes, status or decision), so blinding has nothing to hide; access is the
+# pages': a member reads, a screener writes, an outsider finds nothing.
+
+class FullTextFileOutput(serializers.Serializer):
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+    uploaded_by = serializers.CharField(allow_null=True)
+
+
+class FullTextItemOutput(serializers.Serializer):
+    item = serializers.IntegerField(help_text="the full-text screening item")
+    record = serializers.IntegerField()
+    title = serializers.CharField(allow_null=True)
+    doi = serializers.CharField(allow_null=True)
+    pmid = serializers.CharField(allow_null=True)
+    not_retrieved = serializers.BooleanField()
+    full_text = FullTextFileOutput(allow_null=True)
+
+
+def _fulltext_row(item):
+    record = item.record
+    ft = getattr(record, "full_text", None)
+    return {"item": item.id, "record": record.id, "title": record.title, "doi": record.doi,
+            "pmid": record.pmid, "not_retrieved": item.not_retrieved,
+            "full_text": None if ft is None else {
+                "name": ft.file_name, "size": ft.size, "uploaded_at": ft.uploaded_at,
+                "uploaded_by": ft.uploaded_by.username if ft.uploaded_by_id else None}}
+
+
+class FullTextUploadInput(serializers.Serializer):
+    file = serializers.FileField(help_text="a PDF")
+
+
+class FullTextBulkInput(serializers.Serializer):
+    files = serializers.ListField(
+        child=serializers.FileField(), allow_empty=False, max_length=500,
+        help_text="PDFs, each matched to a full-text record by the DOI in its name (/ "
+                  "written as _), its PMID, or the start of the title")
+
+
+class FullTextBulkOutput(serializers.Serializer):
+    file = serializers.CharField()
+    record = serializers.IntegerField(allow_null=True, help_text="the record matched, if any")
+    attached = serializers.BooleanField()
+    error = serializers.CharField(help_text="why the file was not attached; empty when it was")
+
+
+class NotRetrievedInput(serializers.Serializer):
+    not_retrieved = serializers.BooleanField()
+
+
+class FullTextListApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "POST": "screen"}
+    parser_classes = [MultiPartParser]
+
+    @paginated(FullTextItemOutput, description="The reports at full-text screening, with "
+                                              "their PDF (if attached) and whether they were "
+                                              "retrieved.")
+    def get(self, request, review_id):
+        items = (Item.objects.filter(review=self.review, stage=Stage.FULL_TEXT)
+                 .select_related("record__full_text__uploaded_by").order_by("id"))
+        page = Pages()
+        rows = page.paginate_queryset(items, request, view=self)
+        return page.get_paginated_response(
+            FullTextItemOutput([_fulltext_row(i) for i in rows], many=True).data)
+
+    @extend_schema(request=FullTextBulkInput, responses=FullTextBulkOutput(many=True),
+                   description="Upload several PDFs at once. Each file is attached (or "
+                               "refused) on its own; the answer says what became of each.")
+    def post(self, request, review_id):
+        data = FullTextBulkInput(data={"files": request.FILES.getlist("files")})
+        data.is_valid(raise_exception=True)
+        report = service_call(fulltext.fulltext_bulk_attach, actor=request.user,
+                              review_id=self.review.id, uploads=data.validated_data["files"])
+        return Response(FullTextBulkOutput([
+            {"file": name, "record": record.id if record else None, "attached": not problem,
+             "error": problem} for name, record, problem in report], many=True).data)
+
+
+class FullTextApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "POST": "screen"}
+    parser_classes = [MultiPartParser]
+
+    def perform_content_negotiation(self, request, force=False):
+        # A client asking for application/pdf gets the PDF (a FileResponse, not rendered);
+        # an error then falls back to JSON instead of a 406 before the handler runs.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+                   description="The report's PDF; 404 when none is attached.")
+    def get(self, request, review_id, item_id):
+        item = _item(self.review, item_id)
+        ft = FullText.objects.filter(record_id=item.record_id).first()
+        if ft is None:
+            raise Http404("No PDF is attached to this record.")
+        return FileResponse(ft.file.open("rb"), content_type="application/pdf",
+                            filename=ft.file_name, as_attachment=True)
+
+    @extend_schema(request=FullTextUploadInput, responses={201: FullTextItemOutput},
+                   description="Attach the report's PDF (replacing one attached before).")
+    def post(self, request, review_id, item_id):
+        item = _item(self.review, item_id)
+        data = FullTextUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        service_call(fulltext.fulltext_attach, actor=request.user, record_id=item.record_id,
+                     upload=data.validated_data["file"])
+        item = Item.objects.select_related("record__full_text__uploaded_by").get(pk=item.pk)
+        return Response(FullTextItemOutput(_fulltext_row(item)).data, status=201)
+
+
+class NotRetrievedApi(ReviewScopedAPIView):
+    review_access = {"POST": "screen"}
+
+    @extend_schema(request=NotRetrievedInput, responses=FullTextItemOutput,
+                   description="Mark a full-text report not retrieved (it leaves the queue "
+                               "and counts apart in PRISMA), or clear the mark.")
+    def post(self, request, review_id, item_id):
+        data = _valid_for_item(NotRetrievedInput(data=request.data), self.review, item_id)
+        item = _item(self.review, item_id)
+        service_call(fulltext.fulltext_not_retrieved, actor=request.user, item_id=item.id,
+                     value=data.validated_data["not_retrieved"])
+        item = Item.objects.select_related("record__full_text__uploaded_by").get(pk=item.pk)
+        return Response(FullTextItemOutput(_fulltext_row(item)).data)

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 
 from .models import Item, ItemStatus
 
-FIELDS = ("total", "included", "excluded", "conflicts", "pending", "open")
+FIELDS = ("total", "included", "excluded", "conflicts", "pending", "open", "not_retrieved")
 COUNTS_SECONDS = 300
 _BY_STATUS = {
     ItemStatus.INCLUDED: "included",
@@ -30,8 +30,10 @@ def _keys(review_id, stage, needed):
 
 
 def team_counts(review, stage, *, store=True):
-    """{total, included, excluded, conflicts, pending, open} for one stage; "open" counts
-    pending records that still need votes.
+    """{total, included, excluded, conflicts, pending, open, not_retrieved} for one stage;
+    "open" counts pending records that still need votes. A full-text report marked not
+    retrieved while waiting for votes counts as not_retrieved, not as pending: nobody can
+    judge it, and PRISMA counts it apart.
 
     Inside a transaction that changed items, pass store=False: a recount there sees the
     uncommitted change, which its counter moves would then add a second time."""
@@ -52,8 +54,10 @@ def _count(review, stage, needed):
         included=Count("id", filter=Q(status=ItemStatus.INCLUDED)),
         excluded=Count("id", filter=Q(status=ItemStatus.EXCLUDED)),
         conflicts=Count("id", filter=Q(status=ItemStatus.CONFLICT)),
-        pending=Count("id", filter=Q(status=ItemStatus.PENDING)),
-        open=Count("id", filter=Q(status=ItemStatus.PENDING, live_votes__lt=needed)),
+        pending=Count("id", filter=Q(status=ItemStatus.PENDING, not_retrieved=False)),
+        open=Count("id", filter=Q(status=ItemStatus.PENDING, not_retrieved=False,
+                                  live_votes__lt=needed)),
+        not_retrieved=Count("id", filter=Q(status=ItemStatus.PENDING, not_retrieved=True)),
     )
 
 
@@ -61,6 +65,8 @@ def buckets(item, needed):
     """The counters an item adds one to; an item that no longer exists adds to none."""
     if item is None:
         return frozenset()
+    if item.status == ItemStatus.PENDING and item.not_retrieved:
+        return frozenset({"total", "not_retrieved"})
     found = {"total", _BY_STATUS[item.status]}
     if item.status == ItemStatus.PENDING and item.live_votes < needed:
         found.add("open")

@@ -10,9 +10,10 @@ from .models import Decision, ExclusionReason, ScreeningSettings, is_other_reaso
 
 class ResolveForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(choices=[(Decision.INCLUDE, _("Include")),
-                                          (Decision.EXCLUDE, _("Exclude"))])
-    reason = forms.ModelChoiceField(queryset=ExclusionReason.objects.none(), required=False)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[(Decision.INCLUDE, _("Include")),
+                                                              (Decision.EXCLUDE, _("Exclude"))])
+    reason = forms.ModelChoiceField(label=_("Exclusion reason"),
+                                    queryset=ExclusionReason.objects.none(), required=False)
     reason_text = forms.CharField(required=False, max_length=500)
     note = forms.CharField(label=_("Reason for the decision"), widget=forms.Textarea(
         attrs={"rows": 2}))

@@ -12,6 +12,7 @@ from reviews.audit import audit_record
 from reviews.files import delete_on_commit
 from reviews.models import Record
 
+from . import counts
 from .models import FullText, Item, Stage
 
 
@@ -48,14 +49,19 @@ def fulltext_attach(*, actor, record_id, upload):
 
 @transaction.atomic
 def fulltext_not_retrieved(*, actor, item_id, value=True):
-    item = Item.objects.select_for_update().get(pk=item_id)
+    item = Item.objects.select_for_update(of=("self",)).select_related("review").get(pk=item_id)
     review, _m = review_for(actor, item.review_id, "screen")
     if item.stage != Stage.FULL_TEXT:
         raise ValidationError(_("Only a full-text report can be marked not retrieved."))
+    if item.not_retrieved == value:
+        return item  # a double submit: nothing changes, nothing is audited twice
+    # A report not retrieved leaves the counts of records needing votes (counts.buckets).
+    tracked = counts.Tracked(item)
     item.not_retrieved = value
     item.save(update_fields=["not_retrieved"])
     audit_record(review=review, actor=actor, verb="fulltext.not_retrieved", obj=item,
-                 after={"not_retrieved": value})
+                 before={"not_retrieved": not value}, after={"not_retrieved": value})
+    tracked.moved(item)
     return item
 
 

@@ -25,6 +25,7 @@ _LOOK_AHEAD = f"""
     SELECT i.id, i.live_votes, ({_HELD.format(item="i.id")})
     FROM {_ITEM} i
     WHERE i.review_id = %s AND i.stage = %s AND i.status = %s AND i.live_votes < %s
+      AND i.not_retrieved = %s
       AND NOT EXISTS (SELECT 1 FROM {_VOTE} v WHERE v.item_id = i.id AND v.reviewer_id = %s
                       AND v.superseded_at IS NULL)
       {{skip}}
@@ -50,7 +51,8 @@ def lease_next(*, user, review, stage, now, skip=()):
     skip = [int(x) for x in skip]
     sql = _LOOK_AHEAD.format(
         skip=f"AND i.id NOT IN ({', '.join(['%s'] * len(skip))})" if skip else "")
-    params = [when, user.id, review.id, stage, ItemStatus.PENDING, needed, user.id, *skip]
+    params = [when, user.id, review.id, stage, ItemStatus.PENDING, needed, False, user.id,
+              *skip]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         candidates = cursor.fetchall()

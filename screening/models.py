@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models import Record, Review
@@ -38,6 +39,31 @@ DEFAULT_REASONS = [
     ("Duplicate report", "重复报告"),
     ("Other", "其他"),
 ]
+
+
+# The default labels, marked for translation: they are stored in English (stable values for
+# exports, PRISMA and the archive) and shown in the reader's language (reason_label).
+DEFAULT_REASON_LABELS = {
+    "Wrong population": _("Wrong population"),
+    "Wrong intervention": _("Wrong intervention"),
+    "Wrong comparator": _("Wrong comparator"),
+    "Wrong outcomes": _("Wrong outcomes"),
+    "Wrong study design": _("Wrong study design"),
+    "Duplicate report": _("Duplicate report"),
+    "Other": _("Other"),
+}
+
+
+def reason_label(label, label_zh=""):
+    """An exclusion reason as the reader sees it: a default label in their language, a
+    reason the owner typed as typed (or its Chinese form, where given, in Chinese)."""
+    if not label:
+        return label
+    if label in DEFAULT_REASON_LABELS:
+        return str(DEFAULT_REASON_LABELS[label])
+    if label_zh and (get_language() or "").startswith("zh"):
+        return label_zh
+    return label
 
 
 OTHER_LABELS = {"other", "其他"}
@@ -95,6 +121,10 @@ class ExclusionReason(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def display_label(self):
+        return reason_label(self.label, self.label_zh)
 
 
 class Item(models.Model):

@@ -11,10 +11,11 @@ from .models import SETTLED_STATUSES, Decision, Item, ItemStatus, Stage, Vote
 
 
 def queue_for_reviewer(*, user, review, stage):
-    """Records that still need votes and that this reviewer has not voted on, best first."""
+    """Records that still need votes and that this reviewer has not voted on, best first.
+    A full-text report marked not retrieved is not offered: there is nothing to judge."""
     mine = Vote.objects.filter(item=OuterRef("pk"), reviewer=user, superseded_at__isnull=True)
     return (Item.objects.filter(review=review, stage=stage, status=ItemStatus.PENDING,
-                                live_votes__lt=review.reviewers_per_record)
+                                live_votes__lt=review.reviewers_per_record, not_retrieved=False)
             .exclude(Exists(mine)).select_related("record__full_text", "review")
             .order_by("-priority", "id"))
 
@@ -29,6 +30,19 @@ def next_for_reviewer(*, user, review, stage, skip=()):
     return item
 
 
+UNDO_STEPS = 20
+
+
+def undoable_items(*, user, review, stage, limit=UNDO_STEPS):
+    """The records whose live vote the reviewer may still withdraw, last voted first: their
+    own votes on records not yet settled (by the other votes or an adjudicator). Kept in
+    the database, so undo reaches back several steps and survives a reload."""
+    return list(Vote.objects.filter(reviewer=user, superseded_at__isnull=True,
+                                    item__review=review, item__stage=stage)
+                .exclude(item__status__in=SETTLED_STATUSES)
+                .order_by("-created_at", "-id").values_list("item_id", flat=True)[:limit])
+
+
 def votes_visible(*, membership, item, mine):
     """Blinding (screening.blinding, the one rule): `mine` is the viewer's live vote on the
     record, or None."""
@@ -36,7 +50,8 @@ def votes_visible(*, membership, item, mine):
 
 
 def _live(item):
-    return list(item.votes.filter(superseded_at__isnull=True).select_related("reviewer"))
+    return list(item.votes.filter(superseded_at__isnull=True)
+                .select_related("reviewer", "reason"))
 
 
 def item_view(*, user, membership, item, mine=None, live=None):
@@ -47,7 +62,8 @@ def item_view(*, user, membership, item, mine=None, live=None):
     if live is not None:
         mine = next((v for v in live if v.reviewer_id == user.id), None)
     elif mine is None:
-        mine = Vote.objects.filter(item=item, reviewer=user, superseded_at__isnull=True).first()
+        mine = (Vote.objects.filter(item=item, reviewer=user, superseded_at__isnull=True)
+                .select_related("reason").first())
     data = {
         "id": item.id, "stage": item.stage, "status": item.status,
         "record": {f: getattr(record, f) for f in (
@@ -67,8 +83,9 @@ def item_view(*, user, membership, item, mine=None, live=None):
 
 
 def _vote_dict(vote):
-    return {"decision": vote.decision, "reason": vote.reason_id, "reason_text": vote.reason_text,
-            "note": vote.note}
+    return {"decision": vote.decision, "reason": vote.reason_id,
+            "reason_label": vote.reason.display_label if vote.reason_id else None,
+            "reason_text": vote.reason_text, "note": vote.note}
 
 
 def _full_text(record):
@@ -84,13 +101,15 @@ def progress(*, user, review, stage):
     my_live = Vote.objects.filter(reviewer=user, superseded_at__isnull=True, item__review=review,
                                   item__stage=stage)
     mine = my_live.aggregate(all=Count("id"), open=Count("id", filter=Q(
-        item__status=ItemStatus.PENDING, item__live_votes__lt=needed)))
+        item__status=ItemStatus.PENDING, item__live_votes__lt=needed,
+        item__not_retrieved=False)))
     return {
         "stage": stage, "total": team["total"], "my_votes": mine["all"],
         "my_remaining": team["open"] - mine["open"],
         "settled": team["included"] + team["excluded"],
         "included": team["included"], "excluded": team["excluded"],
         "conflicts": team["conflicts"], "pending": team["pending"],
+        "not_retrieved": team["not_retrieved"],
     }
 
 
@@ -102,7 +121,7 @@ def conflict_views(*, user, membership, review, stage):
     the caller): three queries however many there are, not four per conflict."""
     live = Prefetch("votes", to_attr="live",
                     queryset=Vote.objects.filter(superseded_at__isnull=True)
-                    .select_related("reviewer"))
+                    .select_related("reviewer", "reason"))
     items = (Item.objects.filter(review=review, stage=stage, status=ItemStatus.CONFLICT)
              .select_related("record__full_text").prefetch_related(live)
              .order_by("id")[:CONFLICTS_SHOWN])

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
 from reviews.files import SafeWriter
+from reviews.forms import readonly_rows
 from reviews.ids import parse_id
 
 from . import fulltext, selectors, services, studies
 from .forms import ResolveForm, ScreeningSettingsForm
-from .models import Item, Stage
+from .models import Item, Stage, reason_label
 
 
 def _stage(stage):
@@ -30,8 +31,13 @@ def overview(request, review, membership):
                "can_adjudicate": can(membership, "adjudicate"),
                "prisma": selectors.prisma_counts(review=review),
                "unblinded": services.unblinded_stages(review)}
+    # Stored codes and English default reasons, shown in the reader's words.
+    context["prisma_reasons"] = [(reason_label(label), n) for label, n
+                                 in context["prisma"]["excluded_full_text"].items()]
     if can(membership, "manage"):
-        context["agreement"] = selectors.agreement_for_review(review=review, membership=membership)
+        context["agreement"] = [
+            dict(row, stage_label=Stage(row["stage"]).label)
+            for row in selectors.agreement_for_review(review=review, membership=membership)]
     return render(request, "screening/overview.html", context)
 
 
@@ -39,14 +45,14 @@ def overview(request, review, membership):
 def screen(request, review, membership, stage):
     stage = _stage(stage)
     screening = services.settings_for(review)
-    reasons = [{"id": r.id, "label": r.label_zh if request.LANGUAGE_CODE == "zh-hans"
-                and r.label_zh else r.label, "other": r.is_other}
+    reasons = [{"id": r.id, "label": r.display_label, "other": r.is_other}
                for r in services.reasons_for(review)]
     return render(request, "screening/screen.html", {
         "review": review, "membership": membership, "stage": Stage(stage),
         "config": {"review": review.id, "stage": stage, "reasons": reasons,
                    "include_keywords": screening.keywords("include"),
                    "exclude_keywords": screening.keywords("exclude"),
+                   "can_reopen": can(membership, "adjudicate"),
                    "api": f"/api/reviews/{review.id}/screening/",
                    "fulltext": f"/reviews/{review.id}/screening/items/"},
     })
@@ -71,6 +77,11 @@ def conflicts(request, review, membership, stage):
         else:
             messages.success(request, _("Conflict resolved."))
         return redirect("screening_conflicts", review_id=review.id, stage=stage)
+    if request.method == "POST":
+        # Said, not dropped: a missing decision or reason names the field.
+        messages.error(request, "; ".join(
+            f"{form.fields[f].label}: {' '.join(errs)}" if f in form.fields else " ".join(errs)
+            for f, errs in form.errors.items()))
     rows = selectors.conflict_views(user=request.user, membership=membership, review=review,
                                     stage=stage)
     return render(request, "screening/conflicts.html", {
@@ -98,11 +109,10 @@ def screening_settings(request, review, membership):
         form.save_with_audit(actor=request.user)
         messages.success(request, _("Screening settings saved."))
         return redirect("screening_settings", review_id=review.id)
+    context = {"review": review, "membership": membership, "form": form}
     if not can(membership, "manage"):
-        for field in form.fields.values():
-            field.disabled = True
-    return render(request, "screening/settings.html",
-                  {"review": review, "membership": membership, "form": form})
+        context["readonly"] = readonly_rows(form)
+    return render(request, "screening/settings.html", context)
 
 
 @review_view(POST="manage")
@@ -168,6 +178,7 @@ def fulltext_bulk(request, review, membership):
                                                uploads=request.FILES.getlist("files"))
     return render(request, "screening/fulltext_bulk.html", {
         "review": review, "membership": membership, "report": report,
+        "can_screen": can(membership, "screen"),
         "limit_mb": django_settings.FULLTEXT_MAX_BYTES // 1_000_000})
 
 

@@ -49,9 +49,12 @@ def test_two_reviewers_a_conflict_and_its_resolution(page, live_server, screenin
     page.click("#conflicts-ta")
     conflict = page.locator(".conflict")
     assert conflict.count() == 1 and "Statins in sepsis" in conflict.inner_text()
-    assert "r1: exclude" in conflict.inner_text() and "r2: include" in conflict.inner_text()
+    votes = conflict.locator(".vote").all_inner_texts()
+    assert sorted(v.split("\n")[0].strip() for v in votes) == ["r1: Exclude", "r2: Include"]
+    assert conflict.locator("select[name=decision]").input_value() == ""  # nothing preselected
     conflict.locator("select[name=decision]").select_option("exclude")
-    conflict.locator("input[name=note]").fill("Sepsis is not the review's population")
+    conflict.get_by_label("Reason for the decision (required)").fill(
+        "Sepsis is not the review's population")
     conflict.locator("button[type=submit]").click()
     page.wait_for_selector("text=No conflicts waiting.")
     page.goto(f"{base}/reviews/{review.id}/screening/")

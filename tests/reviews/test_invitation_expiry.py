@@ -9,7 +9,7 @@ from reviews import services
 from reviews.models import AuditEvent, Invitation, Membership, Role
 
 
-def _invite(team, invitee="newcomer"):
+def _invite(team, invitee="newcomer@example.org"):
     return services.invitation_create(actor=team.users["owner"], review_id=team.review.id,
                                       invitee=invitee, role=Role.REVIEWER)
 
@@ -34,7 +34,7 @@ def test_the_number_of_days_is_a_setting(team, settings):
 
 
 def test_an_expired_invitation_cannot_be_accepted_or_opened(team, django_user_model):
-    newcomer = django_user_model.objects.create_user("newcomer", password="pw")
+    newcomer = django_user_model.objects.create_user("newcomer", "newcomer@example.org", "pw")
     inv = _invite(team)
     _expire(inv)
     assert not inv.is_open
@@ -55,7 +55,7 @@ def test_sending_again_gives_a_new_link_and_fourteen_days_and_the_old_link_dies(
     assert again.token != old_token and again.is_open
     assert again.expires_at - timezone.now() > timedelta(days=13)
     assert AuditEvent.objects.filter(verb="invitation.resend", object_id=str(inv.id)).exists()
-    newcomer = django_user_model.objects.create_user("newcomer", password="pw")
+    newcomer = django_user_model.objects.create_user("newcomer", "newcomer@example.org", "pw")
     with pytest.raises(ValidationError):
         services.invitation_accept(actor=newcomer, token=old_token)
     services.invitation_accept(actor=newcomer, token=again.token)

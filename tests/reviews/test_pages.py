@@ -85,8 +85,13 @@ def test_audit_log_page_and_csv_export(team):
 
 def test_settings_are_read_only_for_non_owners(team):
     page = team.client("reviewer").get(f"/reviews/{team.review.id}/settings/").content.decode()
-    assert "disabled" in page
-    assert 'id="save-review"' not in page
+    # Values to read, not a form that looks editable and refuses the save.
+    assert 'id="review-settings-readonly"' in page
+    assert "MSCs for systemic sclerosis" in page and "CRD42020200350" in page
+    assert "<input" not in page.split('id="review-settings-readonly"')[1].split("</dl>")[0]
+    assert 'id="review-form"' not in page and 'id="save-review"' not in page
+    owner = team.client("owner").get(f"/reviews/{team.review.id}/settings/").content.decode()
+    assert 'id="review-form"' in owner and 'id="save-review"' in owner
 
 
 @pytest.mark.parametrize(("language", "expected"), [("zh-hans", "我的综述"), ("en", "My reviews")])

@@ -4,6 +4,8 @@
   const $ = (id) => document.getElementById(id);
   const history = [];           // item ids I voted on in this sitting, newest last
   const skipped = new Set();    // items passed over with N / right arrow
+  let undoable = [];            // from the server: my votes still withdrawable, newest first
+  let lastTotal = null;         // records in the stage when last heard, to notice new ones
   let current = null;
 
   const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
@@ -40,7 +42,22 @@
     box.className = bad ? "msg-error" : "muted";
   }
 
+  // Every answer that carries a record also carries my progress and my undo steps.
+  function renderState(data) {
+    if (data.undo) undoable = data.undo;
+    $("btn-undo").disabled = !undoable.length;
+    $("done-undo-hint").hidden = !undoable.length;
+    if (data.progress) renderProgress(data.progress);
+  }
+
   function renderProgress(p) {
+    if (lastTotal !== null && p.total > lastTotal) {
+      const added = p.total - lastTotal;
+      const box = $("new-records");
+      box.textContent = (added === 1 ? box.dataset.one : box.dataset.many).replace("{n}", added);
+      box.hidden = false;
+    }
+    lastTotal = p.total;
     $("my-progress").value = p.my_votes; $("my-progress").max = p.my_votes + p.my_remaining || 1;
     $("my-progress-text").textContent = `${p.my_votes} / ${p.my_votes + p.my_remaining}`;
     $("team-progress").value = p.settled; $("team-progress").max = p.total || 1;
@@ -48,11 +65,26 @@
     $("conflict-count").textContent = p.conflicts;
   }
 
-  function renderItem(item) {
+  const SETTLED = ["included", "excluded"];
+
+  function renderItem(item, progress) {
     current = item;
     $("record").hidden = !item;
-    $("done").hidden = !!item;
-    if (!item) return;
+    const settled = !!item && SETTLED.includes(item.status);
+    // Vote controls only where a vote can be cast: not when finished, not on a settled record.
+    $("vote-controls").hidden = !item || settled || item.not_retrieved;
+    $("settled-note").hidden = !settled;
+    $("btn-reopen").hidden = !(settled && cfg.can_reopen);
+    $("btn-skip").hidden = !item;
+    $("my-vote").parentElement.hidden = !item;
+    if (!item) {
+      const empty = progress && progress.total === 0;
+      $("done").hidden = empty;
+      $("empty").hidden = !empty;
+      return;
+    }
+    $("done").hidden = true;
+    $("empty").hidden = true;
     const r = item.record;
     $("rec-title").innerHTML = highlight(r.title || "(no title)");
     $("rec-title-translated").innerHTML = highlight(r.title_translated || "");
@@ -82,12 +114,12 @@
   async function loadNext() {
     try {
       const data = await call("GET", `${cfg.stage}/next/?skip=${[...skipped].join(",")}`);
-      renderItem(data.item); renderProgress(data.progress); say("");
+      renderItem(data.item, data.progress); renderState(data); say("");
     } catch (e) { say(e.message, true); }
   }
 
   async function vote(decision) {
-    if (!current) return;
+    if (!current || $("vote-controls").hidden) return;
     const body = { decision, note: $("note").value };
     if (cfg.stage === "ft" && decision === "exclude") {
       const reason = $("reason").value;
@@ -97,27 +129,44 @@
     try {
       const data = await call("POST", `items/${current.id}/vote/`, body);
       history.push(current.id); skipped.delete(current.id);
-      renderItem(data.item); renderProgress(data.progress); say("");
+      renderItem(data.item, data.progress); renderState(data); say("");
     } catch (e) {
-      // The record may have filled up or settled meanwhile: say so and move on.
       say(e.message, true);
-      if (!(cfg.stage === "ft" && decision === "exclude")) { skipped.add(current.id); loadNext().then(() => say(e.message, true)); }
+      if (cfg.stage === "ft" && decision === "exclude") return;  // a missing reason: stay
+      // The record may have filled up or settled meanwhile. Settled: show it as it is, with
+      // the reopen button for those who may reopen; otherwise move on.
+      const fresh = await call("GET", `items/${current.id}/`).catch(() => null);
+      if (fresh && SETTLED.includes(fresh.status)) { renderItem(fresh); say(e.message, true); return; }
+      skipped.add(current.id); loadNext().then(() => say(e.message, true));
     }
   }
 
   async function showPrevious() {
-    const id = history[history.length - 1];
+    const id = history[history.length - 1] || undoable[0];
     if (!id) return;
     try { renderItem(await call("GET", `items/${id}/`)); } catch (e) { say(e.message, true); }
   }
 
+  // Undo withdraws my newest vote that can still be withdrawn (the server keeps the list,
+  // so several steps work, and still work after a reload).
   async function undo() {
-    const id = history.pop();
-    if (!id) return;
+    const id = undoable[0];
+    if (!id) { say($("undo-none").textContent); return; }
     try {
       const data = await call("POST", `items/${id}/retract/`);
-      renderItem(data.item); renderProgress(data.progress); say($("undo-done").textContent);
-    } catch (e) { history.push(id); say(e.message, true); }
+      const at = history.lastIndexOf(id);
+      if (at >= 0) history.splice(at, 1);
+      renderItem(data.item, data.progress); renderState(data); say($("undo-done").textContent);
+    } catch (e) { say(e.message, true); }
+  }
+
+  async function reopen() {
+    if (!current) return;
+    try {
+      await call("POST", `items/${current.id}/reopen/`);
+      renderItem(await call("GET", `items/${current.id}/`));
+      say($("reopen-done").textContent);
+    } catch (e) { say(e.message, true); }
   }
 
   function skip() { if (current) { skipped.add(current.id); loadNext(); } }
@@ -136,6 +185,7 @@
   });
   document.querySelectorAll("[data-vote]").forEach((b) => b.addEventListener("click", () => vote(b.dataset.vote)));
   $("btn-undo").addEventListener("click", undo);
+  $("btn-reopen").addEventListener("click", reopen);
   $("btn-prev").addEventListener("click", showPrevious);
   $("btn-skip").addEventListener("click", skip);
   $("btn-help").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
@@ -147,13 +197,18 @@
       const form = new FormData(); form.append("file", file);
       const res = await fetch(`${cfg.fulltext}${current.id}/fulltext/`, {
         method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } });
+      ev.target.value = "";
       if (!res.ok) { say(await res.text(), true); return; }
+      say("");  // an error from an earlier attempt no longer holds
       renderItem(await call("GET", `items/${current.id}/`));
     });
     $("not-retrieved").addEventListener("change", async (ev) => {
       const form = new FormData(); form.append("not_retrieved", ev.target.checked ? "1" : "0");
-      await fetch(`${cfg.fulltext}${current.id}/fulltext/`, {
+      const res = await fetch(`${cfg.fulltext}${current.id}/fulltext/`, {
         method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } });
+      if (!res.ok) { ev.target.checked = !ev.target.checked; say(await res.text(), true); return; }
+      say("");
+      renderItem(await call("GET", `items/${current.id}/`));
     });
   }
   loadNext();
