@@ -61,7 +61,7 @@ def _detail(request, review, membership, search, mapping_form=None, status=200):
     return render(request, "reviews/search_detail.html", {
         "review": review, "membership": membership, "search": search,
         "progress": imports.search_progress(search),
-        "mapping_form": mapping_form,
+        "mapping_form": mapping_form, "discardable": imports.discardable(search),
     }, status=status)
 
 
@@ -95,6 +95,21 @@ def search_import(request, review, membership, search_id):
     if search.status == Search.Status.DONE:
         messages.success(request, _("%(n)s records imported.") % {"n": search.record_count})
     return redirect("search_detail", review_id=review.id, search_id=search.id)
+
+
+@review_view(POST="manage")
+def search_requeue(request, review, membership, search_id):
+    """A search whose task message was lost (nothing moved for a while): send it again."""
+    try:
+        imports.search_requeue(actor=request.user, review_id=review.id,
+                               search_id=_search(review, search_id).id)
+    except Search.DoesNotExist:
+        messages.error(request, _("This search is no longer waiting for a worker."))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.info(request, _("The search was queued again."))
+    return redirect("search_detail", review_id=review.id, search_id=search_id)
 
 
 @review_view(POST="manage")
