@@ -223,7 +223,7 @@ CACHES = {
         if REDIS_CACHE_URL
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(BASE_DIR / "var" / "cache"),
+            "LOCATION": env("PRISMFLOW_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
         }
     )
 }
