@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -45,7 +46,14 @@ class Command(BaseCommand):
                 "runlocal needs a broker: set PRISMFLOW_LOCAL_BROKER=1 (a SQLite file under "
                 "var/, as `make run` does) or CELERY_BROKER_URL.", returncode=2)
         if settings.LOCAL_BROKER:
-            _prepare_broker_file(settings.LOCAL_BROKER_FILE)
+            _write_ahead_log(settings.LOCAL_BROKER_FILE)
+        database = settings.DATABASES["default"]
+        if database["ENGINE"].endswith("sqlite3") and str(database["NAME"]) != ":memory:":
+            # With a worker beside the web server, an import writes 100,000 records in one
+            # transaction: in SQLite's default journal mode every page read then waited for
+            # it and failed ("database is locked") after the 20 s busy timeout; with the
+            # write-ahead log readers carry on while it writes.
+            _write_ahead_log(Path(database["NAME"]))
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         worker_cmd = [sys.executable, "-m", "celery", "-A", "config", "worker",
                       "--concurrency", str(options["concurrency"]), "--loglevel", "INFO",
@@ -88,7 +96,12 @@ class Command(BaseCommand):
                 if child.poll() is not None:
                     break
                 try:
-                    os.killpg(child.pid, sig)
+                    # The main process only: the worker's pool processes must go on with
+                    # their task while it shuts down warm. The last resort takes them all.
+                    if sig == signal.SIGKILL:
+                        os.killpg(child.pid, sig)
+                    else:
+                        os.kill(child.pid, sig)
                 except ProcessLookupError:
                     break
                 try:
@@ -100,9 +113,13 @@ class Command(BaseCommand):
         return next((c for c in codes if c not in (0, -signal.SIGTERM)), 0)
 
 
-def _prepare_broker_file(path):
-    """Write-ahead logging on the broker's SQLite file (it stays set in the file): a message
-    is sent in about 30 ms instead of about 50, and the worker's polling never blocks a send."""
+def _write_ahead_log(path):
+    """Write-ahead logging on a SQLite file (it stays set in the file). On the broker's file a
+    message is sent in about 30 ms instead of about 50, and the worker's polling never blocks
+    a send."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(path) as db:
+    db = sqlite3.connect(path, timeout=20)
+    try:
         db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        db.close()

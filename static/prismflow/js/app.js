@@ -28,7 +28,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const bar = document.getElementById("progress-bar");
   const text = document.getElementById("progress-text");
   const stuck = document.getElementById("stuck");
-  const mb = (n) => (n / 1e6).toFixed(1);
+  const mb = (n) => (n / 1048576).toFixed(1); // as the page's filesizeformat counts MB
   const tick = async () => {
     let p;
     try {
