@@ -44,7 +44,9 @@ run: install $(SECRET_FILE)
 	$(SERVE_ENV) $(PY) manage.py load_demo
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Prismflow is at http://$(HOST):$(PORT)/  (log in with a demo user above)"
-	$(SERVE_ENV) $(PY) manage.py runlocal $(HOST):$(PORT)
+	@# exec: make's own child is runlocal, so a SIGTERM make passes on reaches it (a shell in
+	@# between would die and leave the server and the worker running).
+	exec env $(SERVE_ENV) $(PY) manage.py runlocal $(HOST):$(PORT)
 
 test: install-dev
 	$(PY) -m pytest
