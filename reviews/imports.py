@@ -293,10 +293,9 @@ def search_columns(search, samples=3):
 
 @transaction.atomic
 def search_remap(*, actor, review_id, search_id, mapping):
-    """Read a previewed spreadsheet again with the columns mapped as the owner chose.
-
-    mapping: {column name: record field or "ignore"}. ParseError (nothing changed) when no
-    column is left to read."""
+    """Read a previewed spreadsheet again with the columns mapped as the owner chose: here
+    without workers (ParseError, nothing changed, when no column is left to read), else on a
+    worker (the search is being read again; see search_scan_run)."""
     review, _m = review_for(actor, review_id, "manage")
     search = Search.objects.select_for_update().get(
         pk=search_id, review=review, status__in=[Search.Status.PREVIEW, Search.Status.FAILED]
@@ -311,6 +310,18 @@ def search_remap(*, actor, review_id, search_id, mapping):
         raise ValidationError(_("The file has no column %(c)s.") % {"c": ", ".join(missing)},
                               code="column")
     before = {"mapping": search.mapping, "records": search.record_count}
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        # With workers a spreadsheet is read again by one of them, as at upload: the search
+        # is being read, and a mapping that leaves nothing to read makes it failed, saying why.
+        search.mapping, search.status, search.error = mapping, Search.Status.READING, ""
+        search.record_count = search.problem_count = 0
+        search.preview, search.queued_at = {}, timezone.now()
+        search.save(update_fields=["mapping", "record_count", "problem_count", "preview",
+                                   "status", "error", "queued_at"])
+        audit_record(review=review, actor=actor, verb="search.remap", obj=search,
+                     before=before, after={"mapping": mapping, "records": None})
+        _send_scan(search.id)
+        return search
     try:
         scan = scan_file(search.file, filename=search.file_name, format=search.format,
                          mapping=mapping)

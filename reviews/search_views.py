@@ -75,14 +75,16 @@ def search_mapping(request, review, membership, search_id):
     form = ColumnMappingForm(imports.search_columns(search), request.POST)
     if form.is_valid():
         try:
-            imports.search_remap(actor=request.user, review_id=review.id, search_id=search.id,
-                                 mapping=form.mapping())
+            search = imports.search_remap(actor=request.user, review_id=review.id,
+                                          search_id=search.id, mapping=form.mapping())
         except ParseError as exc:
             form.add_error(None, exc.reason)
         except ValidationError as exc:
             form.add_error(None, "; ".join(exc.messages))
         else:
-            messages.success(request, _("The preview was redone with your column choices."))
+            messages.success(request, _("The file is being read again with your column "
+                                        "choices.") if search.status == Search.Status.READING
+                             else _("The preview was redone with your column choices."))
             return redirect("search_detail", review_id=review.id, search_id=search.id)
     return _detail(request, review, membership, search, mapping_form=form, status=400)
 

@@ -191,3 +191,42 @@ def test_a_search_with_a_worker_at_work_is_not_stuck(team, sent):
     _stuck(search)
     imports._beat(imports.read_key(search.id), 10)
     assert imports.search_progress(Search.objects.get())["stuck"] is False
+
+
+MAPPED_CSV = "Titel,Jahr\nMesenchymal stem cells in systemic sclerosis,2013\nAdipose cells,2015\n"
+
+
+def test_with_workers_a_new_column_mapping_is_read_by_a_worker_too(
+        team, sent, django_capture_on_commit_callbacks):
+    search = imports.search_preview(
+        actor=team.users["owner"], review_id=team.review.id, scan_now=True,
+        upload=_file(MAPPED_CSV, "export.csv"), source="other_database")
+    assert (search.status, search.record_count) == ("preview", 0)  # nothing recognised
+    with django_capture_on_commit_callbacks(execute=True):
+        response = team.client("owner").post(
+            f"/reviews/{team.review.id}/searches/{search.id}/mapping/",
+            {"column_0": "title", "column_1": "year"}, follow=True)
+    assert "being read again" in response.content.decode()
+    search.refresh_from_db()
+    assert (search.status, search.mapping) == ("reading", {"Titel": "title", "Jahr": "year"})
+    assert sent == [("scan", search.id)]
+    tasks.search_scan(search.id)
+    search.refresh_from_db()
+    assert (search.status, search.record_count) == ("preview", 2)
+    assert search.preview["first"][0]["year"] == 2013
+
+
+def test_with_workers_a_mapping_that_leaves_nothing_to_read_fails_visibly(
+        team, sent, django_capture_on_commit_callbacks):
+    search = imports.search_preview(
+        actor=team.users["owner"], review_id=team.review.id, scan_now=True,
+        upload=_file(MAPPED_CSV, "export.csv"), source="other_database")
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.search_remap(actor=team.users["owner"], review_id=team.review.id,
+                             search_id=search.id, mapping={"Titel": "ignore", "Jahr": "ignore"})
+    tasks.search_scan(search.id)
+    search.refresh_from_db()
+    assert search.status == "failed" and search.error
+    page = team.client("owner").get(
+        f"/reviews/{team.review.id}/searches/{search.id}/").content.decode()
+    assert 'id="mapping-form"' in page  # the owner can choose the columns again
