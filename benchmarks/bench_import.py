@@ -57,7 +57,8 @@ def run_child(path: Path, records: int) -> dict:
     start = time.perf_counter()
     with open(path, "rb") as handle:
         search = imports.search_preview(
-            actor=user, review_id=review.id, upload=File(handle, name=path.name), source="embase"
+            actor=user, review_id=review.id, upload=File(handle, name=path.name), source="embase",
+            scan_now=True,
         )
     previewed = time.perf_counter()
     # What search_import_start does before it enqueues the task, without the queue: the

@@ -1,7 +1,9 @@
 """Files of a review (search exports, full texts): CSV that is safe to open in a spreadsheet,
-and stored files removed only once the change that removes them has committed."""
+stored files removed only once the change that removes them has committed, and files stored
+for a change that rolls back removed with it."""
 import csv
 import re
+import weakref
 
 from django.db import transaction
 
@@ -41,3 +43,43 @@ def delete_on_commit(field_file):
         return
     storage, name = field_file.storage, field_file.name
     transaction.on_commit(lambda: storage.delete(name))
+
+
+class _Hook:
+    """An on-commit callback that records, in a cell it shares, that it ran."""
+
+    __slots__ = ("cell", "__weakref__")
+
+    def __init__(self, cell):
+        self.cell = cell
+
+    def __call__(self):
+        self.cell[0] = True
+
+
+def _delete_unless_committed(cell, storage, name):
+    if not cell[0]:
+        try:
+            storage.delete(name)
+        except OSError:
+            pass  # already gone: nothing is left behind either way
+
+
+def delete_on_rollback(storage, name):
+    """Remove a file just stored if the current transaction (or the savepoint it was stored
+    in) rolls back, so no file is left that no row points at.
+
+    Django has on-commit hooks only. A rollback drops the hooks registered since, so a hook
+    freed without having run marks the rollback: the file goes then. Outside a transaction
+    the hook runs at once and the file stays."""
+    cell = [False]
+    hook = _Hook(cell)
+    weakref.finalize(hook, _delete_unless_committed, cell, storage, name)
+    transaction.on_commit(hook)
+
+
+def save_file(field_file, name, content):
+    """Store an uploaded file on a row being written (FieldFile.save without saving the row),
+    removed again if the transaction rolls back."""
+    field_file.save(name, content, save=False)
+    delete_on_rollback(field_file.storage, field_file.name)

@@ -5,7 +5,9 @@ Parsing lives in `reviews.importers` (pure); this module stores what it reads.
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from .access import review_for
 from .audit import audit_record
 from .db import analyze_after_commit
-from .files import delete_on_commit
+from .files import delete_on_commit, save_file
 from .importers import (
     FORMATS,
     RECORD_KEYS,
@@ -89,10 +91,12 @@ def _bounded(record, limits):
 _LIST_FIELDS = ("authors", "keywords")
 
 
-def scan_file(upload, *, filename, format=None, mapping=None):
-    """Read the whole file once: count, first records, problem records. ParseError if bad."""
+def scan_file(upload, *, filename, format=None, mapping=None, progress=None):
+    """Read the whole file once: count, first records, problem records. ParseError if bad.
+    progress(bytes read so far) is called now and then when given."""
     first, problems, count, problem_count = [], [], 0, 0
-    with open_export(upload.open("rb"), filename, format) as (stream, format, encoding):
+    handle = upload.open("rb")
+    with open_export(handle, filename, format) as (stream, format, encoding):
         if mapping and format not in TABULAR_FORMATS:
             raise ValidationError(_("Only CSV, TSV and XLSX files have columns to map."),
                                   code="format")
@@ -101,6 +105,8 @@ def scan_file(upload, *, filename, format=None, mapping=None):
         for count, parsed in enumerate(records, 1):
             if count <= PREVIEW_RECORDS:
                 first.append(parsed.record)
+            if progress is not None and count % 200 == 0:
+                progress(handle.tell())
             if parsed.problems:
                 problem_count += 1
                 if len(problems) < LISTED_PROBLEMS:
@@ -113,14 +119,14 @@ def scan_file(upload, *, filename, format=None, mapping=None):
     return Scan(format, encoding, count, problem_count, first, problems)
 
 
-def _unmapped_scan(upload, format, mapping, error):
+def _unmapped_scan(upload, filename, format, mapping, error):
     """A spreadsheet none of whose headers is recognised is kept with no records, so that its
     owner can map the columns on the preview page; any other bad file is refused."""
     try:
-        with open_export(upload.open("rb"), upload.name, format) as (stream, format, encoding):
+        with open_export(upload.open("rb"), filename, format) as (stream, format, encoding):
             if format not in TABULAR_FORMATS or mapping:
                 raise error
-            columns = table_columns(stream, encoding, filename=upload.name, format=format,
+            columns = table_columns(stream, encoding, filename=filename, format=format,
                                     samples=3)
     finally:
         upload.seek(0)
@@ -149,8 +155,14 @@ def _check_fields(mapping):
 
 
 def search_preview(*, actor, review_id, upload, source, source_detail="", date_searched=None,
-                   query="", notes="", format=None, mapping=None):
-    """Validate and scan an export; store it as a previewed search (no records yet)."""
+                   query="", notes="", format=None, mapping=None, scan_now=False):
+    """Validate an export and store it as a search being read; a worker reads it (a 200 MB
+    file takes longer than a web request may) and makes it a previewed search, no records
+    yet. `scan_now` reads it here instead (commands, the demo).
+
+    When the reading is over by the time this returns (eager tasks, `scan_now`) and the file
+    turned out bad, the search is removed again and the error raised, as for any bad upload.
+    """
     review, _m = review_for(actor, review_id, "manage")
     if source not in Search.Source.values:
         raise ValidationError(_("Unknown database or method."), code="source")
@@ -162,10 +174,6 @@ def search_preview(*, actor, review_id, upload, source, source_detail="", date_s
     earlier = Search.objects.filter(review=review, file_sha256=sha).first()
     if earlier is not None and earlier.status in (Search.Status.DONE, Search.Status.QUEUED):
         raise AlreadyImported(earlier)
-    try:
-        scan = scan_file(upload, filename=upload.name, format=format, mapping=mapping)
-    except ParseError as exc:
-        scan = _unmapped_scan(upload, format, mapping, exc)
     with transaction.atomic():
         if earlier is not None:
             delete_on_commit(earlier.file)
@@ -173,13 +181,98 @@ def search_preview(*, actor, review_id, upload, source, source_detail="", date_s
         search = Search(
             review=review, source=source, source_detail=source_detail,
             date_searched=date_searched, query=query, notes=notes, file_name=upload.name[:300],
-            file_sha256=sha, file_size=upload.size, format=scan.format, encoding=scan.encoding,
-            mapping=mapping or {}, record_count=scan.count, problem_count=scan.problem_count,
-            preview={"first": scan.first, "problems": scan.problems}, created_by=actor,
+            file_sha256=sha, file_size=upload.size, format=format or "", encoding="",
+            mapping=mapping or {}, status=Search.Status.READING, queued_at=timezone.now(),
+            created_by=actor,
         )
-        search.file.save(upload.name, upload, save=False)
+        save_file(search.file, upload.name, upload)
         search.save()
+        if scan_now or settings.CELERY_TASK_ALWAYS_EAGER:
+            # Eager tasks would run right after the commit anyway; here the reading is part
+            # of the same transaction, so a caller's own transaction sees it too.
+            search_scan_run(search_id=search.id)
+        else:
+            _send_scan(search.id)
+    search.refresh_from_db()
+    if search.status == Search.Status.FAILED and search.preview.get("refused"):
+        with transaction.atomic():
+            delete_on_commit(search.file)
+            search.delete()
+        raise _refusal(search.preview["refused"])
     return search
+
+
+def _send_scan(search_id):
+    from .tasks import search_scan
+
+    transaction.on_commit(lambda: search_scan.delay(search_id))
+
+
+def _refusal(stored):
+    if stored.get("kind") == "parse":
+        return ParseError(stored["file"], stored["line"], stored["reason"])
+    return ValidationError(stored["message"], code=stored.get("code"))
+
+
+def read_key(search_id):
+    return f"prismflow:search-read:{search_id}"
+
+
+def _beat(key, done):
+    # A sign of a worker at work: how far it got, and when.
+    cache.set(key, {"done": done, "at": time.time()}, 3600)
+
+
+def search_scan_run(*, search_id):
+    """Read a search's file for its preview (the task `reviews.search_scan`). Safe to run
+    twice: only a search still being read is written, and a discarded one is left alone.
+    A bad file makes the search failed, with the reason, visible to its owner."""
+    search = Search.objects.filter(pk=search_id, status=Search.Status.READING).first()
+    if search is None:
+        return False
+    last = [0.0]
+
+    def progress(done):
+        if time.monotonic() - last[0] >= 0.5:
+            last[0] = time.monotonic()
+            _beat(read_key(search_id), done)
+
+    _beat(read_key(search_id), 0)
+    format, mapping = search.format or None, search.mapping or None
+    try:
+        try:
+            scan = scan_file(search.file, filename=search.file_name, format=format,
+                             mapping=mapping, progress=progress)
+        except ParseError as exc:
+            scan = _unmapped_scan(search.file, search.file_name, format, mapping, exc)
+        finally:
+            search.file.close()
+    except ParseError as exc:
+        return _refuse(search_id, str(exc), {"kind": "parse", "file": exc.filename,
+                                             "line": exc.line, "reason": exc.reason})
+    except ValidationError as exc:
+        message = "; ".join(exc.messages)
+        return _refuse(search_id, message, {"kind": "invalid", "message": message,
+                                            "code": exc.code})
+    except Exception as exc:
+        _refuse(search_id, _("Reading the file stopped on an internal error (%(e)s). "
+                             "Discard it and try again, or contact your administrator.")
+                % {"e": type(exc).__name__}, {"kind": "invalid", "message": type(exc).__name__})
+        raise
+    finally:
+        cache.delete(read_key(search_id))
+    return bool(Search.objects.filter(pk=search_id, status=Search.Status.READING).update(
+        status=Search.Status.PREVIEW, format=scan.format, encoding=scan.encoding,
+        record_count=scan.count, problem_count=scan.problem_count,
+        preview={"first": scan.first, "problems": scan.problems}))
+
+
+def _refuse(search_id, message, stored):
+    Search.objects.filter(pk=search_id, status=Search.Status.READING).update(
+        status=Search.Status.FAILED, error=message, record_count=0, problem_count=0,
+        preview={"refused": stored})
+    log.info("preview of search %s refused: %s", search_id, message)
+    return False
 
 
 def search_columns(search, samples=3):
@@ -200,10 +293,9 @@ def search_columns(search, samples=3):
 
 @transaction.atomic
 def search_remap(*, actor, review_id, search_id, mapping):
-    """Read a previewed spreadsheet again with the columns mapped as the owner chose.
-
-    mapping: {column name: record field or "ignore"}. ParseError (nothing changed) when no
-    column is left to read."""
+    """Read a previewed spreadsheet again with the columns mapped as the owner chose: here
+    without workers (ParseError, nothing changed, when no column is left to read), else on a
+    worker (the search is being read again; see search_scan_run)."""
     review, _m = review_for(actor, review_id, "manage")
     search = Search.objects.select_for_update().get(
         pk=search_id, review=review, status__in=[Search.Status.PREVIEW, Search.Status.FAILED]
@@ -218,6 +310,18 @@ def search_remap(*, actor, review_id, search_id, mapping):
         raise ValidationError(_("The file has no column %(c)s.") % {"c": ", ".join(missing)},
                               code="column")
     before = {"mapping": search.mapping, "records": search.record_count}
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        # With workers a spreadsheet is read again by one of them, as at upload: the search
+        # is being read, and a mapping that leaves nothing to read makes it failed, saying why.
+        search.mapping, search.status, search.error = mapping, Search.Status.READING, ""
+        search.record_count = search.problem_count = 0
+        search.preview, search.queued_at = {}, timezone.now()
+        search.save(update_fields=["mapping", "record_count", "problem_count", "preview",
+                                   "status", "error", "queued_at"])
+        audit_record(review=review, actor=actor, verb="search.remap", obj=search,
+                     before=before, after={"mapping": mapping, "records": None})
+        _send_scan(search.id)
+        return search
     try:
         scan = scan_file(search.file, filename=search.file_name, format=search.format,
                          mapping=mapping)
@@ -237,9 +341,11 @@ def search_remap(*, actor, review_id, search_id, mapping):
 @transaction.atomic
 def search_import_start(*, actor, review_id, search_id):
     review, _m = review_for(actor, review_id, "manage")
+    # A search whose reading failed (no records) has nothing to import.
     claimed = Search.objects.filter(
-        pk=search_id, review=review, status__in=[Search.Status.PREVIEW, Search.Status.FAILED]
-    ).update(status=Search.Status.QUEUED, error="")
+        pk=search_id, review=review, status__in=[Search.Status.PREVIEW, Search.Status.FAILED],
+        record_count__gt=0,
+    ).update(status=Search.Status.QUEUED, error="", queued_at=timezone.now())
     search = Search.objects.get(pk=search_id, review=review)
     if not claimed:
         return search
@@ -257,11 +363,56 @@ def progress_key(search_id):
 
 
 def search_progress(search):
-    done = cache.get(progress_key(search.id), 0)
+    """How far the worker got: bytes of the file while it is read, records while they are
+    imported; `stuck` when the search waits with no sign of a worker (see search_stuck)."""
+    reading = search.status == Search.Status.READING
+    beat = cache.get(read_key(search.id) if reading else progress_key(search.id))
+    done = beat["done"] if isinstance(beat, dict) else 0
     if search.status == Search.Status.DONE:
         done = search.record_count
-    return {"status": search.status, "done": done, "total": search.record_count,
-            "error": search.error}
+    return {"status": search.status, "done": done,
+            "total": search.file_size if reading else search.record_count,
+            "unit": "bytes" if reading else "records", "error": search.error,
+            "stuck": search_stuck(search, beat)}
+
+
+def search_stuck(search, beat=None):
+    """A search handed to a worker (read or import) longer ago than SEARCH_STUCK_SECONDS with
+    no progress reported for as long: its task message was most likely lost."""
+    if search.status not in (Search.Status.READING, Search.Status.QUEUED):
+        return False
+    if beat is None:
+        reading = search.status == Search.Status.READING
+        beat = cache.get(read_key(search.id) if reading else progress_key(search.id))
+    limit = settings.SEARCH_STUCK_SECONDS
+    if isinstance(beat, dict) and time.time() - beat["at"] < limit:
+        return False
+    return search.queued_at is None or search.queued_at < timezone.now() - timedelta(
+        seconds=limit)
+
+
+@transaction.atomic
+def search_requeue(*, actor, review_id, search_id):
+    """Hand a stuck search (search_stuck) to the workers again: its reading or its import. A
+    task delivered twice does no harm (both tasks act only on a search still waiting)."""
+    review, _m = review_for(actor, review_id, "manage")
+    search = Search.objects.select_for_update().get(
+        pk=search_id, review=review, status__in=[Search.Status.READING, Search.Status.QUEUED])
+    if not search_stuck(search):
+        raise ValidationError(_("This search is still being worked on; it can be queued again "
+                                "only when nothing has moved for %(s)s seconds.")
+                              % {"s": settings.SEARCH_STUCK_SECONDS}, code="not_stuck")
+    search.queued_at = timezone.now()
+    search.save(update_fields=["queued_at"])
+    audit_record(review=review, actor=actor, verb="search.requeue", obj=search,
+                 after={"file": search.file_name, "status": search.status})
+    if search.status == Search.Status.READING:
+        _send_scan(search.id)
+    else:
+        from .tasks import search_import
+
+        transaction.on_commit(lambda: search_import.delay(search.id))
+    return search
 
 
 def search_import_run(*, search_id):
@@ -328,7 +479,7 @@ def _store_records(search):
     for count, fields in store(search, _rows(search)):
         problems += bool(fields["problems"])
         if count % BATCH == 0:
-            cache.set(progress_key(search.id), count, 3600)
+            _beat(progress_key(search.id), count)
     return count, problems
 
 
@@ -373,11 +524,21 @@ def _copy_records(search, rows):
             yield count, fields
 
 
+def discardable(search):
+    """Previewed, failed, still being read (a read in progress stops harmlessly: it writes
+    only a search still being read) or queued for import and stuck."""
+    return search.status in (Search.Status.PREVIEW, Search.Status.FAILED,
+                             Search.Status.READING) or search_stuck(search)
+
+
 @transaction.atomic
 def search_discard(*, actor, review_id, search_id):
     review, _m = review_for(actor, review_id, "manage")
     search = Search.objects.select_for_update().get(
-        pk=search_id, review=review, status__in=[Search.Status.PREVIEW, Search.Status.FAILED]
-    )
+        pk=search_id, review=review,
+        status__in=[Search.Status.PREVIEW, Search.Status.FAILED, Search.Status.READING,
+                    Search.Status.QUEUED])
+    if not discardable(search):
+        raise Search.DoesNotExist
     delete_on_commit(search.file)
     search.delete()

@@ -229,6 +229,7 @@ class Search(models.Model):
     OTHER_METHODS = {"citation", "website", "other_method"}
 
     class Status(models.TextChoices):
+        READING = "reading", _("Reading the file")
         PREVIEW = "preview", _("Previewed, not imported")
         QUEUED = "queued", _("Queued")
         DONE = "done", _("Imported")
@@ -260,6 +261,9 @@ class Search(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
+    # When the file was last handed to a worker (to read or to import): a search that waits
+    # long past it with no sign of work lost its task message and may be queued again.
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

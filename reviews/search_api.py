@@ -51,8 +51,15 @@ class SearchListApi(ReviewScopedAPIView):
         rows = Search.objects.filter(review=self.review)
         return Response(SearchOutput(rows, many=True).data)
 
-    @extend_schema(request=SearchUploadInput,
-                   responses={201: SearchOutput, 409: AlreadyImportedOutput})
+    @extend_schema(
+        request=SearchUploadInput,
+        responses={201: SearchOutput, 409: AlreadyImportedOutput},
+        description="Stores the file as a search and reads it for its preview. With workers "
+        "the reading runs on one of them: the search answers with status `reading` and "
+        "`progress` (bytes read of `file_size`); poll it until `preview` (records counted, "
+        "first records and problem records in `preview`) or `failed` (the file could not be "
+        "read: `error` says why; nothing to import). Without workers the reading is done "
+        "before the answer, and a file that cannot be read is answered 400.")
     def post(self, request, review_id):
         data = SearchUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -90,4 +97,30 @@ class SearchImportApi(ReviewScopedAPIView):
         search = imports.search_import_start(actor=request.user, review_id=review_id,
                                              search_id=search_id)
         search.refresh_from_db()
+        return Response(SearchOutput(search).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DetailOutput(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class SearchRequeueApi(ReviewScopedAPIView):
+    review_access = {"POST": "manage"}
+
+    @extend_schema(
+        request=None, responses={202: SearchOutput, 409: DetailOutput},
+        description="Sends a search waiting for a worker (status `reading` or `queued`) to "
+        "the workers again, when its task was lost: allowed once `progress.stuck` is true "
+        "(nothing moved for PRISMFLOW_SEARCH_STUCK_SECONDS); 409 before that or when the "
+        "search no longer waits.")
+    def post(self, request, review_id, search_id):
+        get_object_or_404(Search, pk=search_id, review=self.review)
+        try:
+            search = imports.search_requeue(actor=request.user, review_id=review_id,
+                                            search_id=search_id)
+        except Search.DoesNotExist:
+            return Response({"detail": "This search is no longer waiting for a worker."},
+                            status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         return Response(SearchOutput(search).data, status=status.HTTP_202_ACCEPTED)

@@ -61,7 +61,7 @@ def _detail(request, review, membership, search, mapping_form=None, status=200):
     return render(request, "reviews/search_detail.html", {
         "review": review, "membership": membership, "search": search,
         "progress": imports.search_progress(search),
-        "mapping_form": mapping_form,
+        "mapping_form": mapping_form, "discardable": imports.discardable(search),
     }, status=status)
 
 
@@ -75,14 +75,16 @@ def search_mapping(request, review, membership, search_id):
     form = ColumnMappingForm(imports.search_columns(search), request.POST)
     if form.is_valid():
         try:
-            imports.search_remap(actor=request.user, review_id=review.id, search_id=search.id,
-                                 mapping=form.mapping())
+            search = imports.search_remap(actor=request.user, review_id=review.id,
+                                          search_id=search.id, mapping=form.mapping())
         except ParseError as exc:
             form.add_error(None, exc.reason)
         except ValidationError as exc:
             form.add_error(None, "; ".join(exc.messages))
         else:
-            messages.success(request, _("The preview was redone with your column choices."))
+            messages.success(request, _("The file is being read again with your column "
+                                        "choices.") if search.status == Search.Status.READING
+                             else _("The preview was redone with your column choices."))
             return redirect("search_detail", review_id=review.id, search_id=search.id)
     return _detail(request, review, membership, search, mapping_form=form, status=400)
 
@@ -95,6 +97,21 @@ def search_import(request, review, membership, search_id):
     if search.status == Search.Status.DONE:
         messages.success(request, _("%(n)s records imported.") % {"n": search.record_count})
     return redirect("search_detail", review_id=review.id, search_id=search.id)
+
+
+@review_view(POST="manage")
+def search_requeue(request, review, membership, search_id):
+    """A search whose task message was lost (nothing moved for a while): send it again."""
+    try:
+        imports.search_requeue(actor=request.user, review_id=review.id,
+                               search_id=_search(review, search_id).id)
+    except Search.DoesNotExist:
+        messages.error(request, _("This search is no longer waiting for a worker."))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.info(request, _("The search was queued again."))
+    return redirect("search_detail", review_id=review.id, search_id=search_id)
 
 
 @review_view(POST="manage")

@@ -30,3 +30,11 @@ def dedupe_review(review_id):
     from .dedup_services import review_dedupe
 
     return review_dedupe(review_id=review_id)
+
+
+@shared_task(name="reviews.search_scan")
+def search_scan(search_id):
+    """Read an uploaded export for its preview (a large file takes longer than a request)."""
+    from .imports import search_scan_run
+
+    return search_scan_run(search_id=search_id)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from reviews.access import review_for
 from reviews.audit import audit_record
-from reviews.files import delete_on_commit
+from reviews.files import delete_on_commit, save_file
 from reviews.models import Record
 
 from . import counts
@@ -39,7 +39,7 @@ def fulltext_attach(*, actor, record_id, upload):
         old.delete()
     ft = FullText(record=record, file_name=PurePath(upload.name).name[:300], size=upload.size,
                   uploaded_by=actor)
-    ft.file.save(upload.name, upload, save=False)
+    save_file(ft.file, upload.name, upload)
     ft.save()
     audit_record(review=review, actor=actor, verb="fulltext.attach", obj=ft,
                  before={"file": old.file_name} if old else None,

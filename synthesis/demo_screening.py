@@ -83,7 +83,7 @@ def _import_searches(review, owner, plan):
             search = search_preview(
                 actor=owner, review_id=review.id, upload=File(fh, name=spec["file"]),
                 source=spec["source"], source_detail=spec.get("source_detail", ""),
-                date_searched=plan["date_searched"], query=spec["query"])
+                date_searched=plan["date_searched"], query=spec["query"], scan_now=True)
         # What search_import_start does, without handing the work to a Celery worker: the
         # demo is loaded in one go by a command.
         Search.objects.filter(pk=search.pk).update(status=Search.Status.QUEUED)

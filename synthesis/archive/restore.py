@@ -19,6 +19,7 @@ from django.core.files import File
 from django.db import DatabaseError, connection, models, transaction
 
 from reviews.audit import audit_record
+from reviews.files import delete_on_rollback
 from reviews.models import Membership, Review, Role
 from screening.models import options_key
 
@@ -157,7 +158,6 @@ class _Restorer:
         self.zf, self.tables, self.actor, self.plans = zf, tables, actor, the_plans
         self.maps = {}
         self.names = set(zf.namelist())
-        self.saved_files = []
         self.result = None
 
     # ------------------------------------------------------------------ users
@@ -294,7 +294,8 @@ class _Restorer:
                 saved = f.storage.save(name, File(member, name=base))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise ArchiveError(f"member {path} cannot be read (damaged archive): {exc}") from exc
-        self.saved_files.append((f.storage, saved))
+        # Removed again if the import rolls back (reviews.files).
+        delete_on_rollback(f.storage, saved)
         return saved
 
     def _restamp(self, plan, objs, rows):
@@ -340,10 +341,6 @@ class _Restorer:
         elif mine.role != Role.OWNER:
             Membership.objects.filter(pk=mine.pk).update(role=Role.OWNER)
 
-    def cleanup_files(self):
-        for storage, name in self.saved_files:
-            storage.delete(name)
-
 
 def review_import(*, actor, source, allow_other_instance=False):
     """A new review owned by `actor` from the archive `source` (a path or binary file).
@@ -369,9 +366,5 @@ def review_import(*, actor, source, allow_other_instance=False):
                 review_id = result.review.pk
                 transaction.on_commit(lambda: cache.delete(options_key(review_id)))
         except DatabaseError as exc:
-            restorer.cleanup_files()
             raise ArchiveError(f"the archive's data cannot be stored: {exc}") from exc
-        except BaseException:
-            restorer.cleanup_files()
-            raise
     return result

@@ -109,7 +109,7 @@ def test_the_worker_deduplicates_each_import_against_the_review(live_team, celer
     for n, (source, extra) in enumerate([("pubmed", ""), ("embase", "VL  - 10\n")]):
         upload = SimpleUploadedFile(f"{source}.ris", RIS.format(extra=extra, n=n).encode())
         search = imports.search_preview(
-            actor=owner, review_id=review_id, upload=upload, source=source
+            actor=owner, review_id=review_id, upload=upload, source=source, scan_now=True
         )
         imports.search_import_start(actor=owner, review_id=review_id, search_id=search.id)
 

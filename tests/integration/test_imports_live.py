@@ -25,6 +25,10 @@ def test_a_queued_import_is_stored_by_the_worker_all_at_once(live_team, celery_w
     upload = SimpleUploadedFile("big.ris", _ris(5000))
     search = imports.search_preview(actor=live_team.users["owner"],
                                     review_id=live_team.review.id, upload=upload, source="pubmed")
+    # The upload only stored the file; the worker reads it for the preview.
+    assert search.status == "reading" and search.record_count == 0
+    assert wait_for(lambda: Search.objects.get(pk=search.pk).status == "preview", timeout=60)
+    assert Search.objects.get(pk=search.pk).record_count == 5000
     imports.search_import_start(actor=live_team.users["owner"], review_id=live_team.review.id,
                                 search_id=search.id)
 
@@ -66,7 +70,7 @@ def test_a_file_that_breaks_midway_through_copy_stores_nothing(live_team, monkey
     from reviews.importers import ParseError
 
     upload = SimpleUploadedFile("midway.ris", _ris(3000))
-    search = imports.search_preview(actor=live_team.users["owner"],
+    search = imports.search_preview(actor=live_team.users["owner"], scan_now=True,
                                     review_id=live_team.review.id, upload=upload, source="pubmed")
     real = imports.iter_records
 

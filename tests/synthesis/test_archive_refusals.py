@@ -132,13 +132,13 @@ def test_a_dangling_reference_fails_midway_and_removes_the_files_already_stored(
     from synthesis.archive import restore
 
     stored = []
-    cleanup = restore._Restorer.cleanup_files
+    real = restore.delete_on_rollback
 
-    def counting_cleanup(self):
-        stored.extend(self.saved_files)
-        cleanup(self)
+    def recording(storage, name):
+        stored.append((storage, name))
+        real(storage, name)
 
-    monkeypatch.setattr(restore._Restorer, "cleanup_files", counting_cleanup)
+    monkeypatch.setattr(restore, "delete_on_rollback", recording)
 
     def bad_pair(rows):
         rows[0]["record_b"] = 999999
@@ -152,6 +152,7 @@ def test_a_dangling_reference_fails_midway_and_removes_the_files_already_stored(
                      data={"data/reviews.duplicatepair.json": bad_pair})
     refused(team, broken, "record_b points at reviews.record 999999, absent from the archive")
     assert len(stored) == 3  # the search files were stored, then removed (footprint above)
+    assert not any(storage.exists(name) for storage, name in stored)
 
 
 def test_a_database_refusal_midway_also_leaves_nothing(team, archive, tmp_path):

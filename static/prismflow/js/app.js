@@ -19,18 +19,30 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
-// Import progress: poll while a search is queued, then reload to show the result.
+// Search progress: poll while the file is read (bytes) or imported (records), then reload
+// to show the result. When nothing has moved for a while the server says "stuck": reload
+// once, so the page offers to queue the task again or discard the file.
 document.addEventListener("DOMContentLoaded", () => {
   const box = document.getElementById("progress");
-  if (!box || box.dataset.status !== "queued") return;
+  if (!box || !["queued", "reading"].includes(box.dataset.status)) return;
   const bar = document.getElementById("progress-bar");
   const text = document.getElementById("progress-text");
+  const stuck = document.getElementById("stuck");
+  const mb = (n) => (n / 1048576).toFixed(1); // as the page's filesizeformat counts MB
   const tick = async () => {
-    const res = await fetch(box.dataset.url, { headers: { Accept: "application/json" } });
-    if (!res.ok) return;
-    const p = await res.json();
-    bar.max = p.total; bar.value = p.done; text.textContent = `${p.done} / ${p.total}`;
-    if (p.status === "queued") setTimeout(tick, 1000); else window.location.reload();
+    let p;
+    try {
+      const res = await fetch(box.dataset.url, { headers: { Accept: "application/json" } });
+      if (!res.ok) { setTimeout(tick, 3000); return; }
+      p = await res.json();
+    } catch (err) { setTimeout(tick, 3000); return; }
+    bar.max = p.total || 1; bar.value = Math.min(p.done, bar.max);
+    text.textContent = p.unit === "bytes" ? `${mb(p.done)} / ${mb(p.total)} MB` : `${p.done} / ${p.total}`;
+    if (p.status !== box.dataset.status || (p.stuck && stuck && stuck.hidden)) {
+      window.location.reload();
+      return;
+    }
+    setTimeout(tick, 1000);
   };
   setTimeout(tick, 500);
 });

@@ -1,8 +1,9 @@
 """Loads the demo review and prints the demo users' passwords."""
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from synthesis.demo import demo_load, demo_populate
-from synthesis.demo_synthesis import demo_extract_and_pool
+from synthesis.demo_synthesis import demo_extract_and_pool, demo_pool_now
 
 
 class Command(BaseCommand):
@@ -13,6 +14,11 @@ class Command(BaseCommand):
         if demo_populate(review):
             self.stdout.write("Imported the demo's seven searches and screened them.")
         snapshot = demo_extract_and_pool(review)
+        if snapshot is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
+            # With a broker the lock handed the pooling to the workers; do it here instead.
+            left = demo_pool_now(snapshot)
+            if left:
+                self.stdout.write(f"{left} analyses are still pooling on a worker.")
         if snapshot is not None:
             self.stdout.write(f"Extracted {len(snapshot.data['studies'])} studies, locked "
                               f"snapshot {snapshot.number} and pooled its analyses.")
