@@ -65,8 +65,6 @@ def decide(a, b):
         return Decision(DUPLICATE, score, "same place and authors, title translated")
     if a.language and b.language and a.language != b.language:
         return Decision(POSSIBLE, score, "different languages")
-    if _same_citation(a, b, c):
-        return Decision(DUPLICATE, score, "same title, authors, journal and year; pages missing")
     if c.cross_language:
         return Decision(POSSIBLE, score, "title matches only in translation")
     if _same_text(a, b, c):
@@ -219,9 +217,11 @@ def _untitled_same_citation(a, b, c):
 
 def _same_citation(a, b, c):
     """The same long title by the same authors in the same journal and year, where one copy
-    lacks its pages or issue (a meeting abstract listed twice, once under the meeting's name).
-    A meeting abstract and the paper that followed it may share title and authors: a copy
-    that is a meeting abstract never joins one with ordinary journal pages this way."""
+    lacks its pages or issue: a meeting abstract listed twice, once under the meeting's name
+    and once under the journal's. It lifts the conference veto; the ordinary rules then
+    merge the pair. A meeting abstract and the paper that followed it may share title and
+    authors: a copy that is a meeting abstract never joins one with ordinary journal pages
+    this way."""
     if c.title < 100 or len(a.title) < CITATION_MIN_TITLE or a.generic or b.generic:
         return False
     if a.notice != b.notice or c.cross_language:
