@@ -3,12 +3,20 @@
     .venv/bin/python benchmarks/bench_dedup.py                 # accuracy, then 10k/50k/100k
     .venv/bin/python benchmarks/bench_dedup.py --accuracy      # accuracy only
     .venv/bin/python benchmarks/bench_dedup.py --speed 10000 100000 --repeat 3
+    .venv/bin/python benchmarks/bench_dedup.py --accuracy --no-peer   # Prismflow alone
     .venv/bin/python benchmarks/bench_dedup.py --misses respiratory   # missed pairs, side by side
 
-Accuracy is counted by record as bib-dedupe's evaluation does (sensitivity = removed true
-duplicates / removable), plus the false merges counted as pairs, the share of removable
-duplicates that merges and the review queue hold together, and the queue's length. The
-labelled files are read through reviews.importers, as a user's file would be.
+Accuracy is counted by record as bib-dedupe's evaluation does (recall = removed true
+duplicates / removable; precision = removed true duplicates / all removed records), plus the
+false merges counted as pairs, the share of removable duplicates that merges and the review
+queue hold together, and the queue's length (pairs of clusters a person is asked to look at).
+The labelled files are read through reviews.importers, as a user's file would be.
+
+bib-dedupe 0.11 is measured in the same run on the same sets, in its own venv
+(/work/venvs/bibdedupe, created here with python -m venv and pip when it is missing), through
+benchmarks/bibdedupe_runner.py: it reads the sets' records_pre_merged.csv, its native input;
+the ASySD set, which has none, is passed as the records Prismflow read from it. Its queue is
+its "maybe" pairs, one per pair of its clusters.
 
 Speed sets are built from the real records of the labelled sets: distinct records are made
 by rewriting half the words of real titles and changing their numbers; a quarter of them get one or
@@ -17,11 +25,14 @@ authors). Each size runs in a fresh process so its peak memory is its own.
 """
 
 import argparse
+import csv
 import json
+import os
 import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,8 +53,6 @@ def set_file(folder):
 
 
 def read_clusters(folder):
-    import csv
-
     with open(folder / "merged_record_ids.csv", encoding="utf-8", newline="") as handle:
         return [row["merged_ids"].split(";") for row in csv.DictReader(handle)]
 
@@ -63,22 +72,180 @@ def load_set(name):
     return records, true_labels(ids, read_clusters(folder))
 
 
-def accuracy():
-    print("set                  records  removable  sens    fp_pairs  with_queue  queue  secs")
+PEER_VENV = Path(os.environ.get("BIBDEDUPE_VENV", ROOT.parent / "venvs" / "bibdedupe"))
+PEER_REQUIREMENT = "bib-dedupe==0.11.*"
+PEER_RUNNER = ROOT / "benchmarks" / "bibdedupe_runner.py"
+
+
+def peer_python():
+    """bib-dedupe's venv interpreter, creating the venv on first use."""
+    python = PEER_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {PEER_VENV} with {PEER_REQUIREMENT} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", PEER_REQUIREMENT], check=True
+        )  # fmt: skip
+    return python
+
+
+def peer_version(python):
+    out = subprocess.run(
+        [str(python), "-c", "import importlib.metadata as m; print(m.version('bib-dedupe'), "
+         "m.version('pandas'))"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return out.stdout.split()
+
+
+PEER_COLUMNS = ["ID", "ENTRYTYPE", "title", "author", "year", "journal", "volume", "number",
+                "pages", "doi", "abstract"]  # fmt: skip
+
+
+def _peer_input(name, records, ids, native):
+    """bib-dedupe's input for a set: its native CSV, or the records Prismflow read."""
+    if native is not None and native.exists():
+        return native, None
+    handle = tempfile.NamedTemporaryFile(
+        "w", suffix=f"-{name}.csv", delete=False, encoding="utf-8", newline=""
+    )
+    with handle:
+        writer = csv.writer(handle)
+        writer.writerow(PEER_COLUMNS)
+        for record_id, record in zip(ids, records, strict=True):
+            kind = "inproceedings" if record.get("type") == "conference" else "article"
+            writer.writerow([
+                record_id, kind, record.get("title") or "",
+                " and ".join(record.get("authors") or []), record.get("year") or "",
+                record.get("journal") or "", record.get("volume") or "",
+                record.get("issue") or "", record.get("pages") or "", record.get("doi") or "",
+                record.get("abstract") or "",
+            ])  # fmt: skip
+    return Path(handle.name), Path(handle.name)
+
+
+def run_peer(python, name, records, ids, native=True):
+    """(cluster labels, queue pairs, seconds) of bib-dedupe on one set, by record index."""
+    csv_file = SETS_DIR / name / "records_pre_merged.csv" if native else None
+    path, scratch = _peer_input(name, records, ids, csv_file)
+    try:
+        out = subprocess.run(
+            [str(python), str(PEER_RUNNER), str(path)], capture_output=True, text=True
+        )
+    finally:
+        if scratch:
+            scratch.unlink()
+    if out.returncode:
+        raise RuntimeError(f"bib-dedupe failed on {name}: {out.stderr.strip()[-2000:]}")
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    index = {record_id: k for k, record_id in enumerate(ids)}
+    labels = list(range(len(ids)))
+    for members in found["clusters"]:
+        known = sorted(index[m] for m in members if m in index)
+        for k in known:
+            labels[k] = known[0]
+    queue = set()
+    for x, y in found["maybe"]:
+        if x in index and y in index and labels[index[x]] != labels[index[y]]:
+            queue.add(tuple(sorted((labels[index[x]], labels[index[y]]))))
+    return labels, sorted(queue), found["seconds"]
+
+
+def _row(name, tool, counts, seconds):
+    removed = counts.tp + counts.fp
+    precision = counts.tp / removed if removed else 1.0
+    share = counts.queue / counts.records if counts.records else 0.0
+    return (
+        f"{name:19} {tool:11} {counts.records:7d} {counts.removable:9d}  {precision:.4f}    "
+        f"{counts.sensitivity:.4f}  {counts.false_pairs:11d}  {counts.queue:5d} {share:6.2%}  "
+        f"{counts.with_queue:.4f}  {seconds:7.2f}"
+    )
+
+
+XML_DIR = SETS_DIR.parent / "endnote_xml"
+XML_SETS = ["copper.xml", "respiratory.xml"]
+
+
+def xml_marks(path):
+    """Per record of an EndNote XML file, whether it is captioned "Duplicate" (every member
+    of a duplicate set is, the kept record too)."""
+    from defusedxml import ElementTree
+
+    marks = []
+    for record in ElementTree.parse(path).getroot().iter("record"):
+        caption = record.find("caption")
+        text = "".join(caption.itertext()).strip().lower() if caption is not None else ""
+        marks.append(text == "duplicate")
+    return marks
+
+
+def xml_row(name, tool, labels, marks, queue, seconds):
+    """Without cluster ids only this is certain: a merge holding a record not captioned
+    Duplicate is false. Recall is the share of captioned records in a merged cluster."""
+    groups = {}
+    for index, label in enumerate(labels):
+        groups.setdefault(label, []).append(index)
+    merged = [members for members in groups.values() if len(members) > 1]
+    wrong = sum(1 for members in merged if not all(marks[k] for k in members))
+    in_merges = sum(marks[k] for members in merged for k in members)
+    removed = sum(len(members) - 1 for members in merged)
+    return (
+        f"{name:19} {tool:11} {len(labels):7d} {sum(marks):7d}  {removed:7d}  "
+        f"{in_merges / max(sum(marks), 1):.4f}  {wrong:17d}  {len(queue):5d} "
+        f"{len(queue) / len(labels):6.2%}  {seconds:7.2f}"
+    )
+
+
+def accuracy_xml(python):
+    print(
+        "\nEndNote XML sets (captions, no cluster ids)\n"
+        "set                 tool        records  marked  removed  marked_merged  "
+        "merges_w_unmarked  queue  share  seconds"
+    )
+    for name in XML_SETS:
+        path = XML_DIR / name
+        if not path.exists():
+            print(f"{name:19} absent")
+            continue
+        records = [parsed.record for parsed in parse(path, filename=str(path)).records]
+        marks = xml_marks(path)
+        if len(marks) != len(records):
+            raise RuntimeError(f"{name}: {len(marks)} captions for {len(records)} records")
+        start = time.perf_counter()
+        result = dedupe(records)
+        seconds = time.perf_counter() - start
+        queue = [(p.i, p.j) for p in result.possible]
+        print(xml_row(name, "prismflow", result.clusters, marks, queue, seconds))
+        if python:
+            ids = [f"r{k}" for k in range(len(records))]
+            labels, queue, peer_seconds = run_peer(python, name, records, ids, native=False)
+            print(xml_row(name, "bib-dedupe", labels, marks, queue, peer_seconds))
+
+
+def accuracy(peer=True):
+    python = peer_python() if peer else None
+    if python:
+        version, pandas = peer_version(python)
+        print(f"peer: bib-dedupe {version} (pandas {pandas}) in {PEER_VENV}")
+    print(
+        "set                 tool        records removable  precision recall  false_pairs  "
+        "queue  share  with_queue  seconds"
+    )
     for name in SETS:
         if not (SETS_DIR / name).exists():
-            print(f"{name:20} absent")
+            print(f"{name:19} absent")
             continue
         records, truth = load_set(name)
         start = time.perf_counter()
         result = dedupe(records)
         seconds = time.perf_counter() - start
         counts = count(truth, result.clusters, [(p.i, p.j) for p in result.possible])
-        print(
-            f"{name:20} {counts.records:7d}  {counts.removable:9d}  {counts.sensitivity:.4f}  "
-            f"{counts.false_pairs:8d}  {counts.with_queue:.4f}      "
-            f"{counts.queue:5d}  {seconds:.2f}"
-        )
+        print(_row(name, "prismflow", counts, seconds))
+        if python:
+            ids = [label_id(record["source_id"]) for record in records]
+            labels, queue, peer_seconds = run_peer(python, name, records, ids)
+            print(_row(name, "bib-dedupe", count(truth, labels, queue), peer_seconds))
+    accuracy_xml(python)
 
 
 SHOWN = ["title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "type"]
@@ -185,21 +352,23 @@ def synthetic(n, seed=7):
 
 def speed_one(n):
     records = synthetic(n)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = dedupe(records)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     merged = len(records) - len(set(result.clusters))
     print(
         json.dumps(
-            {"n": n, "seconds": round(seconds, 2), "peak_mb": round(peak_mb),
+            {"n": n, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
+             "peak_mb": round(peak_mb),
              "removed": merged, "queue": len(result.possible)}
         )
     )  # fmt: skip
 
 
 def speed(sizes, repeat):
-    print("records  median_s  runs_s                peak_MB  removed  queue")
+    # CPU seconds too: on a shared machine the wall time counts other processes' turns.
+    print("records  median_s  runs_s                median_cpu_s  peak_MB  removed  queue")
     for n in sizes:
         runs = []
         for _ in range(repeat):
@@ -211,16 +380,18 @@ def speed(sizes, repeat):
         times = sorted(run["seconds"] for run in runs)
         median = times[len(times) // 2]
         peak = max(run["peak_mb"] for run in runs)
+        cpu = sorted(run["cpu_s"] for run in runs)[len(runs) // 2]
         shown = " ".join(f"{t:.1f}" for t in times)
         print(
-            f"{n:7d}  {median:8.2f}  {shown:20}  {peak:7d}  {runs[0]['removed']:7d}  "
-            f"{runs[0]['queue']:5d}"
+            f"{n:7d}  {median:8.2f}  {shown:20}  {cpu:12.2f}  {peak:7d}  "
+            f"{runs[0]['removed']:7d}  {runs[0]['queue']:5d}"
         )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accuracy", action="store_true", help="accuracy only")
+    parser.add_argument("--no-peer", action="store_true", help="skip bib-dedupe")
     parser.add_argument("--speed", nargs="*", type=int, help="sizes to time (speed only)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--misses", metavar="SET", help="print one labelled set's missed pairs")
@@ -233,7 +404,7 @@ def main():
         speed_one(args.speed_one)
         return
     if args.speed is None:
-        accuracy()
+        accuracy(peer=not args.no_peer)
     if not args.accuracy:
         speed(args.speed or [10_000, 50_000, 100_000], args.repeat)
 

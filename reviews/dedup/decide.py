@@ -5,6 +5,19 @@ from dataclasses import dataclass
 from .scoring import AGREE, CONFLICT, UNKNOWN, compare, title_similarity
 
 DUPLICATE, POSSIBLE, DISTINCT = "duplicate", "possible", "distinct"
+
+# Thresholds the rules share, named once; the rules that merge a pair one field leaves in
+# doubt (a missing title, pages or issue, a mistyped page, a translated title) use only these.
+# Similarities are RapidFuzz 0-100 scores (scoring.py).
+SAME_TITLE = 97  # the same title typed twice: case, punctuation, a letter
+SAME_AUTHORS = 90  # the same author list: initials and particles written another way
+SAME_ABSTRACT = 97  # the same abstract word for word (its first 500 characters)
+# Identical title and authors with no page or issue to compare: a title this long (characters
+# after normalising) does not recur by chance in one journal and year.
+CITATION_MIN_TITLE = 30
+# Two translations of one title ("[Treatment of ...]. [Spanish]" and the author's English
+# title) share most of their words; below this they may be two articles.
+TRANSLATION_MIN_TITLE = 60
 # Reasons of a POSSIBLE outcome that carry no evidence of two different records; clustering
 # lets such a pair share a cluster when other pairs join it.
 COMPATIBLE = frozenset({"fields agree", "too little evidence"})
@@ -25,10 +38,12 @@ def decide(a, b):
         return Decision(DISTINCT, round(0.7 * titles[0] / 100, 4), "titles differ")
     c = compare(a, b, titles)
     score = _score(c)
+    if (not a.title or not b.title) and _untitled_same_citation(a, b, c):
+        return Decision(DUPLICATE, score, "no title; same first author, journal and pages")
     veto = _veto(a, b, c)
     if veto:
         # A living review updated years later keeps its title, authors and article number.
-        updated = c.title >= 97 and c.pages == AGREE and c.authors >= 80
+        updated = c.title >= SAME_TITLE and c.pages == AGREE and c.authors >= 80
         outcome = POSSIBLE if veto == "years far apart" and updated else DISTINCT
         return Decision(outcome, score, veto)
     if c.title < 80 and not c.truncated:
@@ -41,9 +56,13 @@ def decide(a, b):
             conflicts = conflicts - {"doi", "volume", "pages", "years"}
         if _authors_outweighed(a, b, c):
             conflicts = conflicts - {"first authors"}
+        if conflicts == {"pages"} and _page_typo(a, b, c):
+            return Decision(DUPLICATE, score, "same article, one page digit mistyped")
         if conflicts:
             reason = ", ".join(sorted(conflicts)) + " differ"
             return Decision(POSSIBLE if _possible(a, b, c, conflicts) else DISTINCT, score, reason)
+    if _marked_translation(a, b, c):
+        return Decision(DUPLICATE, score, "same place and authors, title translated")
     if a.language and b.language and a.language != b.language:
         return Decision(POSSIBLE, score, "different languages")
     if c.cross_language:
@@ -62,7 +81,7 @@ def decide(a, b):
 def _different_titles(a, b, c, score):
     """Titles that differ: a translation when place and authors agree, else a person looks
     only where the records share a place or an identifier."""
-    if _translated(a, b, c):
+    if _translated(a, b, c) or _marked_translation(a, b, c):
         return Decision(DUPLICATE, score, "same place and authors, title translated")
     if (
         (_same_identifier(c) and c.pages != CONFLICT)
@@ -90,7 +109,7 @@ def _same_place(c):
 
 def _same_abstract_in_volume(c):
     """The same abstract word for word in the same volume: one record typed two ways."""
-    return (c.abstract or 0) >= 97 and c.volume == AGREE and c.year_gap == 0
+    return (c.abstract or 0) >= SAME_ABSTRACT and c.volume == AGREE and c.year_gap == 0
 
 
 def _same_text(a, b, c):
@@ -101,10 +120,10 @@ def _same_text(a, b, c):
         # A meeting abstract printed in a supplement may be the later paper's abstract.
         return False
     return (
-        (c.abstract or 0) >= 97
+        (c.abstract or 0) >= SAME_ABSTRACT
         and min(len(a.abstract), len(b.abstract)) >= 200
-        and c.title >= 97
-        and c.authors >= 90
+        and c.title >= SAME_TITLE
+        and c.authors >= SAME_AUTHORS
         and c.journal == AGREE
         and c.year_gap is not None
         and c.year_gap <= 1
@@ -148,7 +167,7 @@ def _authors_outweighed(a, b, c):
     ("Group, ALTS" for "Solomon, D"; given and family names swapped): the authors cannot
     tell these apart. Letters in one correspondence block share the title and pages but
     not the writers, so differing personal names still count there."""
-    if c.title < 97:
+    if c.title < SAME_TITLE:
         return False
     if _same_identifier(c) and c.pages != CONFLICT:
         return True
@@ -173,7 +192,95 @@ def _translated(a, b, c):
     # One author's name on the same pages of two issues is too little; several names, or
     # the same issue, make it one article.
     several = min(len(a.families), len(b.families)) >= 2 or c.issue == AGREE
-    return several and c.authors >= 90 and c.first_author == AGREE
+    return several and c.authors >= SAME_AUTHORS and c.first_author == AGREE
+
+
+def _untitled_same_citation(a, b, c):
+    """A record without a title whose first author, journal, year, volume, issue and page
+    range are the other's: only one article sits there. A single page may hold several
+    meeting abstracts by one author, so it counts only in a numbered issue outside a
+    supplement."""
+    if not (a.families and b.families) or a.families[0] != b.families[0]:
+        return False
+    if a.initials[0] and b.initials[0] and a.initials[0] != b.initials[0]:
+        return False
+    if CONFLICT in (c.doi, c.pmid) or c.journal != AGREE or c.year_gap != 0:
+        return False
+    if c.volume != AGREE or a.issue != b.issue:
+        return False
+    if not a.first_page or (a.first_page, a.last_page) != (b.first_page, b.last_page):
+        return False
+    if a.first_page != a.last_page:
+        return True
+    return bool(a.issue) and not (_supplement(a) or _supplement(b))
+
+
+def _same_citation(a, b, c):
+    """The same long title by the same authors in the same journal and year, where one copy
+    lacks its pages or issue: a meeting abstract listed twice, once under the meeting's name
+    and once under the journal's. It lifts the conference veto; the ordinary rules then
+    merge the pair. A meeting abstract and the paper that followed it may share title and
+    authors: a copy that is a meeting abstract never joins one with ordinary journal pages
+    this way."""
+    if c.title < 100 or len(a.title) < CITATION_MIN_TITLE or a.generic or b.generic:
+        return False
+    if a.notice != b.notice or c.cross_language:
+        return False
+    if not a.families or a.families != b.families or a.initials != b.initials:
+        return False
+    if c.journal != AGREE or c.year_gap != 0:
+        return False
+    if CONFLICT in (c.doi, c.pmid, c.volume, c.pages, c.last_page, c.issue):
+        return False
+    if a.first_page and b.first_page and a.issue and b.issue:
+        return False  # nothing is missing: the ordinary rules decide
+    for x, y in ((a, b), (b, a)):
+        if (x.conference or _supplement(x)) and y.first_page and not _supplement(y):
+            return False
+    return True
+
+
+def _page_typo(a, b, c):
+    """First pages one digit apart ("1324-1327" and "1334-1327") with the same last page,
+    title, authors, volume, issue and year: one article with a mistyped page."""
+    if a.generic or b.generic or c.cross_language or c.last_page != AGREE:
+        return False
+    if a.language and b.language and a.language != b.language:
+        return False
+    if c.title < SAME_TITLE or c.authors < SAME_AUTHORS or c.first_author != AGREE:
+        return False
+    if c.volume != AGREE or c.issue != AGREE or c.year_gap != 0 or c.journal == CONFLICT:
+        return False
+    return _one_digit_apart(a.first_page, b.first_page)
+
+
+def _one_digit_apart(x, y):
+    """One digit replaced, dropped or added ("1324"/"1334", "1324"/"124")."""
+    if not (x.isdigit() and y.isdigit()) or x == y:
+        return False
+    if len(x) == len(y):
+        return sum(p != q for p, q in zip(x, y, strict=True)) == 1
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    if len(long_) != len(short) + 1:
+        return False
+    return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
+
+
+def _marked_translation(a, b, c):
+    """One title marked as a translation ("[Treatment of ...]. [Spanish]") beside the other
+    record's title, with the same page range, volume, year and journal or issue, and the same
+    first author among authors that agree: the two titles translate one article. The
+    journal's name may be translated or abbreviated with its city ("Med Clin (Barc)") too,
+    so the same issue number stands in for it."""
+    if not (a.translated or b.translated) or a.generic or b.generic:
+        return False
+    if CONFLICT in (c.doi, c.pmid, c.issue) or a.notice != b.notice:
+        return False
+    if c.title < TRANSLATION_MIN_TITLE or c.first_author != AGREE or c.authors < SAME_AUTHORS:
+        return False
+    if not _same_pages(a, b, c) or c.volume != AGREE or c.year_gap != 0:
+        return False
+    return c.journal == AGREE or c.issue == AGREE
 
 
 def _veto(a, b, c):
@@ -183,11 +290,14 @@ def _veto(a, b, c):
     if not c.cross_language and a.numbers != b.numbers and not _numbers_truncated(a, b, c):
         # Parts and phases never share a page range; a dropped digit ("p6INK4a") may.
         typo = _number_typo(a, b) and c.title >= 90 and c.authors >= 80
-        footnote = _footnote_mark(a, b) and (c.abstract or 0) >= 97 and c.authors >= 80
+        footnote = _footnote_mark(a, b) and (c.abstract or 0) >= SAME_ABSTRACT and c.authors >= 80
         if not (typo and _same_location(a, b, c)) and not footnote:
             return "different part or report number"
     if a.conference != b.conference and not (
-        _same_identifier(c) or _same_place(c) or _same_abstract_in_volume(c)
+        _same_identifier(c)
+        or _same_place(c)
+        or _same_abstract_in_volume(c)
+        or _same_citation(a, b, c)
     ):
         return "conference abstract and article"
     if c.year_gap is not None and c.year_gap > 3 and not _same_identifier(c):
@@ -235,7 +345,12 @@ def _conflicts(a, b, c):
 
 
 def _alike(c):
-    return c.title >= 97 and c.authors >= 90 and c.year_gap == 0 and c.journal == AGREE
+    return (
+        c.title >= SAME_TITLE
+        and c.authors >= SAME_AUTHORS
+        and c.year_gap == 0
+        and c.journal == AGREE
+    )
 
 
 def _outweighs(c, conflicts):
@@ -277,14 +392,14 @@ def _possible(a, b, c, conflicts):
         # An editorial per issue: a differing DOI, volume or page says it is another issue's.
         return False
     if "doi" in conflicts or "pmid" in conflicts:
-        return c.title >= 97 and c.pages == AGREE and c.authors >= 80
+        return c.title >= SAME_TITLE and c.pages == AGREE and c.authors >= 80
     return len(conflicts) == 1 and c.authors >= 70
 
 
 def _support(c):
     points = 2 * (c.doi == AGREE) + 2 * (c.pmid == AGREE)
     points += (c.pages == AGREE) + (c.volume == AGREE) + (c.journal == AGREE)
-    points += (c.abstract is not None and c.abstract >= 90) + (c.authors >= 90)
+    points += (c.abstract is not None and c.abstract >= 90) + (c.authors >= SAME_AUTHORS)
     points += c.year_gap == 0
     return points
 
@@ -303,7 +418,7 @@ def _is_duplicate(a, b, c):
     if c.year_gap is None or c.year_gap == 1:
         if not place:
             return False
-    if c.journal == CONFLICT and not place and (c.abstract or 0) < 97:
+    if c.journal == CONFLICT and not place and (c.abstract or 0) < SAME_ABSTRACT:
         return False
     if c.journal == CONFLICT and (a.generic or b.generic) and not identifier:
         return False
@@ -317,7 +432,7 @@ def _is_duplicate(a, b, c):
     else:
         evidence = identifier or (c.abstract or 0) >= 95 or place
         title_ok = c.title >= 95 or (c.title >= 88 and evidence) or _translated(a, b, c)
-    if title_ok and c.title >= 95 and (c.abstract or 0) >= 97 and c.authors >= 80:
+    if title_ok and c.title >= 95 and (c.abstract or 0) >= SAME_ABSTRACT and c.authors >= 80:
         return True  # the same title, authors and abstract word for word
     return title_ok and _support(c) >= 3
 
@@ -328,7 +443,7 @@ def _same_proceedings_pages(a, b, c):
     return (
         a.conference
         and b.conference
-        and c.title >= 97
+        and c.title >= SAME_TITLE
         and _same_pages(a, b, c)
         and c.year_gap == 0
         and CONFLICT not in (c.volume, c.issue)
@@ -341,11 +456,11 @@ def _next_year(a, b, c):
     authors and the same journal or meeting make it one record."""
     return (
         c.year_gap == 1
-        and c.title >= 97
+        and c.title >= SAME_TITLE
         and len(a.title) >= 40
         and not (a.generic or b.generic)
         and min(len(a.families), len(b.families)) >= 2
-        and c.authors >= 90
+        and c.authors >= SAME_AUTHORS
         and c.journal == AGREE
         and (c.pages == AGREE or not (a.first_page and b.first_page))
         and (c.volume == AGREE or not (a.volume and b.volume))

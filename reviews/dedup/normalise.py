@@ -330,6 +330,7 @@ class Norm:
     language: str
     conference: bool
     issue: str = ""
+    translated: bool = False  # the title is marked as a translation (is_translated_title)
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -342,6 +343,10 @@ def detect_language(record, title):
     return "zh" if _CJK.search(title or "") else ""
 
 
+_LANGUAGES = (
+    "english|japanese|chinese|german|french|spanish|italian|russian|portuguese|polish|czech"
+    "|dutch|korean|turkish|hungarian|danish|swedish|norwegian|finnish|hebrew|greek"
+)
 # Notes that databases append to a title: "[Erratum appears in ...]", "[see comments]",
 # MEDLINE's "[Review] [42 refs]", CRD's "(Structured abstract)" and OVID's "<ORIGINAL> title in
 # the original language". They are not part of the title.
@@ -350,11 +355,25 @@ _TITLE_NOTE = re.compile(
     r"|\d+\s*refs?\s*\])"
     r"|<\s*original\s*>|\(\s*(erratum|retraction) (in|appears)"
     r"|\(\s*(provisional|structured) abstract\s*\)"
-    r"|\[\s*(english|japanese|chinese|german|french|spanish|italian|russian|portuguese|polish"
-    r"|czech|dutch|korean|turkish|hungarian|danish|swedish|norwegian|finnish|hebrew|greek)"
-    r"( abstract)?\s*\])",
+    r"|\[\s*(" + _LANGUAGES + r")( abstract)?\s*\])",
     re.IGNORECASE,
 )
+# MEDLINE prints the English translation of a non-English article's title in brackets, often
+# with the language after it ("[Treatment of asthma]. [Spanish]", or OVID's "<ORIGINAL> title
+# in the original language"): the title is a translation.
+_TRANSLATED_TITLE = re.compile(
+    r"^\s*\[[^\[\]]{10,}\]\s*\.?\s*"
+    r"(\[\s*(" + _LANGUAGES + r")( abstract)?\s*\]\s*\.?\s*|<\s*original\s*>.*)?$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def is_translated_title(text):
+    """A title marked as a translation: all of it in brackets, a language note (or the
+    original title after "<ORIGINAL>") allowed after it."""
+    return not is_missing(text) and bool(_TRANSLATED_TITLE.match(str(text)))
+
+
 # Notes inside a title ("cisplatin or carboplatin [corrected], with ..."): only the note goes.
 _INLINE_NOTE = re.compile(r"\[\s*(corrected|sic)\s*\]", re.IGNORECASE)
 
@@ -404,4 +423,5 @@ def normalise(record):
         language=detect_language(record, record.get("title")),
         conference=is_conference(record, journal),
         issue=norm_issue(record.get("issue")),
+        translated=is_translated_title(record.get("title")),
     )

@@ -81,7 +81,7 @@ def _detect_text(text: str, filename: str) -> str | None:
 
 
 def _delimited(text: str, filename: str) -> str | None:
-    from .tabular import detect_flavour, sniff_delimiter
+    from .tabular import detect_flavour, quoting_for, sniff_delimiter
 
     first = next((line for line in text.split("\n") if line.strip()), "")
     delimiter = sniff_delimiter(first)
@@ -90,7 +90,8 @@ def _delimited(text: str, filename: str) -> str | None:
     import csv
 
     try:
-        header = next(csv.reader([first], delimiter=delimiter))
+        quoting = quoting_for(None, delimiter)
+        header = next(csv.reader([first], delimiter=delimiter, quoting=quoting))
     except csv.Error:
         return None
     return detect_flavour(header, delimiter)

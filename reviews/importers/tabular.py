@@ -246,10 +246,23 @@ def _records(
         yield ParsedRecord(record, line, problems)
 
 
+# Formats whose tab-delimited cells are never quoted: a double quote in them is text (an
+# abstract may open with a quoted phrase). Tab-separated values (the IANA definition) have no
+# quoting; a tab-separated file that does quote CSV-style reads with format "csv".
+UNQUOTED_FORMATS = frozenset({"tsv", "wos-tab"})
+
+
+def quoting_for(format: str | None, delimiter: str) -> int:
+    """The csv module's quoting for a format: none for tab formats that do not quote."""
+    if delimiter == "\t" and format in (None, *UNQUOTED_FORMATS):
+        return csv.QUOTE_NONE
+    return csv.QUOTE_MINIMAL
+
+
 def _csv_rows(
-    lines: Iterator[str], delimiter: str, filename: str
+    lines: Iterator[str], delimiter: str, filename: str, quoting: int = csv.QUOTE_MINIMAL
 ) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True, quoting=quoting)
     start = 1
     try:
         for row in reader:
@@ -281,10 +294,10 @@ def _delimited_table(
         first = next(lines, None)
     if first is None:
         return None
-    delimiter = "\t" if format in ("tsv", "wos-tab") else sniff_delimiter(first)
-    if format in ("csv", "scopus-csv", "embase-csv", "pubmed-csv") and delimiter == "\t":
+    delimiter = "\t" if format in UNQUOTED_FORMATS else sniff_delimiter(first)
+    if format in ("scopus-csv", "embase-csv", "pubmed-csv") and delimiter == "\t":
         delimiter = ","
-    rows = _csv_rows(_chain([first], lines), delimiter, filename)
+    rows = _csv_rows(_chain([first], lines), delimiter, filename, quoting_for(format, delimiter))
     header_row = next(rows, None)
     if header_row is None:
         return None
