@@ -14,13 +14,14 @@ from django.db.models import Count, Q
 
 from .models import Item, ItemStatus
 
-FIELDS = ("total", "included", "excluded", "conflicts", "pending", "open")
+FIELDS = ("total", "included", "excluded", "conflicts", "pending", "open", "stopped")
 COUNTS_SECONDS = 300
 _BY_STATUS = {
     ItemStatus.INCLUDED: "included",
     ItemStatus.EXCLUDED: "excluded",
     ItemStatus.CONFLICT: "conflicts",
     ItemStatus.PENDING: "pending",
+    ItemStatus.STOPPED: "stopped",
 }
 
 
@@ -30,8 +31,8 @@ def _keys(review_id, stage, needed):
 
 
 def team_counts(review, stage, *, store=True):
-    """{total, included, excluded, conflicts, pending, open} for one stage; "open" counts
-    pending records that still need votes.
+    """{total, included, excluded, conflicts, pending, open, stopped} for one stage; "open"
+    counts pending records that still need votes, "stopped" those the stopping rule set aside.
 
     Inside a transaction that changed items, pass store=False: a recount there sees the
     uncommitted change, which its counter moves would then add a second time."""
@@ -54,6 +55,7 @@ def _count(review, stage, needed):
         conflicts=Count("id", filter=Q(status=ItemStatus.CONFLICT)),
         pending=Count("id", filter=Q(status=ItemStatus.PENDING)),
         open=Count("id", filter=Q(status=ItemStatus.PENDING, live_votes__lt=needed)),
+        stopped=Count("id", filter=Q(status=ItemStatus.STOPPED)),
     )
 
 

@@ -91,6 +91,8 @@ def progress(*, user, review, stage):
         "settled": team["included"] + team["excluded"],
         "included": team["included"], "excluded": team["excluded"],
         "conflicts": team["conflicts"], "pending": team["pending"],
+        "stopped": team["stopped"],
+        "closed": team["included"] + team["excluded"] + team["stopped"],
     }
 
 
@@ -151,8 +153,12 @@ def prisma_counts(*, review):
     ft = Item.objects.filter(review=review, stage=Stage.FULL_TEXT)
     reasons = (ft.filter(status=ItemStatus.EXCLUDED).values("reason__label")
                .annotate(n=Count("id")).order_by("reason__label"))
+    stopped = ta.filter(status=ItemStatus.STOPPED).count()
     return {
-        "screened": ta.count(),
+        # Records the stopping rule set aside were never screened: PRISMA 2020 counts them
+        # before screening, as marked ineligible by automation tools.
+        "automation": stopped,
+        "screened": ta.count() - stopped,
         "excluded_screening": ta.filter(status=ItemStatus.EXCLUDED).count(),
         "sought": ft.count(),
         "not_retrieved": ft.filter(not_retrieved=True).count(),
@@ -187,3 +193,29 @@ def stage_counts(*, review):
         if counts:
             out[key] = [(ItemStatus(s).label, counts.get(s, 0)) for s in ItemStatus.values]
     return out
+
+
+def stopping_for_review(*, review, screening=None):
+    """The stopping rule's figures for title/abstract screening (screening.stopping), at the
+    recall target and confidence the owner set. Read from settled decisions only, in the
+    order they were settled (the order the team worked through the ranked queue), never
+    from single votes, so no reviewer learns another's vote from them. Records a stop in
+    force set aside are out of the count; access is checked by the caller."""
+    from .models import ScreeningSettings, StoppingDecision
+    from .stopping import stopping_figures
+
+    if screening is None:
+        screening = ScreeningSettings.objects.filter(review=review).first() or \
+            ScreeningSettings(review=review)
+    items = Item.objects.filter(review=review, stage=Stage.TITLE_ABSTRACT)
+    labels = [int(status == ItemStatus.INCLUDED) for status in
+              items.filter(status__in=SETTLED_STATUSES).order_by("settled_at", "id")
+              .values_list("status", flat=True)]
+    n_total = items.exclude(status=ItemStatus.STOPPED).count()
+    figures = stopping_figures(labels, n_total, recall_target=screening.stop_recall_target,
+                               confidence=screening.stop_confidence)
+    unvoted = items.filter(status=ItemStatus.PENDING, live_votes=0).count()
+    in_force = StoppingDecision.objects.filter(review=review, undone_at__isnull=True).first()
+    return {"figures": figures, "unvoted": unvoted, "in_force": in_force,
+            "history": StoppingDecision.objects.filter(review=review)
+            .select_related("adopted_by", "undone_by")}

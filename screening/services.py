@@ -18,8 +18,8 @@ from reviews.selectors import unique_records_for_review
 
 from . import counts
 from .models import (
+    CLOSED_STATUSES,
     DEFAULT_REASONS,
-    SETTLED_STATUSES,
     Adjudication,
     Decision,
     ExclusionReason,
@@ -132,6 +132,9 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
         raise ValidationError(_("Vote include, exclude or maybe."))
     item, _m = _locked_item(actor, item_id, "screen", review_id=review_id,
                             membership=membership)
+    if item.status == ItemStatus.STOPPED:
+        raise ValidationError(_("Screening of this record was stopped by the stopping rule; "
+                                "the owner can undo the stop."))
     if item.settled:
         raise ValidationError(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
@@ -335,7 +338,7 @@ def stage_unblind(*, actor, review_id, stage):
     """The owner unblinds a finished stage: every vote becomes visible to the team."""
     review, _m = review_for(actor, review_id, "manage")
     open_items = Item.objects.filter(review=review, stage=stage).exclude(
-        status__in=SETTLED_STATUSES)
+        status__in=CLOSED_STATUSES)
     if open_items.exists():
         raise ValidationError(_("Only a finished stage can be unblinded."))
     screening = settings_for(review)

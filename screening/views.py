@@ -10,9 +10,9 @@ from reviews.access import can, review_view
 from reviews.files import SafeWriter
 from reviews.ids import parse_id
 
-from . import fulltext, selectors, services, studies
+from . import fulltext, selectors, services, stopping_services, studies
 from .forms import ResolveForm, ScreeningSettingsForm
-from .models import Item, Stage
+from .models import Item, Stage, StoppingDecision
 
 
 def _stage(stage):
@@ -32,7 +32,34 @@ def overview(request, review, membership):
                "unblinded": services.unblinded_stages(review)}
     if can(membership, "manage"):
         context["agreement"] = selectors.agreement_for_review(review=review, membership=membership)
+        context["stopping"] = selectors.stopping_for_review(review=review)
     return render(request, "screening/overview.html", context)
+
+
+@review_view(POST="manage")
+def stop_adopt(request, review, membership):
+    try:
+        decision = stopping_services.stopping_adopt(actor=request.user, review_id=review.id)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Screening stopped: %(n)d records left unscreened by the "
+                                    "stopping rule.") % {"n": decision.n_stopped})
+    return redirect("screening_overview", review_id=review.id)
+
+
+@review_view(POST="manage")
+def stop_undo(request, review, membership, decision_id):
+    try:
+        stopping_services.stopping_undo(actor=request.user, review_id=review.id,
+                                        decision_id=decision_id)
+    except StoppingDecision.DoesNotExist as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Stop undone: its records need screening again."))
+    return redirect("screening_overview", review_id=review.id)
 
 
 @review_view(GET="screen")
