@@ -4,6 +4,12 @@ Runs in a Celery task, never in a vote's request: a vote only enqueues it (on co
 at most one run per review is queued at a time (a cache flag), so a busy team triggers one
 retrain after another rather than one per vote.
 """
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
@@ -83,7 +89,9 @@ def items_prioritise_run(*, review_id):
         return 0  # no relevant record yet: the stable order stays
     from .ranking import rank_features
 
-    order = rank_features(_features(review_id, rows), labels)
+    features = _features(review_id, rows)
+    order = rank_features(features, labels)
+    _keep_model(review_id, features, labels, order[:TOP])
     # Only the head of the queue is served before the next retrain, so only the head is
     # written: the rest fall back to priority 0 (then id order). Writing every item's score
     # on a 50,000-record review kept the database busy for seconds per retrain.
@@ -111,3 +119,69 @@ def _write_priorities(pairs):
             "WHERE item.id = new.id",
             [[i for i, _p in pairs], [p for _i, p in pairs]],
         )
+
+
+log = logging.getLogger(__name__)
+
+
+def model_path(review_id):
+    """Where the review's last fitted model is kept: under MEDIA_ROOT, which is never served
+    (no URL maps it) and which workers on several machines already share for full texts."""
+    return Path(settings.MEDIA_ROOT) / "ranking" / f"review-{review_id}.joblib"
+
+
+def _keep_model(review_id, features, labels, head):
+    """Save the model this retrain ranked with, for records that arrive before the next."""
+    import joblib
+
+    from .scorer import fit_scorer
+
+    scorer = fit_scorer(features, labels, top=TOP, head=head)
+    if scorer is None:
+        return
+    path = model_path(review_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside and renamed: a scoring task never reads half a file.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            joblib.dump(scorer, out)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def items_score_new_run(*, review_id, after_id):
+    """Give the title/abstract items made after item ``after_id`` (an import's new records)
+    the priority the last retrain's model gives them, so they join the queue where they
+    belong instead of waiting at the bottom for the next retrain. Only scores, never fits;
+    safe to run twice (same model, same priorities). Returns the number of items scored."""
+    path = model_path(review_id)
+    if not path.exists():
+        return 0  # no model yet: the next retrain ranks them with the rest
+    import joblib
+
+    from .ranking import record_text
+
+    try:
+        scorer = joblib.load(path)
+    except Exception:  # a model from an older release, or a damaged file: retrain instead
+        log.warning("ranking model of review %s unreadable; retraining", review_id,
+                    exc_info=True)
+        path.unlink(missing_ok=True)
+        items_prioritise_run(review_id=review_id)
+        return 0
+    rows = list(Item.objects.filter(review_id=review_id, stage=Stage.TITLE_ABSTRACT,
+                                    status=ItemStatus.PENDING, pk__gt=after_id)
+                .order_by("id").values_list("id", "record__title", "record__abstract",
+                                            "record__keywords"))
+    if not rows:
+        return 0
+    scores = scorer.score([record_text(t, a, k) for _i, t, a, k in rows])
+    pairs = [(row[0], scorer.priority_for(float(s))) for row, s in zip(rows, scores,
+                                                                         strict=True)]
+    for start in range(0, len(pairs), 500):
+        with transaction.atomic():
+            _write_priorities(pairs[start:start + 500])
+    return len(pairs)

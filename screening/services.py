@@ -74,7 +74,14 @@ def items_sync(*, review):
                .exclude(screening_items__stage=Stage.TITLE_ABSTRACT)
                .values_list("id", flat=True))
     new = [Item(review=review, record_id=rid, stage=Stage.TITLE_ABSTRACT) for rid in missing]
+    last_id = Item.objects.order_by("-id").values_list("id", flat=True).first() or 0
     Item.objects.bulk_create(new, ignore_conflicts=True, batch_size=5000)
+    if new:
+        # Records that arrive mid-review are scored by the last retrain's model at once
+        # (in the worker, after commit), rather than wait at the bottom for the next one.
+        from .tasks import items_score_new
+
+        transaction.on_commit(lambda: items_score_new.delay(review.id, last_id))
     # A record merged away as a duplicate after its item was made leaves screening, unless
     # someone already voted on it (then its votes stay visible and a person decides).
     removed, _kinds = (
