@@ -179,8 +179,8 @@ def items_score_new_run(*, review_id, after_id):
     if not rows:
         return 0
     scores = scorer.score([record_text(t, a, k) for _i, t, a, k in rows])
-    pairs = [(row[0], scorer.priority_for(float(s))) for row, s in zip(rows, scores,
-                                                                         strict=True)]
+    pairs = [(row[0], float(p)) for row, p in zip(rows, scorer.priorities(scores),
+                                                      strict=True)]
     for start in range(0, len(pairs), 500):
         with transaction.atomic():
             _write_priorities(pairs[start:start + 500])

@@ -10,7 +10,6 @@ Priorities: a retrain writes ``TOP - position`` for the head of the queue and 0 
 head, so it is served where the model would have ranked it. No Django here.
 """
 
-from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -37,22 +36,30 @@ class Scorer:
         return _decision(self.model, self.kind, matrix)
 
     def priority_for(self, score: float) -> float:
-        """A priority that puts the record where its score falls among the head: between the
-        head records scored just above and just below it, above all of them when it beats
-        the first, and 0 (with the unranked rest) when it falls below the last."""
+        """The priority of one score; see :meth:`priorities`."""
+        return float(self.priorities(np.array([score]))[0])
+
+    def priorities(self, scores: np.ndarray) -> np.ndarray:
+        """Priorities that put each record where its score falls among the head: between
+        the head records scored just above and just below it, above all of them when it
+        beats the first, and 0 (with the unranked rest) when it falls below the last."""
+        scores = np.asarray(scores, dtype=float)
         if not self.head:
-            return 0.0
-        # Position among the head, best first: how many head scores are above this one.
-        ascending = [-h for h in self.head]
-        pos = bisect_left(ascending, -score)
-        if pos == 0:
-            gap = score - self.head[0]
-            return self.top + 0.5 + 0.49 * gap / (1.0 + gap)
-        if pos == len(self.head):
-            return 0.0
-        upper, lower = self.head[pos - 1], self.head[pos]
-        share = (score - lower) / (upper - lower) if upper > lower else 0.5
-        return self.top - pos + min(0.99, max(0.01, share))
+            return np.zeros(len(scores))
+        head = np.asarray(self.head)
+        # Position among the head, best first: how many head scores are above each score.
+        pos = len(head) - np.searchsorted(head[::-1], scores, side="right")
+        out = np.zeros(len(scores))
+        first = pos == 0
+        gap = scores[first] - head[0]
+        out[first] = self.top + 0.5 + 0.49 * gap / (1.0 + gap)
+        inside = (pos > 0) & (pos < len(head))
+        p = pos[inside]
+        upper, lower = head[p - 1], head[p]
+        width = np.where(upper > lower, upper - lower, 1.0)
+        share = np.where(upper > lower, (scores[inside] - lower) / width, 0.5)
+        out[inside] = self.top - p + np.clip(share, 0.01, 0.99)
+        return out
 
 
 def _decision(model, kind, matrix):
