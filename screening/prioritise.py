@@ -185,3 +185,33 @@ def items_score_new_run(*, review_id, after_id):
         with transaction.atomic():
             _write_priorities(pairs[start:start + 500])
     return len(pairs)
+
+
+_SCORERS = {}  # review id -> (file stamp, scorer): a web process loads each model once
+
+
+def relevance_of(review_id, texts):
+    """The kept model's relevance of each text, 0 to 1 (the logistic of its score; a rank,
+    not a calibrated probability), or None for each when no model is kept yet. A read for
+    the screening page: it scores with the last retrain's model and never fits one."""
+    path = model_path(review_id)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return [None] * len(texts)
+    cached = _SCORERS.get(review_id)
+    if cached is None or cached[0] != stamp:
+        import joblib
+
+        try:
+            cached = (stamp, joblib.load(path))
+        except Exception:  # damaged or from an older release: show nothing until retrained
+            log.warning("ranking model of review %s unreadable", review_id, exc_info=True)
+            return [None] * len(texts)
+        if len(_SCORERS) > 20:
+            _SCORERS.clear()
+        _SCORERS[review_id] = cached
+    import numpy as np
+
+    scores = cached[1].score(texts)
+    return [float(v) for v in 1.0 / (1.0 + np.exp(-np.clip(scores, -30, 30)))]

@@ -58,12 +58,28 @@ def item_view(*, user, membership, item, mine=None, live=None):
         "not_retrieved": item.not_retrieved,
         "votes": None,
         "decision": None,
+        "relevance": _relevance(item, record),
     }
     if votes_visible(membership=membership, item=item, mine=mine or None):
         live = _live(item) if live is None else live
         data["votes"] = [dict(_vote_dict(v), reviewer=v.reviewer.username) for v in live]
         data["decision"] = item.decision or None
     return data
+
+
+def _relevance(item, record):
+    """The model's relevance of the record, when the owner chose to show it (off by
+    default): it comes from the model trained on settled decisions, never from votes."""
+    from .services import screening_options
+
+    if item.stage != Stage.TITLE_ABSTRACT or not screening_options(item.review).get(
+            "show_relevance"):
+        return None
+    from .prioritise import relevance_of
+    from .ranking import record_text
+
+    return relevance_of(item.review_id, [record_text(record.title, record.abstract,
+                                                     record.keywords)])[0]
 
 
 def _vote_dict(vote):

@@ -46,7 +46,8 @@ def screening_options(review):
     if found is None:
         screening = settings_for(review)
         found = {"maybe_advances": screening.maybe_advances,
-                 "unblinded_stages": screening.unblinded_stages}
+                 "unblinded_stages": screening.unblinded_stages,
+                 "show_relevance": screening.show_relevance}
         cache.set(options_key(review.id), found, 300)
     return found
 

@@ -74,6 +74,7 @@ def screen(request, review, membership, stage):
         "config": {"review": review.id, "stage": stage, "reasons": reasons,
                    "include_keywords": screening.keywords("include"),
                    "exclude_keywords": screening.keywords("exclude"),
+                   "show_relevance": screening.show_relevance and stage == Stage.TITLE_ABSTRACT,
                    "api": f"/api/reviews/{review.id}/screening/",
                    "fulltext": f"/reviews/{review.id}/screening/items/"},
     })

@@ -107,3 +107,44 @@ def test_an_unreadable_model_is_dropped_and_the_queue_retrained(team,
     path.write_bytes(b"not a model")
     assert items_score_new_run(review_id=team.review.id, after_id=0) == 0
     assert not path.exists()  # no relevant record yet: nothing to fit, nothing kept
+
+
+def _trained(team, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _import_search(team, RELEVANT + IRRELEVANT, "a")
+    for title, decision in [(RELEVANT[0], "include"), (RELEVANT[1], "include"),
+                            (IRRELEVANT[0], "exclude"), (IRRELEVANT[1], "exclude")]:
+        for who in ("reviewer", "owner"):
+            services.vote_cast(actor=team.users[who], item_id=_item(team.review, title).id,
+                               decision=decision)
+    items_prioritise_run(review_id=team.review.id)
+
+
+def _relevance(team, title, who="reviewer"):
+    item = _item(team.review, title)
+    url = f"/api/reviews/{team.review.id}/screening/items/{item.id}/"
+    response = team.client(who).get(url)
+    assert response.status_code == 200
+    return response.json()["relevance"]
+
+
+def test_relevance_is_hidden_until_the_owner_shows_it(team, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from reviews.models import AuditEvent
+
+    _trained(team, django_capture_on_commit_callbacks)
+    screen_url = reverse("screening_screen", kwargs={"review_id": team.review.id, "stage": "ta"})
+    assert _relevance(team, RELEVANT[3]) is None
+    assert 'id="rec-relevance"' not in team.client("reviewer").get(screen_url).content.decode()
+    settings_url = reverse("screening_settings", kwargs={"review_id": team.review.id})
+    form = {"maybe_advances": "on", "reasons": "Other", "stop_recall_target": "0.95",
+            "stop_confidence": "0.95", "show_relevance": "on"}
+    assert team.client("reviewer").post(settings_url, form).status_code == 403
+    assert _relevance(team, RELEVANT[3]) is None
+    assert team.client("owner").post(settings_url, form).status_code == 302
+    event = AuditEvent.objects.filter(review=team.review, verb="screening.settings").last()
+    assert (event.before["show_relevance"], event.after["show_relevance"]) == (False, True)
+    relevant, irrelevant = _relevance(team, RELEVANT[3]), _relevance(team, IRRELEVANT[7])
+    assert 0 <= irrelevant < relevant <= 1
+    assert 'id="rec-relevance"' in team.client("reviewer").get(screen_url).content.decode()
