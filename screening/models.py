@@ -269,9 +269,8 @@ class StoppingDecision(models.Model):
     n_screened = models.PositiveIntegerField()  # with a settled decision
     n_relevant = models.PositiveIntegerField()  # included among those
     n_stopped = models.PositiveIntegerField()  # left unscreened by this decision
-    remaining_estimate = models.FloatField()
-    remaining_low = models.FloatField()
-    remaining_high = models.FloatField()
+    remaining_estimate = models.PositiveIntegerField()  # relevant still unscreened, median
+    remaining_high = models.PositiveIntegerField()  # ... and at most, at the confidence
     undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="+")
     undone_at = models.DateTimeField(null=True, blank=True)

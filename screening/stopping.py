@@ -20,16 +20,13 @@ No Django here: plain lists in, plain numbers out.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from math import ceil, floor
+from math import floor
 
 import numpy as np
-from scipy.stats import beta, hypergeom
+from scipy.stats import hypergeom
 
 RECALL_TARGET = 0.95
 CONFIDENCE = 0.95
-# The estimate of what is left reads the last tenth of the screened records, at least this
-# many: enough that one relevant record more or less does not swing it wildly.
-ESTIMATE_WINDOW = 100
 
 
 @dataclass(frozen=True)
@@ -44,10 +41,8 @@ class StoppingFigures:
     p_value: float  # 1.0 when the test cannot run (nothing relevant found yet)
     stop: bool
     since_last_relevant: int  # records screened since the last relevant one (all, if none)
-    window: int  # records the estimate below reads (the last screened)
-    remaining_estimate: float  # relevant records expected among the unscreened
-    remaining_low: float  # two-sided interval at ``confidence``
-    remaining_high: float
+    remaining_estimate: int  # relevant records still unscreened: the median (see below)
+    remaining_high: int  # ... and at most this many, at ``confidence``
 
     @property
     def n_left(self):
@@ -105,55 +100,80 @@ def p_value(labels: Sequence[int], n_total: int, recall_target: float = RECALL_T
     return _p_at(relevant, n_seen, n_total, recall_target)
 
 
+def _windows(relevant, n_seen):
+    """(sizes, relevant in each) of the windows that can hold the minimum (see p_value),
+    from the 0-based positions of the relevant records among ``n_seen``."""
+    # The window that starts just after the j-th relevant record (at position i) has
+    # n_seen - i - 1 records, r_seen - j - 1 of them relevant; the last is everything.
+    r_seen = len(relevant)
+    positions = np.asarray(relevant, dtype=int)
+    sizes = np.append(n_seen - positions - 1, n_seen)
+    found = np.append(r_seen - np.arange(r_seen) - 1, r_seen)
+    keep = sizes > 0
+    return sizes[keep], found[keep]
+
+
 def _p_at(relevant, n_seen, n_total, recall_target):
     """p_value from the 0-based positions of the relevant records among ``n_seen``."""
     r_seen = len(relevant)
     if r_seen == 0:
         return 1.0
-    # The window that starts just after the j-th relevant record (at position i) has
-    # n_seen - i - 1 records, r_seen - j - 1 of them relevant; the last is everything.
-    positions = np.asarray(relevant)
-    sizes = np.append(n_seen - positions - 1, n_seen)
-    found = np.append(r_seen - np.arange(r_seen) - 1, r_seen)
-    keep = sizes > 0
-    return _min_p(n_total, n_seen, r_seen, sizes[keep], found[keep], recall_target)
+    sizes, found = _windows(relevant, n_seen)
+    return _min_p(n_total, n_seen, r_seen, sizes, found, recall_target)
 
 
 def _min_p(n_total, n_seen, r_seen, sizes, found, recall_target):
     """window_p_value over many windows in one vectorised call."""
     if r_seen == 0:
         return 1.0
-    k_tar = _k_tar(r_seen, recall_target)
+    return _p_missed(n_total, n_seen, sizes, found, _k_tar(r_seen, recall_target) - r_seen)
+
+
+def _p_missed(n_total, n_seen, sizes, found, missed):
+    """The smallest p over the windows of H0 "at least ``missed`` relevant records are
+    still unscreened": each window is a draw from the pool left before it, which held its
+    own relevant records plus the missed ones."""
     pool = n_total - n_seen + sizes
-    wanted = k_tar - (r_seen - found)
-    possible = wanted <= pool
-    if not possible.all():
-        return 0.0
+    wanted = found + missed
+    if (wanted > pool).any():
+        return 0.0  # more relevant than records: H0 cannot hold
     return float(np.min(hypergeom.cdf(found, pool, wanted, sizes)))
 
 
 def remaining_estimate(labels: Sequence[int], n_total: int, confidence: float = CONFIDENCE):
-    """(window, estimate, low, high): relevant records expected among the unscreened.
+    """(estimate, upper): relevant records still among the unscreened, from the same test.
 
-    Reads the last ``window`` screened records (a tenth of those screened, at least
-    ESTIMATE_WINDOW, at most all) as a sample of the rest: ``k_rel`` relevant among ``w``
-    gives the rate, and the interval is the Jeffreys interval of a binomial proportion (the
-    quantiles of Beta(k_rel + 1/2, w - k_rel + 1/2) at (1 - confidence)/2 and
-    (1 + confidence)/2), both scaled by the number of unscreened records. Like the test, it
-    errs high, since a prioritised queue leaves the least likely records for last.
+    For a number ``m`` of relevant records still unscreened, the windows of p_value give the
+    p-value of "at least m are left" (the hypergeometric chance that the recent records,
+    as random draws from what was left, held as few relevant records as they did). It
+    falls as m grows. ``upper`` is the largest m not rejected at ``confidence`` (a
+    one-sided hypergeometric bound: at least 0, at most every unscreened record);
+    ``estimate`` the largest m with a p-value of at least 0.5, the median. The criterion
+    says stop exactly when ``upper`` is below the number of misses the recall target
+    allows, so the page's figures never disagree. Like the test, they err high, since a
+    prioritised queue leaves the least likely records for last.
     """
-    n_left = n_total - len(labels)
-    w = min(len(labels), max(ESTIMATE_WINDOW, ceil(len(labels) / 10)))
+    n_seen = len(labels)
+    n_left = n_total - n_seen
     if n_left == 0:
-        return w, 0.0, 0.0, 0.0
-    if w == 0:
-        return 0, 0.0, 0.0, float(n_left)  # nothing read yet: anything is possible
-    k_rel = sum(labels[len(labels) - w:])
-    a, b = k_rel + 0.5, w - k_rel + 0.5
-    tail = (1 - confidence) / 2
-    low = 0.0 if k_rel == 0 else float(beta.ppf(tail, a, b)) * n_left
-    high = 1.0 * n_left if k_rel == w else float(beta.ppf(1 - tail, a, b)) * n_left
-    return w, k_rel / w * n_left, low, high
+        return 0, 0
+    relevant = [i for i, y in enumerate(labels) if y == 1]
+    if n_seen == 0:
+        return 0, n_left  # nothing read yet: anything is possible
+    sizes, found = _windows(relevant, n_seen)
+
+    def largest_kept(alpha):
+        # p falls as m grows and p(0) = 1: bisect for the last m with p >= alpha.
+        low, high = 0, n_left
+        while low < high:
+            mid = (low + high + 1) // 2
+            if _p_missed(n_total, n_seen, sizes, found, mid) >= alpha:
+                low = mid
+            else:
+                high = mid - 1
+        return low
+
+    return largest_kept(0.5), largest_kept(1 - confidence)
 
 
 def stopping_figures(labels: Sequence[int], n_total: int, *,
@@ -167,12 +187,12 @@ def stopping_figures(labels: Sequence[int], n_total: int, *,
     r_seen = sum(labels)
     p = p_value(labels, n_total, recall_target)
     last = max((i for i, y in enumerate(labels) if y == 1), default=-1)
-    window, estimate, low, high = remaining_estimate(labels, n_total, confidence)
+    estimate, high = remaining_estimate(labels, n_total, confidence)
     return StoppingFigures(
         n_total=n_total, n_seen=len(labels), r_seen=r_seen, recall_target=recall_target,
         confidence=confidence, p_value=p, stop=r_seen > 0 and p < 1 - confidence,
-        since_last_relevant=len(labels) - last - 1, window=window,
-        remaining_estimate=estimate, remaining_low=low, remaining_high=high)
+        since_last_relevant=len(labels) - last - 1, remaining_estimate=estimate,
+        remaining_high=high)
 
 
 def first_stop(order_labels: Sequence[int], *, recall_target: float = RECALL_TARGET,

@@ -49,7 +49,7 @@ def stopping_adopt(*, actor, review_id):
                 confidence=figures.confidence, p_value=figures.p_value,
                 n_total=figures.n_total, n_screened=figures.n_seen, n_relevant=figures.r_seen,
                 n_stopped=len(unvoted), remaining_estimate=figures.remaining_estimate,
-                remaining_low=figures.remaining_low, remaining_high=figures.remaining_high)
+                remaining_high=figures.remaining_high)
     except IntegrityError as exc:
         raise ValidationError(_("Screening is already stopped; undo that stop first.")) from exc
     Item.objects.filter(pk__in=unvoted).update(status=ItemStatus.STOPPED, stopped_by=decision)
@@ -87,6 +87,5 @@ def _summary(decision):
             "p_value": decision.p_value, "n_total": decision.n_total,
             "n_screened": decision.n_screened, "n_relevant": decision.n_relevant,
             "n_stopped": decision.n_stopped,
-            "remaining_estimate": round(decision.remaining_estimate, 2),
-            "remaining_interval": [round(decision.remaining_low, 2),
-                                   round(decision.remaining_high, 2)]}
+            "remaining_estimate": decision.remaining_estimate,
+            "remaining_high": decision.remaining_high}

@@ -5,7 +5,6 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import beta
 
 from screening.stopping import first_stop, p_value, remaining_estimate, stopping_figures
 
@@ -54,19 +53,21 @@ def test_everything_read_with_something_found_stops():
     assert stopping_figures([0, 1, 0, 0], 4).stop
 
 
-def test_the_estimate_scales_the_recent_rate_to_the_unscreened():
-    labels = [1] * 10 + [0] * 90  # the window is the last 100: 10 relevant
-    window, estimate, low, high = remaining_estimate(labels, 1000)
-    assert window == 100 and estimate == pytest.approx(90.0)
-    assert low == pytest.approx(beta.ppf(0.025, 10.5, 90.5) * 900)
-    assert high == pytest.approx(beta.ppf(0.975, 10.5, 90.5) * 900)
-    assert low < estimate < high
+def test_the_estimate_and_bound_of_what_is_left_by_hand():
+    # 19 relevant, then 40 irrelevant, of 67. If m relevant were among the 8 left, the last
+    # 40 (drawn from the 48 left before them) missed all m: C(48 - m, 40) / C(48, 40).
+    # m = 1: 8/48 = 0.17 (below 0.5: the median is 0; above 0.05: kept);
+    # m = 2: 8*7 / (48*47) = 0.025 (rejected). So: 0 left, at most 1.
+    assert remaining_estimate([1] * 19 + [0] * 40, 67) == (0, 1)
+    figures = stopping_figures([1] * 19 + [0] * 40, 67)
+    # K_tar = 21 needs 2 missed; at most 1 is left: the criterion stops, consistently.
+    assert figures.p_value == pytest.approx(8 * 7 / (48 * 47)) and figures.stop
+    assert (figures.remaining_estimate, figures.remaining_high) == (0, 1)
 
 
-def test_the_estimate_reads_a_tenth_of_a_long_list():
-    labels = [1] * 5 + [0] * 1995
-    window, estimate, low, _high = remaining_estimate(labels, 5000)
-    assert window == 200 and estimate == 0.0 and low == 0.0
+def test_nothing_read_or_nothing_left_bounds_the_estimate():
+    assert remaining_estimate([], 50) == (0, 50)
+    assert remaining_estimate([1, 0], 2) == (0, 0)
 
 
 def test_bad_input_is_refused_with_a_reason():
@@ -131,8 +132,12 @@ def test_the_criterion_never_stops_before_a_relevant_record_is_found(labels, ext
     assert 0.0 <= figures.p_value <= 1.0
     if sum(labels) == 0:
         assert not figures.stop
-    assert figures.remaining_low <= figures.remaining_estimate <= figures.remaining_high
-    assert figures.remaining_high <= figures.n_left
+    assert 0 <= figures.remaining_estimate <= figures.remaining_high <= figures.n_left
+    if sum(labels):
+        # The bound and the criterion agree: stop exactly when fewer than the misses the
+        # target allows can be left.
+        allowed = int(sum(labels) / Fraction(str(target))) + 1 - sum(labels)
+        assert figures.stop == (figures.remaining_high < allowed)
 
 
 @given(st.lists(st.integers(0, 1), min_size=1, max_size=60))
