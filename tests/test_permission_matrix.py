@@ -53,7 +53,7 @@ def _stopping_decision(team):
         StoppingDecision.objects.create(
             review=team.review, adopted_by=team.users["owner"], recall_target=0.95,
             confidence=0.95, p_value=0.01, n_total=10, n_screened=8, n_relevant=2, n_stopped=2,
-            remaining_estimate=0.0, remaining_low=0.0, remaining_high=1.0)
+            remaining_estimate=0, remaining_high=1)
 
 
 def _invitation(team):
