@@ -202,3 +202,21 @@ def test_a_stop_of_another_review_is_not_found(nearly_done):
     url = reverse("screening_stop_undo", kwargs={"review_id": team.other_review.id,
                                                  "decision_id": decision.id})
     assert team.client("outsider").post(url).status_code == 404
+
+
+def test_a_stop_travels_in_the_review_archive(nearly_done, tmp_path, capsys):
+    from django.core.management import call_command
+
+    from reviews.models import Review
+
+    team = nearly_done
+    stopping_adopt(actor=team.users["owner"], review_id=team.review.id)
+    path = tmp_path / "review.zip"
+    call_command("export_review", str(team.review.id), "--out", str(path))
+    call_command("import_review", str(path), "--owner", "owner")
+    copy = Review.objects.get(pk=int(capsys.readouterr().out.strip().split(": ")[-1]))
+    decision = StoppingDecision.objects.get(review=copy)
+    assert (decision.n_stopped, decision.adopted_by) == (1, team.users["owner"])
+    stopped = Item.objects.get(review=copy, status=ItemStatus.STOPPED)
+    assert stopped.stopped_by == decision
+    assert prisma_flow(review=copy)["databases_and_registers"]["removed_by_automation"] == 1
