@@ -7,6 +7,7 @@ retrain after another rather than one per vote.
 import logging
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -126,30 +127,69 @@ log = logging.getLogger(__name__)
 
 def model_path(review_id):
     """Where the review's last fitted model is kept: under MEDIA_ROOT, which is never served
-    (no URL maps it) and which workers on several machines already share for full texts."""
+    (no URL maps it) and which workers on several machines already share for full texts.
+    The vectorisers (large: the vocabulary) go to a file of their own, written only when
+    the records change, so a retrain on new labels rewrites only the small classifier."""
     return Path(settings.MEDIA_ROOT) / "ranking" / f"review-{review_id}.joblib"
+
+
+def _vectorizers_path(review_id):
+    return model_path(review_id).with_suffix(".features.joblib")
+
+
+def _dump(obj, path):
+    """Written aside and renamed: a scoring task never reads half a file."""
+    import joblib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            joblib.dump(obj, out)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+_KEPT_FEATURES = {}  # review id -> (features object whose vectorisers are on disk, stamp)
 
 
 def _keep_model(review_id, features, labels, head):
     """Save the model this retrain ranked with, for records that arrive before the next."""
-    import joblib
-
     from .scorer import fit_scorer
 
     scorer = fit_scorer(features, labels, top=TOP, head=head)
     if scorer is None:
         return
+    kept = _KEPT_FEATURES.get(review_id)
+    vectorizers_file = _vectorizers_path(review_id)
+    # The very object, held here: an id() could be reused by the next features object.
+    if kept is None or kept[0] is not features or not vectorizers_file.exists():
+        kept = (features, uuid.uuid4().hex)
+        _dump({"stamp": kept[1], "vectorizers": features.vectorizers}, vectorizers_file)
+        _KEPT_FEATURES.clear()
+        _KEPT_FEATURES[review_id] = kept
+    stamp = kept[1]
+    scorer.vectorizers = None  # kept apart, see model_path
+    _dump({"stamp": stamp, "scorer": scorer}, model_path(review_id))
+
+
+def _load_scorer(review_id):
+    """The kept scorer with its vectorisers, or None when there is none or the two files do
+    not belong together (a retrain wrote one between the reads: the next run reads both)."""
+    import joblib
+
     path = model_path(review_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written aside and renamed: a scoring task never reads half a file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            joblib.dump(scorer, out)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    if not path.exists():
+        return None
+    kept = joblib.load(path)
+    vectorizers = joblib.load(_vectorizers_path(review_id))
+    if kept["stamp"] != vectorizers["stamp"]:
+        return None
+    scorer = kept["scorer"]
+    scorer.vectorizers = vectorizers["vectorizers"]
+    return scorer
 
 
 def items_score_new_run(*, review_id, after_id):
@@ -157,21 +197,18 @@ def items_score_new_run(*, review_id, after_id):
     the priority the last retrain's model gives them, so they join the queue where they
     belong instead of waiting at the bottom for the next retrain. Only scores, never fits;
     safe to run twice (same model, same priorities). Returns the number of items scored."""
-    path = model_path(review_id)
-    if not path.exists():
-        return 0  # no model yet: the next retrain ranks them with the rest
-    import joblib
-
     from .ranking import record_text
 
     try:
-        scorer = joblib.load(path)
+        scorer = _load_scorer(review_id)
     except Exception:  # a model from an older release, or a damaged file: retrain instead
         log.warning("ranking model of review %s unreadable; retraining", review_id,
                     exc_info=True)
-        path.unlink(missing_ok=True)
+        model_path(review_id).unlink(missing_ok=True)
         items_prioritise_run(review_id=review_id)
         return 0
+    if scorer is None:
+        return 0  # no model yet: the next retrain ranks them with the rest
     rows = list(Item.objects.filter(review_id=review_id, stage=Stage.TITLE_ABSTRACT,
                                     status=ItemStatus.PENDING, pk__gt=after_id)
                 .order_by("id").values_list("id", "record__title", "record__abstract",
@@ -201,12 +238,12 @@ def relevance_of(review_id, texts):
         return [None] * len(texts)
     cached = _SCORERS.get(review_id)
     if cached is None or cached[0] != stamp:
-        import joblib
-
         try:
-            cached = (stamp, joblib.load(path))
+            cached = (stamp, _load_scorer(review_id))
         except Exception:  # damaged or from an older release: show nothing until retrained
             log.warning("ranking model of review %s unreadable", review_id, exc_info=True)
+            return [None] * len(texts)
+        if cached[1] is None:
             return [None] * len(texts)
         if len(_SCORERS) > 20:
             _SCORERS.clear()

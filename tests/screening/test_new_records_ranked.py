@@ -148,3 +148,32 @@ def test_relevance_is_hidden_until_the_owner_shows_it(team, django_capture_on_co
     relevant, irrelevant = _relevance(team, RELEVANT[3]), _relevance(team, IRRELEVANT[7])
     assert 0 <= irrelevant < relevant <= 1
     assert 'id="rec-relevance"' in team.client("reviewer").get(screen_url).content.decode()
+
+
+def test_a_retrain_on_new_labels_rewrites_only_the_small_model(team,
+                                                              django_capture_on_commit_callbacks):
+    from screening.prioritise import _vectorizers_path
+
+    _trained(team, django_capture_on_commit_callbacks)
+    vectorizers = _vectorizers_path(team.review.id)
+    first = vectorizers.stat().st_mtime_ns
+    for who in ("reviewer", "owner"):
+        services.vote_cast(actor=team.users[who], item_id=_item(team.review, IRRELEVANT[2]).id,
+                           decision="exclude")
+    items_prioritise_run(review_id=team.review.id)
+    assert vectorizers.stat().st_mtime_ns == first  # same records, same vocabulary
+    assert _relevance_of(team, RELEVANT[3]) > _relevance_of(team, IRRELEVANT[7])
+    # New records change the vocabulary: both files are written again, and still agree.
+    with django_capture_on_commit_callbacks(execute=True):
+        _import_search(team, NEW_RELEVANT, "b")
+    items_prioritise_run(review_id=team.review.id)
+    assert vectorizers.stat().st_mtime_ns != first
+    assert _relevance_of(team, NEW_RELEVANT[0]) > _relevance_of(team, IRRELEVANT[7])
+
+
+def _relevance_of(team, title):
+    from screening.prioritise import relevance_of
+    from screening.ranking import record_text
+
+    record = _item(team.review, title).record
+    return relevance_of(team.review.id, [record_text(record.title, record.abstract, None)])[0]
