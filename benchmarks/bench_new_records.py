@@ -25,7 +25,7 @@ DATA = ROOT.parent / "shared" / "data" / "screening"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/prismflow_bench_newrec"
 
 
-def run(new, runs):
+def run(new, runs, profile=False):
     import django
 
     django.setup()
@@ -79,6 +79,13 @@ def run(new, runs):
         # This process's CPU time (the database's is apart): on a shared machine the wall
         # time also counts the waits for a core.
         cpu.append(time.process_time() - started_cpu)
+    if profile:  # where the time goes, on stderr
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(items_score_new_run, review_id=review.id, after_id=last)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(15)
     return {"records": len(base.texts), "settled": 500, "retrain_seconds": round(retrain, 3),
             "new": scored, "score_seconds_median": round(statistics.median(times), 3),
             "score_seconds": [round(t, 3) for t in times],
@@ -92,6 +99,7 @@ def main():
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--profile", action="store_true", help="print a profile on stderr")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"{DATA} is absent: the benchmark reads the shared screening sets")
@@ -100,7 +108,7 @@ def main():
     env = django_env(args.database_url)
     with scratch_database(args.database_url, env):
         os.environ.update(env)
-        figures = run(args.new, args.runs)
+        figures = run(args.new, args.runs, args.profile)
         from django.db import connections
 
         connections.close_all()  # else the database cannot be dropped
