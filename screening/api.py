@@ -42,6 +42,8 @@ class ProgressOutput(serializers.Serializer):
     pending = serializers.IntegerField()
     not_retrieved = serializers.IntegerField(
         help_text="full-text reports marked not retrieved while waiting for votes")
+    stopped = serializers.IntegerField(help_text="set aside by an adopted stopping rule")
+    closed = serializers.IntegerField(help_text="settled or set aside")
 
 
 class VoteOutput(serializers.Serializer):
@@ -64,6 +66,9 @@ class ItemOutput(serializers.Serializer):
     not_retrieved = serializers.BooleanField()
     votes = VoteOutput(many=True, allow_null=True, help_text="null while blinded")
     decision = serializers.CharField(allow_null=True)
+    relevance = serializers.FloatField(
+        allow_null=True, help_text="the model's relevance, 0 to 1; null unless the owner "
+        "chose to show it")
 
 
 class ScreeningPayload(serializers.Serializer):

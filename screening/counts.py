@@ -14,13 +14,15 @@ from django.db.models import Count, Q
 
 from .models import Item, ItemStatus
 
-FIELDS = ("total", "included", "excluded", "conflicts", "pending", "open", "not_retrieved")
+FIELDS = ("total", "included", "excluded", "conflicts", "pending", "open", "not_retrieved",
+          "stopped")
 COUNTS_SECONDS = 300
 _BY_STATUS = {
     ItemStatus.INCLUDED: "included",
     ItemStatus.EXCLUDED: "excluded",
     ItemStatus.CONFLICT: "conflicts",
     ItemStatus.PENDING: "pending",
+    ItemStatus.STOPPED: "stopped",
 }
 
 
@@ -30,10 +32,10 @@ def _keys(review_id, stage, needed):
 
 
 def team_counts(review, stage, *, store=True):
-    """{total, included, excluded, conflicts, pending, open, not_retrieved} for one stage;
-    "open" counts pending records that still need votes. A full-text report marked not
-    retrieved while waiting for votes counts as not_retrieved, not as pending: nobody can
-    judge it, and PRISMA counts it apart.
+    """{total, included, excluded, conflicts, pending, open, not_retrieved, stopped} for one
+    stage; "open" counts pending records that still need votes, "stopped" those the stopping
+    rule set aside. A full-text report marked not retrieved while waiting for votes counts
+    as not_retrieved, not as pending: nobody can judge it, and PRISMA counts it apart.
 
     Inside a transaction that changed items, pass store=False: a recount there sees the
     uncommitted change, which its counter moves would then add a second time."""
@@ -58,6 +60,7 @@ def _count(review, stage, needed):
         open=Count("id", filter=Q(status=ItemStatus.PENDING, not_retrieved=False,
                                   live_votes__lt=needed)),
         not_retrieved=Count("id", filter=Q(status=ItemStatus.PENDING, not_retrieved=True)),
+        stopped=Count("id", filter=Q(status=ItemStatus.STOPPED)),
     )
 
 

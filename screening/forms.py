@@ -23,6 +23,10 @@ class ResolveForm(forms.Form):
         self.fields["reason"].queryset = ExclusionReason.objects.filter(review=review)
 
 
+# The stopping rule's settings and the relevance display: owner's choices a report cites.
+AUDITED = ("stop_recall_target", "stop_confidence", "show_relevance")
+
+
 class ScreeningSettingsForm(forms.ModelForm):
     reasons = forms.CharField(
         label=_("Full-text exclusion reasons"), widget=forms.Textarea(attrs={"rows": 7}),
@@ -30,7 +34,8 @@ class ScreeningSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ScreeningSettings
-        fields = ["maybe_advances", "include_keywords", "exclude_keywords"]
+        fields = ["maybe_advances", "include_keywords", "exclude_keywords",
+                  "stop_recall_target", "stop_confidence", "show_relevance"]
         widgets = {"include_keywords": forms.Textarea(attrs={"rows": 4}),
                    "exclude_keywords": forms.Textarea(attrs={"rows": 4})}
 
@@ -50,10 +55,11 @@ class ScreeningSettingsForm(forms.ModelForm):
 
     @transaction.atomic
     def save_with_audit(self, *, actor):
+        old = ScreeningSettings.objects.get(pk=self.instance.pk)
         before = {"reasons": list(ExclusionReason.objects.filter(review=self.review, active=True)
                                   .values_list("label", flat=True)),
-                  "maybe_advances": ScreeningSettings.objects.get(pk=self.instance.pk)
-                  .maybe_advances}
+                  "maybe_advances": old.maybe_advances,
+                  **{f: getattr(old, f) for f in AUDITED}}
         settings = self.save()
         labels = self.cleaned_data["reasons"]
         # Reasons in use by votes are kept (inactive) rather than deleted: history stays readable.
@@ -66,5 +72,6 @@ class ScreeningSettingsForm(forms.ModelForm):
                           "is_other": is_other_reason(label)})
         audit_record(review=self.review, actor=actor, verb="screening.settings", obj=settings,
                      before=before, after={"reasons": labels,
-                                           "maybe_advances": settings.maybe_advances})
+                                           "maybe_advances": settings.maybe_advances,
+                                           **{f: getattr(settings, f) for f in AUDITED}})
         return settings

@@ -1,6 +1,7 @@
 """Screening: stages, votes, conflicts and adjudication, exclusion reasons, full texts, studies."""
 from django.conf import settings
 from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -25,9 +26,14 @@ class ItemStatus(models.TextChoices):
     CONFLICT = "conflict", _("Conflict")
     INCLUDED = "included", _("Included")
     EXCLUDED = "excluded", _("Excluded")
+    # Left unscreened when the owner adopted the stopping rule (StoppingDecision): PRISMA
+    # 2020 counts them as "records marked as ineligible by automation tools".
+    STOPPED = "stopped", _("Not screened (stopping rule)")
 
 
 SETTLED_STATUSES = (ItemStatus.INCLUDED, ItemStatus.EXCLUDED)
+# Nothing more to do on these: decided, or set aside by the stopping rule.
+CLOSED_STATUSES = (*SETTLED_STATUSES, ItemStatus.STOPPED)
 
 
 DEFAULT_REASONS = [
@@ -88,6 +94,17 @@ class ScreeningSettings(models.Model):
     exclude_keywords = models.TextField(_("exclusion keywords"), blank=True,
                                         help_text=_("One a line; English or Chinese."))
     unblinded_stages = models.JSONField(default=list, blank=True)
+    stop_recall_target = models.FloatField(
+        _("recall target of the stopping rule"), default=0.95,
+        validators=[MinValueValidator(0.5), MaxValueValidator(0.999)],
+        help_text=_("Share of the relevant records screening must find, e.g. 0.95."))
+    stop_confidence = models.FloatField(
+        _("confidence of the stopping rule"), default=0.95,
+        validators=[MinValueValidator(0.5), MaxValueValidator(0.999)],
+        help_text=_("How sure the test must be that the target is reached, e.g. 0.95."))
+    show_relevance = models.BooleanField(
+        _("show reviewers the model's relevance score"), default=False,
+        help_text=_("Off by default: a score shown beside a record may sway the reviewer."))
 
     def __str__(self):
         return f"screening settings of review {self.review_id}"
@@ -144,6 +161,8 @@ class Item(models.Model):
     settled_by_adjudication = models.BooleanField(default=False)
     settled_at = models.DateTimeField(null=True, blank=True)
     not_retrieved = models.BooleanField(default=False)  # full text could not be obtained
+    stopped_by = models.ForeignKey("StoppingDecision", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="items")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -262,3 +281,37 @@ class StudyReport(models.Model):
 
     def __str__(self):
         return f"{self.study} / {self.record_id}"
+
+
+class StoppingDecision(models.Model):
+    """The owner stopped title/abstract screening on the stopping rule's word: the figures
+    the rule gave at that moment, and the records it left unscreened (Item.stopped_by).
+    Undone, it stays as history (undone_at) and its records need screening again."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="stopping_decisions")
+    adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    adopted_at = models.DateTimeField(auto_now_add=True)
+    recall_target = models.FloatField()
+    confidence = models.FloatField()
+    p_value = models.FloatField()
+    n_total = models.PositiveIntegerField()  # title/abstract records at the time
+    n_screened = models.PositiveIntegerField()  # with a settled decision
+    n_relevant = models.PositiveIntegerField()  # included among those
+    n_stopped = models.PositiveIntegerField()  # left unscreened by this decision
+    remaining_estimate = models.PositiveIntegerField()  # relevant still unscreened, median
+    remaining_high = models.PositiveIntegerField()  # ... and at most, at the confidence
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-adopted_at", "-id"]
+        constraints = [
+            # At most one stop in force per review: the database refuses a second.
+            models.UniqueConstraint(fields=["review"], condition=Q(undone_at__isnull=True),
+                                    name="stopping_one_in_force"),
+        ]
+
+    def __str__(self):
+        return f"stop of review {self.review_id} at {self.adopted_at:%Y-%m-%d}"

@@ -4,6 +4,13 @@ Runs in a Celery task, never in a vote's request: a vote only enqueues it (on co
 at most one run per review is queued at a time (a cache flag), so a busy team triggers one
 retrain after another rather than one per vote.
 """
+import logging
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
@@ -83,7 +90,9 @@ def items_prioritise_run(*, review_id):
         return 0  # no relevant record yet: the stable order stays
     from .ranking import rank_features
 
-    order = rank_features(_features(review_id, rows), labels)
+    features = _features(review_id, rows)
+    order = rank_features(features, labels)
+    _keep_model(review_id, features, labels, order[:TOP])
     # Only the head of the queue is served before the next retrain, so only the head is
     # written: the rest fall back to priority 0 (then id order). Writing every item's score
     # on a 50,000-record review kept the database busy for seconds per retrain.
@@ -111,3 +120,135 @@ def _write_priorities(pairs):
             "WHERE item.id = new.id",
             [[i for i, _p in pairs], [p for _i, p in pairs]],
         )
+
+
+log = logging.getLogger(__name__)
+
+
+def model_path(review_id):
+    """Where the review's last fitted model is kept: under MEDIA_ROOT, which is never served
+    (no URL maps it) and which workers on several machines already share for full texts.
+    The vectorisers (large: the vocabulary) go to a file of their own, written only when
+    the records change, so a retrain on new labels rewrites only the small classifier."""
+    return Path(settings.MEDIA_ROOT) / "ranking" / f"review-{review_id}.joblib"
+
+
+def _vectorizers_path(review_id):
+    return model_path(review_id).with_suffix(".features.joblib")
+
+
+def _dump(obj, path):
+    """Written aside and renamed: a scoring task never reads half a file."""
+    import joblib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            joblib.dump(obj, out)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+_KEPT_FEATURES = {}  # review id -> (features object whose vectorisers are on disk, stamp)
+
+
+def _keep_model(review_id, features, labels, head):
+    """Save the model this retrain ranked with, for records that arrive before the next."""
+    from .scorer import fit_scorer
+
+    scorer = fit_scorer(features, labels, top=TOP, head=head)
+    if scorer is None:
+        return
+    kept = _KEPT_FEATURES.get(review_id)
+    vectorizers_file = _vectorizers_path(review_id)
+    # The very object, held here: an id() could be reused by the next features object.
+    if kept is None or kept[0] is not features or not vectorizers_file.exists():
+        kept = (features, uuid.uuid4().hex)
+        _dump({"stamp": kept[1], "vectorizers": features.vectorizers}, vectorizers_file)
+        _KEPT_FEATURES.clear()
+        _KEPT_FEATURES[review_id] = kept
+    stamp = kept[1]
+    scorer.vectorizers = None  # kept apart, see model_path
+    _dump({"stamp": stamp, "scorer": scorer}, model_path(review_id))
+
+
+def _load_scorer(review_id):
+    """The kept scorer with its vectorisers, or None when there is none or the two files do
+    not belong together (a retrain wrote one between the reads: the next run reads both)."""
+    import joblib
+
+    path = model_path(review_id)
+    if not path.exists():
+        return None
+    kept = joblib.load(path)
+    vectorizers = joblib.load(_vectorizers_path(review_id))
+    if kept["stamp"] != vectorizers["stamp"]:
+        return None
+    scorer = kept["scorer"]
+    scorer.vectorizers = vectorizers["vectorizers"]
+    return scorer
+
+
+def items_score_new_run(*, review_id, after_id):
+    """Give the title/abstract items made after item ``after_id`` (an import's new records)
+    the priority the last retrain's model gives them, so they join the queue where they
+    belong instead of waiting at the bottom for the next retrain. Only scores, never fits;
+    safe to run twice (same model, same priorities). Returns the number of items scored."""
+    from .ranking import record_text
+
+    try:
+        scorer = _load_scorer(review_id)
+    except Exception:  # a model from an older release, or a damaged file: retrain instead
+        log.warning("ranking model of review %s unreadable; retraining", review_id,
+                    exc_info=True)
+        model_path(review_id).unlink(missing_ok=True)
+        items_prioritise_run(review_id=review_id)
+        return 0
+    if scorer is None:
+        return 0  # no model yet: the next retrain ranks them with the rest
+    rows = list(Item.objects.filter(review_id=review_id, stage=Stage.TITLE_ABSTRACT,
+                                    status=ItemStatus.PENDING, pk__gt=after_id)
+                .order_by("id").values_list("id", "record__title", "record__abstract",
+                                            "record__keywords"))
+    if not rows:
+        return 0
+    scores = scorer.score([record_text(t, a, k) for _i, t, a, k in rows])
+    pairs = [(row[0], float(p)) for row, p in zip(rows, scorer.priorities(scores),
+                                                      strict=True)]
+    for start in range(0, len(pairs), 500):
+        with transaction.atomic():
+            _write_priorities(pairs[start:start + 500])
+    return len(pairs)
+
+
+_SCORERS = {}  # review id -> (file stamp, scorer): a web process loads each model once
+
+
+def relevance_of(review_id, texts):
+    """The kept model's relevance of each text, 0 to 1 (the logistic of its score; a rank,
+    not a calibrated probability), or None for each when no model is kept yet. A read for
+    the screening page: it scores with the last retrain's model and never fits one."""
+    path = model_path(review_id)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return [None] * len(texts)
+    cached = _SCORERS.get(review_id)
+    if cached is None or cached[0] != stamp:
+        try:
+            cached = (stamp, _load_scorer(review_id))
+        except Exception:  # damaged or from an older release: show nothing until retrained
+            log.warning("ranking model of review %s unreadable", review_id, exc_info=True)
+            return [None] * len(texts)
+        if cached[1] is None:
+            return [None] * len(texts)
+        if len(_SCORERS) > 20:
+            _SCORERS.clear()
+        _SCORERS[review_id] = cached
+    import numpy as np
+
+    scores = cached[1].score(texts)
+    return [float(v) for v in 1.0 / (1.0 + np.exp(-np.clip(scores, -30, 30)))]

@@ -74,12 +74,28 @@ def item_view(*, user, membership, item, mine=None, live=None):
         "not_retrieved": item.not_retrieved,
         "votes": None,
         "decision": None,
+        "relevance": _relevance(item, record),
     }
     if votes_visible(membership=membership, item=item, mine=mine or None):
         live = _live(item) if live is None else live
         data["votes"] = [dict(_vote_dict(v), reviewer=v.reviewer.username) for v in live]
         data["decision"] = item.decision or None
     return data
+
+
+def _relevance(item, record):
+    """The model's relevance of the record, when the owner chose to show it (off by
+    default): it comes from the model trained on settled decisions, never from votes."""
+    from .services import screening_options
+
+    if item.stage != Stage.TITLE_ABSTRACT or not screening_options(item.review).get(
+            "show_relevance"):
+        return None
+    from .prioritise import relevance_of
+    from .ranking import record_text
+
+    return relevance_of(item.review_id, [record_text(record.title, record.abstract,
+                                                     record.keywords)])[0]
 
 
 def _vote_dict(vote):
@@ -110,6 +126,8 @@ def progress(*, user, review, stage):
         "included": team["included"], "excluded": team["excluded"],
         "conflicts": team["conflicts"], "pending": team["pending"],
         "not_retrieved": team["not_retrieved"],
+        "stopped": team["stopped"],
+        "closed": team["included"] + team["excluded"] + team["stopped"],
     }
 
 
@@ -170,8 +188,12 @@ def prisma_counts(*, review):
     ft = Item.objects.filter(review=review, stage=Stage.FULL_TEXT)
     reasons = (ft.filter(status=ItemStatus.EXCLUDED).values("reason__label")
                .annotate(n=Count("id")).order_by("reason__label"))
+    stopped = ta.filter(status=ItemStatus.STOPPED).count()
     return {
-        "screened": ta.count(),
+        # Records the stopping rule set aside were never screened: PRISMA 2020 counts them
+        # before screening, as marked ineligible by automation tools.
+        "automation": stopped,
+        "screened": ta.count() - stopped,
         "excluded_screening": ta.filter(status=ItemStatus.EXCLUDED).count(),
         "sought": ft.count(),
         "not_retrieved": ft.filter(not_retrieved=True).count(),
@@ -206,3 +228,29 @@ def stage_counts(*, review):
         if counts:
             out[key] = [(ItemStatus(s).label, counts.get(s, 0)) for s in ItemStatus.values]
     return out
+
+
+def stopping_for_review(*, review, screening=None):
+    """The stopping rule's figures for title/abstract screening (screening.stopping), at the
+    recall target and confidence the owner set. Read from settled decisions only, in the
+    order they were settled (the order the team worked through the ranked queue), never
+    from single votes, so no reviewer learns another's vote from them. Records a stop in
+    force set aside are out of the count; access is checked by the caller."""
+    from .models import ScreeningSettings, StoppingDecision
+    from .stopping import stopping_figures
+
+    if screening is None:
+        screening = ScreeningSettings.objects.filter(review=review).first() or \
+            ScreeningSettings(review=review)
+    items = Item.objects.filter(review=review, stage=Stage.TITLE_ABSTRACT)
+    labels = [int(status == ItemStatus.INCLUDED) for status in
+              items.filter(status__in=SETTLED_STATUSES).order_by("settled_at", "id")
+              .values_list("status", flat=True)]
+    n_total = items.exclude(status=ItemStatus.STOPPED).count()
+    figures = stopping_figures(labels, n_total, recall_target=screening.stop_recall_target,
+                               confidence=screening.stop_confidence)
+    unvoted = items.filter(status=ItemStatus.PENDING, live_votes=0).count()
+    in_force = StoppingDecision.objects.filter(review=review, undone_at__isnull=True).first()
+    return {"figures": figures, "unvoted": unvoted, "in_force": in_force,
+            "history": StoppingDecision.objects.filter(review=review)
+            .select_related("adopted_by", "undone_by")}

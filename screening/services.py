@@ -18,8 +18,8 @@ from reviews.selectors import unique_records_for_review
 
 from . import counts
 from .models import (
+    CLOSED_STATUSES,
     DEFAULT_REASONS,
-    SETTLED_STATUSES,
     Adjudication,
     Decision,
     ExclusionReason,
@@ -46,7 +46,8 @@ def screening_options(review):
     if found is None:
         screening = settings_for(review)
         found = {"maybe_advances": screening.maybe_advances,
-                 "unblinded_stages": screening.unblinded_stages}
+                 "unblinded_stages": screening.unblinded_stages,
+                 "show_relevance": screening.show_relevance}
         cache.set(options_key(review.id), found, 300)
     return found
 
@@ -74,7 +75,14 @@ def items_sync(*, review):
                .exclude(screening_items__stage=Stage.TITLE_ABSTRACT)
                .values_list("id", flat=True))
     new = [Item(review=review, record_id=rid, stage=Stage.TITLE_ABSTRACT) for rid in missing]
+    last_id = Item.objects.order_by("-id").values_list("id", flat=True).first() or 0
     Item.objects.bulk_create(new, ignore_conflicts=True, batch_size=5000)
+    if new:
+        # Records that arrive mid-review are scored by the last retrain's model at once
+        # (in the worker, after commit), rather than wait at the bottom for the next one.
+        from .tasks import items_score_new
+
+        transaction.on_commit(lambda: items_score_new.delay(review.id, last_id))
     # A record merged away as a duplicate after its item was made leaves screening, unless
     # someone already voted on it (then its votes stay visible and a person decides).
     removed, _kinds = (
@@ -132,6 +140,9 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
         raise ValidationError(_("Vote include, exclude or maybe."))
     item, _m = _locked_item(actor, item_id, "screen", review_id=review_id,
                             membership=membership)
+    if item.status == ItemStatus.STOPPED:
+        raise ValidationError(_("Screening of this record was stopped by the stopping rule; "
+                                "the owner can undo the stop."))
     if item.settled:
         raise ValidationError(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
@@ -335,7 +346,7 @@ def stage_unblind(*, actor, review_id, stage):
     """The owner unblinds a finished stage: every vote becomes visible to the team."""
     review, _m = review_for(actor, review_id, "manage")
     open_items = Item.objects.filter(review=review, stage=stage).exclude(
-        status__in=SETTLED_STATUSES)
+        status__in=CLOSED_STATUSES)
     if open_items.exists():
         raise ValidationError(_("Only a finished stage can be unblinded."))
     screening = settings_for(review)

@@ -11,9 +11,9 @@ from reviews.files import SafeWriter
 from reviews.forms import readonly_rows
 from reviews.ids import parse_id
 
-from . import fulltext, selectors, services, studies
+from . import fulltext, selectors, services, stopping_services, studies
 from .forms import ResolveForm, ScreeningSettingsForm
-from .models import Item, Stage, reason_label
+from .models import Item, Stage, StoppingDecision, reason_label
 
 
 def _stage(stage):
@@ -38,7 +38,34 @@ def overview(request, review, membership):
         context["agreement"] = [
             dict(row, stage_label=Stage(row["stage"]).label)
             for row in selectors.agreement_for_review(review=review, membership=membership)]
+        context["stopping"] = selectors.stopping_for_review(review=review)
     return render(request, "screening/overview.html", context)
+
+
+@review_view(POST="manage")
+def stop_adopt(request, review, membership):
+    try:
+        decision = stopping_services.stopping_adopt(actor=request.user, review_id=review.id)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Screening stopped: %(n)d records left unscreened by the "
+                                    "stopping rule.") % {"n": decision.n_stopped})
+    return redirect("screening_overview", review_id=review.id)
+
+
+@review_view(POST="manage")
+def stop_undo(request, review, membership, decision_id):
+    try:
+        stopping_services.stopping_undo(actor=request.user, review_id=review.id,
+                                        decision_id=decision_id)
+    except StoppingDecision.DoesNotExist as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Stop undone: its records need screening again."))
+    return redirect("screening_overview", review_id=review.id)
 
 
 @review_view(GET="screen")
@@ -53,6 +80,7 @@ def screen(request, review, membership, stage):
                    "include_keywords": screening.keywords("include"),
                    "exclude_keywords": screening.keywords("exclude"),
                    "can_reopen": can(membership, "adjudicate"),
+                   "show_relevance": screening.show_relevance and stage == Stage.TITLE_ABSTRACT,
                    "api": f"/api/reviews/{review.id}/screening/",
                    "fulltext": f"/reviews/{review.id}/screening/items/"},
     })

@@ -86,11 +86,16 @@ def _items(review, stage):
 def _title_abstract(review, columns):
     rows = _items(review, Stage.TITLE_ABSTRACT).values("column").order_by().annotate(
         excluded=Count("id", filter=Q(status=ItemStatus.EXCLUDED)),
-        settled=Count("id", filter=Q(status__in=SETTLED_STATUSES)))
+        settled=Count("id", filter=Q(status__in=SETTLED_STATUSES)),
+        stopped=Count("id", filter=Q(status=ItemStatus.STOPPED)))
     for column in columns.values():
         column["awaiting_screening"] = column["screened"]
     for row in rows:
         column = columns[row["column"]]
+        # Records left unscreened by an adopted stopping rule leave before screening, as
+        # "records marked as ineligible by automation tools" (PRISMA 2020).
+        column["removed_by_automation"] = row["stopped"]
+        column["screened"] -= row["stopped"]
         column["excluded"] = row["excluded"]
         column["awaiting_screening"] = column["screened"] - row["settled"]
 

@@ -42,7 +42,18 @@ KWARG_FACTORIES = {
     "assessment_id": lambda team: _extraction_state(team)["rob_assessment"].id,
     "figure": lambda team: _extraction_state(team) and "traffic_light",  # needs a consensus
     "image_fmt": lambda team: "svg",
+    "decision_id": lambda team: _stopping_decision(team).id,
 }
+
+
+def _stopping_decision(team):
+    from screening.models import StoppingDecision
+
+    return StoppingDecision.objects.filter(review=team.review).first() or \
+        StoppingDecision.objects.create(
+            review=team.review, adopted_by=team.users["owner"], recall_target=0.95,
+            confidence=0.95, p_value=0.01, n_total=10, n_screened=8, n_relevant=2, n_stopped=2,
+            remaining_estimate=0, remaining_high=1)
 
 
 def _invitation(team):

@@ -92,6 +92,8 @@ REGISTRY = [
           doc="pairs found alike and what became of them"),
     Entry("screening.ScreeningSettings", "review", doc="screening options"),
     Entry("screening.ExclusionReason", "review", doc="exclusion reasons"),
+    Entry("screening.StoppingDecision", "review", doc="stops of title/abstract screening "
+          "adopted on the stopping rule, with its figures, undone ones included"),
     Entry("screening.Item", "review", doc="a record at a stage, its status and decision"),
     Entry("screening.Vote", "item__review", doc="every vote, superseded ones included"),
     Entry("screening.Adjudication", "item__review", doc="third-reviewer decisions"),

@@ -65,7 +65,10 @@ def test_it_writes_every_record_id_once_and_prints_the_figures(tmp_path):
     ids = [row[0] for row in rows]
     assert sorted(order) == sorted(ids)
     assert figures["n"] == 40 and figures["n_relevant"] == 6
-    assert set(figures) == {"n", "n_relevant", "wss95", "wss100", "rrf10", "seconds"}
+    # The original keys first, in their order; the stopping criterion's after them.
+    assert list(figures)[:6] == ["n", "n_relevant", "wss95", "wss100", "rrf10", "seconds"]
+    assert list(figures)[6:] == ["stop_recall_target", "stop_confidence", "stop_read",
+                                 "stop_recall"]
     # The printed figures are those of the written order.
     by_id = {row[0]: row[3] for row in rows}
     assert figures["wss95"] == pytest.approx(wss(order, by_id, 95))
@@ -147,3 +150,34 @@ def test_shared_dataset_wss95_is_well_above_chance(name, tmp_path):
     assert figures["n"] == len(_read_order(tmp_path / "o.csv"))
     # 0.45-0.68 measured; the floor catches a broken model without being flaky.
     assert figures["wss95"] > 0.3
+
+
+def test_it_prints_where_the_stopping_criterion_would_have_stopped(tmp_path):
+    rows, _ = _synthetic_rows()
+    data = _write_csv(tmp_path / "set.csv", HEADER, rows)
+    figures = {}
+    for confidence in ("0.95", "0.6"):
+        out = io.StringIO()
+        call_command("simulate_screening", str(data), out=str(tmp_path / "o.csv"), seed=4,
+                     confidence=float(confidence), stdout=out)
+        figures[confidence] = json.loads(out.getvalue())
+    order = _read_order(tmp_path / "o.csv")
+    by_id = {row[0]: row[3] for row in rows}
+    strict, loose = figures["0.95"], figures["0.6"]
+    assert strict["stop_recall_target"] == 0.95 and strict["stop_confidence"] == 0.95
+    assert loose["stop_confidence"] == 0.6
+    assert 0 < loose["stop_read"] <= strict["stop_read"] <= 40
+    # The recall printed is that of the order written, read up to the stop.
+    found = sum(by_id[i] for i in order[:loose["stop_read"]])
+    assert loose["stop_recall"] == pytest.approx(found / 6)
+    # Everything else is the same whatever the criterion's settings.
+    assert {k: v for k, v in strict.items() if not k.startswith("stop") and k != "seconds"} == {
+        k: v for k, v in loose.items() if not k.startswith("stop") and k != "seconds"}
+
+
+def test_a_recall_target_outside_0_and_1_is_a_usage_error(tmp_path):
+    rows, _ = _synthetic_rows()
+    data = _write_csv(tmp_path / "set.csv", HEADER, rows)
+    bad = _run(data, "--out", tmp_path / "o.csv", "--recall-target", "95")
+    assert bad.returncode == 2 and "between 0 and 1" in bad.stderr
+    assert _run(data, "--out", tmp_path / "o.csv", "--confidence", "x").returncode == 2

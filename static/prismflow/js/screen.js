@@ -93,6 +93,11 @@
       .filter(Boolean).join(" · ");
     $("rec-ids").textContent = [r.doi && `DOI ${r.doi}`, r.pmid && `PMID ${r.pmid}`].filter(Boolean).join(" · ");
     $("rec-abstract").innerHTML = highlight(r.abstract || "");
+    const relevance = $("rec-relevance");  // shown only when the owner turned it on
+    if (relevance) {
+      relevance.hidden = item.relevance == null;
+      $("rec-relevance-value").textContent = item.relevance == null ? "" : `${Math.round(item.relevance * 100)}%`;
+    }
     $("rec-keywords").innerHTML = highlight((r.keywords || []).join("; "));
     $("my-vote").textContent = item.my_vote ? item.my_vote.decision : "—";
     const votes = $("other-votes");
