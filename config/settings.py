@@ -162,7 +162,7 @@ EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 MAIL_CONFIGURED = bool(EMAIL_HOST or env("DJANGO_EMAIL_BACKEND"))
 INVITATION_EMAILS = MAIL_CONFIGURED
 INVITATION_DAYS = env_int("PRISMFLOW_INVITATION_DAYS", 14)  # an invitation link works this long
-API_TOKEN_DAYS = env_int("PRISMFLOW_API_TOKEN_DAYS", 30)  # an API token works this long
+API_TOKEN_DAYS = env_int("PRISMFLOW_API_TOKEN_DAYS", 30)  # a token from /api/auth/token/
 SITE_URL = env("PRISMFLOW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "prismflow@localhost")
 
@@ -178,7 +178,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
-        "reviews.tokens.ExpiringTokenAuthentication",
+        "reviews.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -46,6 +46,18 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+class ApiTokenForm(forms.Form):
+    """A new API token: a name to recognise it by, and how long it lasts (reviews.tokens)."""
+
+    LIFETIMES = (7, 30, 90, 180, 366)
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("What will use it, e.g. \"nightly import script\"."))
+    days = forms.TypedChoiceField(
+        label=_("Expires after"), coerce=int, initial=90,
+        choices=[(d, _("1 year") if d == 366 else _("%(n)d days") % {"n": d})
+                 for d in LIFETIMES])
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
 
