@@ -183,6 +183,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "reviews.api_schema.PrismflowAutoSchema",
+    # A service's refusal (Django's ValidationError, PermissionDenied, ...) becomes 400, 403,
+    # 404 or 409 here, for every API view.
+    "EXCEPTION_HANDLER": "reviews.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reviews.access import can, review_for
 from reviews.audit import audit_record
+from reviews.errors import Conflict
 from screening.models import Study
 
 from . import rob
@@ -123,7 +124,7 @@ def rob_assessment_start(*, actor, review, tool_key, study_id=None, record_id=No
     row = _settings_locked_row(review)  # serialises starts: two people, one free place
     tool = tool_for(review, tool_key)
     if tool is None:
-        raise ValidationError({"tool": _("The review does not use this tool.")})
+        raise Conflict({"tool": _("The review does not use this tool.")})
     target = _target(review, study_id, record_id, tool, outcome_id, result)
     mine = RobAssessment.objects.filter(target=target, kind=Kind.INDIVIDUAL,
                                         assessor=actor).first()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from reviews.access import can, review_for
 from reviews.audit import audit_record
+from reviews.errors import Conflict
 from reviews.models import Record
 from screening.models import Study, StudyReport
 
@@ -48,7 +49,7 @@ def _settings_locked_row(review):
 
 def _refuse_if_locked(review):
     if ExtractionSettings.objects.filter(review=review, locked=True).exists():
-        raise ValidationError(_("Extraction is locked. The owner must unlock it first."))
+        raise Conflict(_("Extraction is locked. The owner must unlock it first."))
 
 
 @transaction.atomic
@@ -223,7 +224,7 @@ def study_for_record(*, review, record_id):
     from .selectors import included_record_ids
 
     if record_id not in included_record_ids(review=review):
-        raise ValidationError(_("Only reports included at full text can be extracted."))
+        raise Conflict(_("Only reports included at full text can be extracted."))
     record = Record.objects.get(pk=record_id, review=review)
     study = Study.objects.create(review=review, label=_study_label(record))
     StudyReport.objects.create(study=study, record=record)
@@ -245,7 +246,7 @@ def extraction_start(*, actor, review, study_id=None, record_id=None):
     review_for(actor, review.id, "screen")
     row = _settings_locked_row(review)
     if row.locked:
-        raise ValidationError(_("Extraction is locked. The owner must unlock it first."))
+        raise Conflict(_("Extraction is locked. The owner must unlock it first."))
     study = Study.objects.get(pk=study_id, review=review) if study_id else \
         study_for_record(review=review, record_id=record_id)
     mine = Extraction.objects.filter(study=study, kind=Kind.INDIVIDUAL, extractor=actor).first()
@@ -608,7 +609,7 @@ def extraction_unlock(*, actor, review, reason):
         raise ValidationError({"reason": _("Say why extraction is unlocked.")})
     row = _settings_locked_row(review)
     if not row.locked:
-        raise ValidationError(_("Extraction is not locked."))
+        raise Conflict(_("Extraction is not locked."))
     row.locked = False
     row.save(update_fields=["locked"])
     audit_record(review=review, actor=actor, verb="extraction.unlock", obj=row,

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import blinding, selectors, services
-from .api_access import Pages, ReviewScopedAPIView, service_call
+from .api_access import Pages, ReviewScopedAPIView
 from .api_schema import paginated
 from .models import Membership, Review, Role
 
@@ -44,7 +44,7 @@ class ReviewListApi(APIView):
     def post(self, request):
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        review = service_call(services.review_create, actor=request.user, **data.validated_data)
+        review = services.review_create(actor=request.user, **data.validated_data)
         out = ReviewOutput(review, context={"request": request}).data
         return Response(out, status=status.HTTP_201_CREATED)
 
@@ -60,8 +60,8 @@ class ReviewDetailApi(ReviewScopedAPIView):
     def patch(self, request, review_id):
         data = ReviewInput(self.review, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        review = service_call(
-            services.review_update, actor=request.user, review_id=review_id, **data.validated_data
+        review = services.review_update(
+            actor=request.user, review_id=review_id, **data.validated_data
         )
         return Response(ReviewOutput(review, context={"request": request}).data)
 
@@ -99,8 +99,7 @@ class MemberListApi(ReviewScopedAPIView):
     def post(self, request, review_id):
         data = InviteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        inv = service_call(
-            services.invitation_create,
+        inv = services.invitation_create(
             actor=request.user,
             review_id=review_id,
             **data.validated_data,
@@ -127,8 +126,7 @@ class MemberDetailApi(ReviewScopedAPIView):
         get_object_or_404(Membership, pk=membership_id, review_id=review_id)
         data = RoleInput(data=request.data)
         data.is_valid(raise_exception=True)
-        m = service_call(
-            services.membership_set_role,
+        m = services.membership_set_role(
             actor=request.user,
             review_id=review_id,
             membership_id=membership_id,
@@ -139,8 +137,7 @@ class MemberDetailApi(ReviewScopedAPIView):
     @extend_schema(responses={204: None})
     def delete(self, request, review_id, membership_id):
         get_object_or_404(Membership, pk=membership_id, review_id=review_id)
-        service_call(
-            services.membership_remove,
+        services.membership_remove(
             actor=request.user,
             review_id=review_id,
             membership_id=membership_id,

@@ -1,9 +1,6 @@
 """DRF counterpart of access.review_view: one base class for every review-scoped endpoint."""
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.views import APIView
 
@@ -35,22 +32,6 @@ class ReviewScopedAPIView(APIView):
         for ability in cls.review_access.values():
             if ability not in ABILITIES:
                 raise ValueError(f"{cls.__name__}: unknown ability {ability!r}")
-
-
-def service_call(service, **kwargs):
-    """Call a service from an API view: a refusal becomes 400 (with the field names where
-    the service gave them) or 403, and an object the service cannot find 404, in the same
-    shape for every endpoint."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            getattr(exc, "message_dict", None) or {"detail": exc.messages}
-        ) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ObjectDoesNotExist as exc:
-        raise NotFound() from exc
 
 
 class Pages(LimitOffsetPagination):

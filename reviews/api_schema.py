@@ -4,7 +4,8 @@ the error answers every endpoint can give, and the shape of paged lists.
 PrismflowAutoSchema (settings: DEFAULT_SCHEMA_CLASS) adds to every operation the errors it can
 answer, unless the view documents that code itself: 400 (a body or query parameter was not
 valid: {field: [messages]} or {detail}), 401 (not signed in), 403 (role too low), 404 (a path
-id that is not found, or not in one of your reviews).
+id that is not found, or not in one of your reviews), 409 on writes (the state of things
+refuses it: extraction locked, a pair already decided; reviews.errors.Conflict).
 """
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +31,8 @@ ERRORS = {
     "403": OpenApiResponse(ErrorOutput, description="Your role in this review does not allow "
                                                     "this."),
     "404": OpenApiResponse(ErrorOutput, description="Not found, or not in a review of yours."),
+    "409": OpenApiResponse(ErrorOutput, description="The state of things refuses it (e.g. "
+                                                    "extraction is locked); `detail` says why."),
 }
 
 
@@ -43,6 +46,8 @@ class PrismflowAutoSchema(AutoSchema):
             codes += ["401", "403"]
         if "{" in self.path:
             codes.append("404")
+        if self.method.upper() in ("POST", "PUT", "PATCH", "DELETE") and "401" in codes:
+            codes.append("409")
         return codes
 
     def get_operation_id(self):

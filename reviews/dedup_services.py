@@ -19,6 +19,7 @@ from .access import review_for
 from .audit import audit_record
 from .db import analyze_after_commit
 from .dedup import dedupe, merge_records
+from .errors import Conflict
 from .importers import RECORD_KEYS
 from .models import AuditEvent, DuplicatePair, Record, Review
 from .signals import announce_unique_records_changed
@@ -44,7 +45,7 @@ DECISIONS = {
 }
 
 
-class AlreadyDecided(ValidationError):
+class AlreadyDecided(Conflict):
     """Someone decided this pair differently first; their decision stands."""
 
     def __init__(self, pair):

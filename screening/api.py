@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from reviews.api_access import ReviewScopedAPIView, service_call
+from reviews.api_access import ReviewScopedAPIView
 from reviews.ids import parse_ids
 
 from . import selectors, services
@@ -171,8 +171,7 @@ class VoteApi(ReviewScopedAPIView):
         v = data.validated_data
         # The vote commits before the next record is leased: holding the item's lock while
         # leasing another record deadlocked two reviewers under load.
-        vote = service_call(
-            services.vote_cast,
+        vote = services.vote_cast(
             actor=request.user,
             item_id=item_id,
             decision=v["decision"],
@@ -190,8 +189,8 @@ class RetractApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=ScreeningPayload)
     def post(self, request, review_id, item_id):
-        service_call(services.vote_retract, actor=request.user, item_id=item_id,
-                     review_id=self.review.id, membership=self.membership)
+        services.vote_retract(actor=request.user, item_id=item_id,
+                              review_id=self.review.id, membership=self.membership)
         item = _item(self.review, item_id)  # read after the change, with its record
         return Response(
             {
@@ -212,8 +211,7 @@ class ResolveApi(ReviewScopedAPIView):
     def post(self, request, review_id, item_id):
         data = _valid_for_item(ResolveInput(data=request.data), self.review, item_id)
         v = data.validated_data
-        adjudication = service_call(
-            services.conflict_resolve,
+        adjudication = services.conflict_resolve(
             actor=request.user,
             item_id=item_id,
             review_id=self.review.id,
@@ -232,8 +230,8 @@ class ReopenApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=StatusOutput)
     def post(self, request, review_id, item_id):
-        item = service_call(services.item_reopen, actor=request.user, item_id=item_id,
-                            review_id=self.review.id, membership=self.membership)
+        item = services.item_reopen(actor=request.user, item_id=item_id,
+                                    review_id=self.review.id, membership=self.membership)
         return Response({"id": item.id, "status": item.status})
 
 
