@@ -1,11 +1,9 @@
 """Forms of the screening pages: validation only; writes go through services."""
 from django import forms
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from reviews.audit import audit_record
-
-from .models import Decision, ExclusionReason, ScreeningSettings, is_other_reason
+from .models import Decision, ExclusionReason, ScreeningSettings
+from .services import reasons_for
 
 
 class ResolveForm(forms.Form):
@@ -36,9 +34,7 @@ class ScreeningSettingsForm(forms.ModelForm):
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review
-        self.fields["reasons"].initial = "\n".join(
-            ExclusionReason.objects.filter(review=review, active=True)
-            .values_list("label", flat=True))
+        self.fields["reasons"].initial = "\n".join(r.label for r in reasons_for(review))
 
     def clean_reasons(self):
         labels = [line.strip()[:200] for line in self.cleaned_data["reasons"].splitlines()
@@ -46,24 +42,3 @@ class ScreeningSettingsForm(forms.ModelForm):
         if not labels:
             raise forms.ValidationError(_("Keep at least one reason."))
         return list(dict.fromkeys(labels))
-
-    @transaction.atomic
-    def save_with_audit(self, *, actor):
-        before = {"reasons": list(ExclusionReason.objects.filter(review=self.review, active=True)
-                                  .values_list("label", flat=True)),
-                  "maybe_advances": ScreeningSettings.objects.get(pk=self.instance.pk)
-                  .maybe_advances}
-        settings = self.save()
-        labels = self.cleaned_data["reasons"]
-        # Reasons in use by votes are kept (inactive) rather than deleted: history stays readable.
-        ExclusionReason.objects.filter(review=self.review).exclude(label__in=labels).update(
-            active=False)
-        for position, label in enumerate(labels):
-            ExclusionReason.objects.update_or_create(
-                review=self.review, label=label,
-                defaults={"position": position, "active": True,
-                          "is_other": is_other_reason(label)})
-        audit_record(review=self.review, actor=actor, verb="screening.settings", obj=settings,
-                     before=before, after={"reasons": labels,
-                                           "maybe_advances": settings.maybe_advances})
-        return settings

@@ -35,8 +35,16 @@ from .models import (
 
 
 def settings_for(review):
-    obj, _created = ScreeningSettings.objects.get_or_create(review=review)
-    return obj
+    """The review's screening settings, read-only: the defaults, unsaved, until the owner
+    first saves them (a page load writes no row)."""
+    return (ScreeningSettings.objects.filter(review=review).first()
+            or ScreeningSettings(review=review))
+
+
+def _settings_row(review):
+    """The settings row for a write, made on first use and locked."""
+    row, _created = ScreeningSettings.objects.get_or_create(review=review)
+    return ScreeningSettings.objects.select_for_update().get(pk=row.pk)
 
 
 def screening_options(review):
@@ -56,7 +64,19 @@ def unblinded_stages(review):
 
 
 def reasons_for(review):
-    """The review's exclusion reasons, created with the defaults the first time."""
+    """The review's active exclusion reasons, read-only: until a write made them
+    (reasons_ensure), the defaults, unsaved and without ids."""
+    saved = ExclusionReason.objects.filter(review=review)
+    if saved.exists():
+        return list(saved.filter(active=True))
+    return [ExclusionReason(review=review, label=label, label_zh=label_zh, position=position,
+                            is_other=is_other_reason(label))
+            for position, (label, label_zh) in enumerate(DEFAULT_REASONS)]
+
+
+def reasons_ensure(review):
+    """The review's active exclusion reasons, created with the defaults the first time: every
+    write that may need a reason (a record reaching full text, the settings) calls it."""
     if not ExclusionReason.objects.filter(review=review).exists():
         for position, (label, label_zh) in enumerate(DEFAULT_REASONS):
             ExclusionReason.objects.get_or_create(
@@ -64,6 +84,31 @@ def reasons_for(review):
                 defaults={"label_zh": label_zh, "position": position,
                           "is_other": is_other_reason(label)})
     return ExclusionReason.objects.filter(review=review, active=True)
+
+
+@transaction.atomic
+def screening_settings_save(*, actor, review, reasons, **options):
+    """The owner's screening options and full-text exclusion reasons, audited. Reasons in use
+    by votes are kept (inactive) rather than deleted: history stays readable."""
+    review_for(actor, review.id, "manage")
+    reasons_ensure(review)
+    row = _settings_row(review)
+    before = {"reasons": list(ExclusionReason.objects.filter(review=review, active=True)
+                              .values_list("label", flat=True)),
+              "maybe_advances": row.maybe_advances}
+    for name, value in options.items():
+        setattr(row, name, value)
+    row.save()
+    ExclusionReason.objects.filter(review=review).exclude(label__in=reasons).update(
+        active=False)
+    for position, label in enumerate(reasons):
+        ExclusionReason.objects.update_or_create(
+            review=review, label=label,
+            defaults={"position": position, "active": True, "is_other": is_other_reason(label)})
+    audit_record(review=review, actor=actor, verb="screening.settings", obj=row,
+                 before=before, after={"reasons": list(reasons),
+                                       "maybe_advances": row.maybe_advances})
+    return row
 
 
 @transaction.atomic
@@ -264,6 +309,7 @@ def _after_title_abstract_settlement(item):
             review=item.review, record_id=item.record_id, stage=Stage.FULL_TEXT)
         if created:
             counts.Tracked(full_text, exists=False).moved(full_text)
+            reasons_ensure(item.review)  # full-text votes give a reason by its id
         first_include = not Item.objects.filter(
             review=item.review, stage=Stage.TITLE_ABSTRACT, status=ItemStatus.INCLUDED
         ).exclude(pk=item.pk).exists()
@@ -338,7 +384,7 @@ def stage_unblind(*, actor, review_id, stage):
         status__in=SETTLED_STATUSES)
     if open_items.exists():
         raise ValidationError(_("Only a finished stage can be unblinded."))
-    screening = settings_for(review)
+    screening = _settings_row(review)
     if stage not in screening.unblinded_stages:
         screening.unblinded_stages = [*screening.unblinded_stages, stage]
         screening.save(update_fields=["unblinded_stages"])

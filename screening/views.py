@@ -92,10 +92,12 @@ def reopen(request, review, membership, item_id):
 @review_view(GET="read", POST="manage")
 def screening_settings(request, review, membership):
     screening = services.settings_for(review)
-    services.reasons_for(review)
     form = ScreeningSettingsForm(request.POST or None, instance=screening, review=review)
     if request.method == "POST" and form.is_valid():
-        form.save_with_audit(actor=request.user)
+        data = form.cleaned_data
+        services.screening_settings_save(
+            actor=request.user, review=review, reasons=data["reasons"],
+            **{name: data[name] for name in ScreeningSettingsForm.Meta.fields})
         messages.success(request, _("Screening settings saved."))
         return redirect("screening_settings", review_id=review.id)
     if not can(membership, "manage"):
