@@ -416,6 +416,8 @@ class ExportApi(ReviewScopedAPIView):
     def get(self, request, review_id):
         from django.http import HttpResponse
 
+        from reviews.files import attachment
+
         from . import exchange
 
         fmt = request.query_params.get("fmt", "csv")
@@ -425,8 +427,7 @@ class ExportApi(ReviewScopedAPIView):
         kind = "text/csv" if fmt == "csv" else \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(body, content_type=kind)
-        response["Content-Disposition"] = f'attachment; filename="extraction-{review_id}.{fmt}"'
-        return response
+        return attachment(response, f"extraction-{review_id}.{fmt}")
 
 
 class ImportInput(serializers.Serializer):

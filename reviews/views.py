@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import blinding, selectors, services, tokens
 from .access import review_view
-from .files import SafeWriter
+from .files import SafeWriter, attachment
 from .forms import ApiTokenForm, InviteForm, LanguageForm, ReviewForm, RoleForm, SignupForm
 from .ids import parse_id
 from .middleware import LANGUAGE_SESSION_KEY
@@ -195,8 +195,7 @@ def audit_export(request, review, membership):
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="review-{review.id}-audit.csv"'
-    return response
+    return attachment(response, f"review-{review.id}-audit.csv")
 
 
 def _json(value):

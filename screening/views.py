@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
-from reviews.files import SafeWriter
+from reviews.files import SafeWriter, attachment
 from reviews.ids import parse_id
 
 from . import fulltext, selectors, services, studies
@@ -120,7 +120,7 @@ def unblind(request, review, membership, stage):
 def agreement_export(request, review, membership):
     rows = selectors.agreement_for_review(review=review, membership=membership)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="review-{review.id}-agreement.csv"'
+    attachment(response, f"review-{review.id}-agreement.csv")
     writer = SafeWriter(response)
     writer.writerow(["stage", "reviewer_a", "reviewer_b", "n", "percent_agreement", "kappa"])
     for r in rows:
