@@ -186,6 +186,11 @@ REST_FRAMEWORK = {
     # A service's refusal (Django's ValidationError, PermissionDenied, ...) becomes 400, 403,
     # 404 or 409 here, for every API view.
     "EXCEPTION_HANDLER": "reviews.api_errors.exception_handler",
+    # Bodies are JSON, which says what is a number, a boolean or null; a form cannot ("0" for
+    # false, "null" for null), so the schema could not tell the truth about form bodies.
+    # Uploads (searches, extraction import) and the token sign-in take forms of their own.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }

@@ -1,5 +1,6 @@
 """REST API for reviews, members, invitations and the audit log."""
 
+from django.db import models
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -7,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import blinding, selectors, services
-from .api_access import Pages, ReviewScopedAPIView
+from .api_access import FlagField, Pages, ReviewScopedAPIView, TextField
 from .api_schema import paginated
 from .models import Membership, Review, Role
 
@@ -26,6 +27,10 @@ class ReviewOutput(serializers.ModelSerializer):
 
 
 class ReviewInput(serializers.ModelSerializer):
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.CharField: TextField, models.TextField: TextField,
+                                models.BooleanField: FlagField}
+
     class Meta:
         model = Review
         fields = list(services.REVIEW_FIELDS)

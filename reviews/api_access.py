@@ -1,5 +1,6 @@
 """DRF counterpart of access.review_view: one base class for every review-scoped endpoint."""
 
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.views import APIView
@@ -57,11 +58,28 @@ class Pages(LimitOffsetPagination):
         return self._whole(request, self.offset_query_param) or 0
 
 
+class TextField(serializers.CharField):
+    """A text that is a JSON string: DRF's CharField would take the number 0 as "0", where
+    the schema (type: string) says a number is refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FlagField(serializers.BooleanField):
+    """A JSON true or false; DRF's BooleanField would also take "0", 1 or "yes"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 def id_field(**kwargs):
     """An object id in a request body: a positive integer the database can hold, so an id
     out of range is a 400, never an overflow in the lookup."""
-    from rest_framework import serializers
-
     from .ids import MAX_ID
 
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)

@@ -72,17 +72,28 @@ PAGE_PARAMETERS = [
     OpenApiParameter("offset", WHOLE, description="How many to pass over first."),
 ]
 NO_NUL = "^[^\\x00]*$"
+# DRF trims a text before it checks that it is not blank: "  " is blank. So a text that may not
+# be blank holds a character other than white space.
+NOT_BLANK = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"
+
+
+def _free_texts(prop):
+    if prop.get("type") == "string" and not ({"format", "enum", "pattern"} & set(prop)):
+        prop["pattern"] = NOT_BLANK if prop.get("minLength", 0) >= 1 else NO_NUL
+    for key in ("additionalProperties", "items"):
+        if isinstance(prop.get(key), dict):
+            _free_texts(prop[key])
 
 
 def strings_without_nul(result, generator, request, public):
     """Postprocessing hook: every free-text string a client sends says it may not hold a NUL
-    character, which DRF refuses (and PostgreSQL cannot store)."""
+    character, which DRF refuses (and PostgreSQL cannot store), nor be only white space where
+    it may not be blank; also in maps and lists."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if not name.endswith("Request"):
             continue
         for prop in component.get("properties", {}).values():
-            if prop.get("type") == "string" and not ({"format", "enum", "pattern"} & set(prop)):
-                prop["pattern"] = NO_NUL
+            _free_texts(prop)
     return result
 
 

@@ -67,6 +67,12 @@ def server_error(request):
     return _answer(request, 500, with_context=False)
 
 
+class Missing(ValidationError):
+    """A service's refusal because the request names (in its body) something that does not
+    exist in the review, like an unknown id in the address: 404 in the API; on a page, a
+    message like any other refusal."""
+
+
 class Conflict(ValidationError):
     """A service's refusal because of the state things are in (extraction locked, a pair
     already decided, a file already imported), not because of what the request says: 409 in

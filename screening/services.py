@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from reviews.access import can, review_for
 from reviews.audit import audit_record
 from reviews.db import analyze_after_commit
+from reviews.errors import Conflict
 from reviews.models import Review
 from reviews.selectors import unique_records_for_review
 
@@ -178,14 +179,14 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
     item, _m = _locked_item(actor, item_id, "screen", review_id=review_id,
                             membership=membership)
     if item.settled:
-        raise ValidationError(_("This record is settled; an adjudicator or the owner can "
+        raise Conflict(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
     tracked = counts.Tracked(item)
     reason, reason_text = _reason(item, decision, reason_id, reason_text)
     live = _live_votes(item)
     mine = next((v for v in live if v.reviewer_id == actor.id), None)
     if mine is None and len(live) >= item.review.reviewers_per_record:
-        raise ValidationError(_("This record already has all its votes."))
+        raise Conflict(_("This record already has all its votes."))
     if mine and (mine.decision, mine.reason_id, mine.reason_text, mine.note) == (
             decision, reason and reason.id, reason_text, note):
         mine.item = item
@@ -211,7 +212,7 @@ def vote_retract(*, actor, item_id, review_id=None, membership=None):
     """Undo: withdraw the actor's live vote on an unsettled record."""
     item, _m = _locked_item(actor, item_id, "screen", review_id=review_id, membership=membership)
     if item.settled:
-        raise ValidationError(_("This record is settled; an adjudicator or the owner can "
+        raise Conflict(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
     live = _live_votes(item)
     mine = next((v for v in live if v.reviewer_id == actor.id), None)
@@ -329,7 +330,7 @@ def conflict_resolve(*, actor, item_id, decision, reason_id=None, reason_text=""
     item, _m = _locked_item(actor, item_id, "adjudicate", review_id=review_id,
                             membership=membership)
     if item.status != ItemStatus.CONFLICT:
-        raise ValidationError(_("This record is not in conflict."))
+        raise Conflict(_("This record is not in conflict."))
     if Vote.objects.filter(item=item, reviewer=actor).exists():
         raise PermissionDenied(_("You voted on this record; another adjudicator must "
                                  "resolve it."))
@@ -352,14 +353,14 @@ def item_reopen(*, actor, item_id, review_id=None, membership=None):
     item, _m = _locked_item(actor, item_id, "adjudicate", review_id=review_id,
                             membership=membership)
     if not item.settled:
-        raise ValidationError(_("This record is not settled."))
+        raise Conflict(_("This record is not settled."))
     if item.stage == Stage.TITLE_ABSTRACT:
         # Locked before the check: a vote on the full text committed between the check and
         # the delete would otherwise be lost with it (votes are PROTECTed now: it would fail).
         later = (Item.objects.select_for_update(of=("self",)).select_related("review")
                  .filter(record_id=item.record_id, stage=Stage.FULL_TEXT).first())
         if later is not None and Vote.objects.filter(item=later).exists():
-            raise ValidationError(_("Its full text has votes already; reopen that first."))
+            raise Conflict(_("Its full text has votes already; reopen that first."))
         if later is not None:
             counts.Tracked(later).moved(None)
             later.delete()
@@ -383,7 +384,7 @@ def stage_unblind(*, actor, review_id, stage):
     open_items = Item.objects.filter(review=review, stage=stage).exclude(
         status__in=SETTLED_STATUSES)
     if open_items.exists():
-        raise ValidationError(_("Only a finished stage can be unblinded."))
+        raise Conflict(_("Only a finished stage can be unblinded."))
     screening = _settings_row(review)
     if stage not in screening.unblinded_stages:
         screening.unblinded_stages = [*screening.unblinded_stages, stage]
