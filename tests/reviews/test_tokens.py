@@ -217,3 +217,11 @@ def test_the_token_page_speaks_chinese(team):
     client.post("/account/language/", {"language": "zh-hans", "next": "/"})
     page = client.get("/account/tokens/").content.decode()
     assert "令牌让程序以您的身份使用 API" in page and "您还没有 API 令牌" in page
+
+
+def test_the_lifetimes_are_offered_in_the_page_language(team):
+    client = team.client("viewer")
+    assert "90 days" in client.get("/account/tokens/").content.decode()
+    client.post("/account/language/", {"language": "zh-hans", "next": "/"})
+    page = client.get("/account/tokens/").content.decode()
+    assert "90 天" in page and "1 年" in page and "90 days" not in page
