@@ -16,6 +16,7 @@ status and body with `refusal`.
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from rest_framework import status
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -83,8 +84,6 @@ def exception_handler(exc, context):
     if isinstance(exc, PermissionDenied):
         # DRF answers Django's PermissionDenied with a fixed text; the service's reason is
         # more use to the caller.
-        from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
-
         exc = DrfPermissionDenied(str(exc) or None)
     elif isinstance(exc, ObjectDoesNotExist):
         exc = NotFound()
