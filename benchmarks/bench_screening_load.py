@@ -49,7 +49,7 @@ def setup_database(env, n_records, n_reviewers):
     code = f"""
 import django, random; django.setup()
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from reviews.tokens import token_create
 from reviews.models import Membership, Record, Search
 from reviews.services import review_create
 from screening.services import items_sync
@@ -68,7 +68,7 @@ tokens = []
 for i in range({n_reviewers}):
     u = U.objects.create_user(f"r{{i}}")
     Membership.objects.create(review=review, user=u, role="reviewer")
-    tokens.append(Token.objects.create(user=u).key)
+    tokens.append(token_create(actor=u, name='load test')[1])
 print(review.id, ",".join(tokens))
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(

@@ -162,7 +162,7 @@ EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 MAIL_CONFIGURED = bool(EMAIL_HOST or env("DJANGO_EMAIL_BACKEND"))
 INVITATION_EMAILS = MAIL_CONFIGURED
 INVITATION_DAYS = env_int("PRISMFLOW_INVITATION_DAYS", 14)  # an invitation link works this long
-API_TOKEN_DAYS = env_int("PRISMFLOW_API_TOKEN_DAYS", 30)  # an API token works this long
+API_TOKEN_DAYS = env_int("PRISMFLOW_API_TOKEN_DAYS", 30)  # a token from /api/auth/token/
 SITE_URL = env("PRISMFLOW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "prismflow@localhost")
 
@@ -178,11 +178,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
-        "reviews.tokens.ExpiringTokenAuthentication",
+        "reviews.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "reviews.api_schema.PrismflowAutoSchema",
+    # A service's refusal (Django's ValidationError, PermissionDenied, ...) becomes 400, 403,
+    # 404 or 409 here, for every API view.
+    "EXCEPTION_HANDLER": "reviews.api_errors.exception_handler",
+    # Bodies are JSON, which says what is a number, a boolean or null; a form cannot ("0" for
+    # false, "null" for null), so the schema could not tell the truth about form bodies.
+    # Uploads (searches, extraction import) and the token sign-in take forms of their own.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }

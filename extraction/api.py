@@ -9,7 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from reviews.access import can
-from reviews.api_access import ReviewScopedAPIView, id_field, service_call
+from reviews.api_access import ReviewScopedAPIView, id_field
 
 from . import selectors, services
 from .models import ArmRole, Direction, Extraction, Mode, Outcome, OutcomeType, Snapshot, TimePoint
@@ -164,9 +164,9 @@ class StartApi(ReviewScopedAPIView):
     @extend_schema(request=StartInput, responses={201: ExtractionOutput})
     def post(self, request, review_id):
         data = _valid(StartInput, request.data)
-        extraction = service_call(services.extraction_start, actor=request.user,
-                                  review=self.review, study_id=data.get("study"),
-                                  record_id=data.get("record"))
+        extraction = services.extraction_start(actor=request.user,
+                                               review=self.review, study_id=data.get("study"),
+                                               record_id=data.get("record"))
         return Response(extraction_payload(extraction, user=request.user,
                                            settings=services.settings_for(self.review)), 201)
 
@@ -190,9 +190,9 @@ class ExtractionApi(ReviewScopedAPIView):
     def put(self, request, review_id, extraction_id):
         _extraction(self.review, extraction_id)  # another review's extraction: 404 first
         data = _valid(SaveInput, request.data)
-        extraction = service_call(services.extraction_save, actor=request.user,
-                                  review=self.review, extraction_id=extraction_id,
-                                  values=data.get("values"), cells=data.get("cells"))
+        extraction = services.extraction_save(actor=request.user,
+                                              review=self.review, extraction_id=extraction_id,
+                                              values=data.get("values"), cells=data.get("cells"))
         return Response(extraction_payload(_extraction(self.review, extraction.id),
                                            user=request.user,
                                            settings=services.settings_for(self.review)))
@@ -203,8 +203,8 @@ class SubmitApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=ExtractionOutput)
     def post(self, request, review_id, extraction_id):
-        extraction = service_call(services.extraction_submit, actor=request.user,
-                                  review=self.review, extraction_id=extraction_id)
+        extraction = services.extraction_submit(actor=request.user,
+                                                review=self.review, extraction_id=extraction_id)
         return Response(extraction_payload(_extraction(self.review, extraction.id),
                                            user=request.user,
                                            settings=services.settings_for(self.review)))
@@ -215,8 +215,8 @@ class WithdrawApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=ExtractionOutput)
     def post(self, request, review_id, extraction_id):
-        extraction = service_call(services.extraction_withdraw, actor=request.user,
-                                  review=self.review, extraction_id=extraction_id)
+        extraction = services.extraction_withdraw(actor=request.user,
+                                                  review=self.review, extraction_id=extraction_id)
         return Response(extraction_payload(_extraction(self.review, extraction.id),
                                            user=request.user,
                                            settings=services.settings_for(self.review)))
@@ -255,9 +255,9 @@ class ComparisonApi(ReviewScopedAPIView):
     def post(self, request, review_id, study_id):
         study = _study(self.review, study_id)  # another review's study: 404 before anything
         data = _valid(DecideInput, request.data)
-        consensus = service_call(services.consensus_decide, actor=request.user,
-                                 review=self.review, study_id=study.id,
-                                 key=data["key"], source=data["source"], value=data.get("value"))
+        consensus = services.consensus_decide(
+            actor=request.user, review=self.review, study_id=study.id,
+            key=data["key"], source=data["source"], value=data.get("value"))
         return Response(extraction_payload(_extraction(self.review, consensus.id),
                                            user=request.user,
                                            settings=services.settings_for(self.review)))
@@ -268,8 +268,8 @@ class VerifyApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=ExtractionOutput)
     def post(self, request, review_id, study_id):
-        consensus = service_call(services.consensus_verify, actor=request.user,
-                                 review=self.review, study_id=_study(self.review, study_id).id)
+        consensus = services.consensus_verify(
+            actor=request.user, review=self.review, study_id=_study(self.review, study_id).id)
         return Response(extraction_payload(_extraction(self.review, consensus.id),
                                            user=request.user,
                                            settings=services.settings_for(self.review)))
@@ -285,8 +285,8 @@ class SettingsApi(ReviewScopedAPIView):
     @extend_schema(request=SettingsIO, responses=SettingsIO)
     def put(self, request, review_id):
         data = _valid(SettingsIO, request.data)
-        row = service_call(services.extraction_settings_update, actor=request.user,
-                           review=self.review, **data)
+        row = services.extraction_settings_update(actor=request.user,
+                                                  review=self.review, **data)
         return Response(SettingsIO(row).data)
 
 
@@ -302,8 +302,8 @@ class FormApi(ReviewScopedAPIView):
     @extend_schema(request=FormIO, responses=FormIO)
     def put(self, request, review_id):
         data = _valid(FormIO, request.data)
-        form = service_call(services.form_save, actor=request.user, review=self.review,
-                            form_schema=data["schema"])
+        form = services.form_save(actor=request.user, review=self.review,
+                                  form_schema=data["schema"])
         return Response({"version": form.version, "schema": form.schema})
 
 
@@ -317,8 +317,8 @@ def _definitions_api(model, io, save, delete, id_name):
 
         @extend_schema(request=io, responses={201: io})
         def post(self, request, review_id):
-            obj = service_call(save, actor=request.user, review=self.review,
-                               **_valid(io, request.data))
+            obj = save(actor=request.user, review=self.review,
+                       **_valid(io, request.data))
             return Response(io(obj).data, 201)
 
     class DetailApi(ReviewScopedAPIView):
@@ -328,14 +328,14 @@ def _definitions_api(model, io, save, delete, id_name):
         def put(self, request, review_id, **kwargs):
             if not model.objects.filter(pk=kwargs[id_name], review=self.review).exists():
                 raise Http404  # another review's object: 404 before the body is read
-            obj = service_call(save, actor=request.user, review=self.review,
-                               **{id_name: kwargs[id_name]}, **_valid(io, request.data))
+            obj = save(actor=request.user, review=self.review,
+                       **{id_name: kwargs[id_name]}, **_valid(io, request.data))
             return Response(io(obj).data)
 
         @extend_schema(responses={204: None})
         def delete(self, request, review_id, **kwargs):
-            service_call(delete, actor=request.user, review=self.review,
-                         **{id_name: kwargs[id_name]})
+            delete(actor=request.user, review=self.review,
+                   **{id_name: kwargs[id_name]})
             return Response(status=204)
 
     return ListApi, DetailApi
@@ -355,8 +355,8 @@ class ArmsApi(ReviewScopedAPIView):
     @extend_schema(request=ArmIO, responses={201: ArmIO})
     def post(self, request, review_id):
         data = _valid(ArmIO, request.data)
-        arm = service_call(services.arm_save, actor=request.user, review=self.review,
-                           study_id=data["study"], label=data["label"], role=data["role"])
+        arm = services.arm_save(actor=request.user, review=self.review,
+                                study_id=data["study"], label=data["label"], role=data["role"])
         return Response({"id": arm.id, "study": arm.study_id, "label": arm.label,
                          "role": arm.role}, 201)
 
@@ -367,8 +367,8 @@ class LockApi(ReviewScopedAPIView):
     @extend_schema(request=LockInput, responses={201: SnapshotOutput})
     def post(self, request, review_id):
         data = _valid(LockInput, request.data)
-        snapshot = service_call(services.extraction_lock, actor=request.user,
-                                review=self.review, **data)
+        snapshot = services.extraction_lock(actor=request.user,
+                                            review=self.review, **data)
         return Response(SnapshotOutput(snapshot).data, 201)
 
 
@@ -378,8 +378,8 @@ class UnlockApi(ReviewScopedAPIView):
     @extend_schema(request=UnlockInput, responses=SettingsIO)
     def post(self, request, review_id):
         data = _valid(UnlockInput, request.data)
-        row = service_call(services.extraction_unlock, actor=request.user, review=self.review,
-                           reason=data["reason"])
+        row = services.extraction_unlock(actor=request.user, review=self.review,
+                                         reason=data["reason"])
         return Response(SettingsIO(row).data)
 
 
@@ -416,6 +416,8 @@ class ExportApi(ReviewScopedAPIView):
     def get(self, request, review_id):
         from django.http import HttpResponse
 
+        from reviews.files import attachment
+
         from . import exchange
 
         fmt = request.query_params.get("fmt", "csv")
@@ -425,8 +427,7 @@ class ExportApi(ReviewScopedAPIView):
         kind = "text/csv" if fmt == "csv" else \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         response = HttpResponse(body, content_type=kind)
-        response["Content-Disposition"] = f'attachment; filename="extraction-{review_id}.{fmt}"'
-        return response
+        return attachment(response, f"extraction-{review_id}.{fmt}")
 
 
 class ImportInput(serializers.Serializer):
@@ -447,6 +448,6 @@ class ImportApi(ReviewScopedAPIView):
 
         data = _valid(ImportInput, request.data)
         upload = data["file"]
-        count = service_call(exchange.import_file, actor=request.user, review=self.review,
-                             name=upload.name, content=upload.read())
+        count = exchange.import_file(actor=request.user, review=self.review,
+                                     name=upload.name, content=upload.read())
         return Response({"imported": count})

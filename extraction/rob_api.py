@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from reviews.access import can
-from reviews.api_access import ReviewScopedAPIView, id_field, service_call
+from reviews.api_access import ReviewScopedAPIView, id_field
 
 from . import rob, rob_selectors, rob_services
 from .models import RobAssessment, RobTarget
@@ -170,8 +170,8 @@ class ToolsApi(ReviewScopedAPIView):
     @extend_schema(request=RobToolsIO, responses=RobToolsOutput)
     def put(self, request, review_id):
         data = _valid(RobToolsIO, request.data)
-        service_call(rob_services.rob_tools_update, actor=request.user, review=self.review,
-                     keys=data["keys"])
+        rob_services.rob_tools_update(actor=request.user, review=self.review,
+                                      keys=data["keys"])
         return Response(self._out())
 
 
@@ -181,8 +181,8 @@ class CustomToolApi(ReviewScopedAPIView):
     @extend_schema(request=RobCustomToolInput, responses={201: dict})
     def post(self, request, review_id):
         data = _valid(RobCustomToolInput, request.data)
-        tool = service_call(rob_services.rob_custom_tool_save, actor=request.user,
-                            review=self.review, definition=data["definition"])
+        tool = rob_services.rob_custom_tool_save(actor=request.user,
+                                                 review=self.review, definition=data["definition"])
         return Response(tool.definition, 201)
 
 
@@ -207,10 +207,10 @@ class StartApi(ReviewScopedAPIView):
     @extend_schema(request=RobStartInput, responses={201: RobAssessmentOutput})
     def post(self, request, review_id):
         data = _valid(RobStartInput, request.data)
-        mine = service_call(rob_services.rob_assessment_start, actor=request.user,
-                            review=self.review, tool_key=data["tool"],
-                            study_id=data.get("study"), record_id=data.get("record"),
-                            outcome_id=data.get("outcome"), result=data.get("result", ""))
+        mine = rob_services.rob_assessment_start(
+            actor=request.user, review=self.review, tool_key=data["tool"],
+            study_id=data.get("study"), record_id=data.get("record"),
+            outcome_id=data.get("outcome"), result=data.get("result", ""))
         return Response(_payload(request, self.review, mine.id), 201)
 
 
@@ -224,9 +224,10 @@ class AssessmentApi(ReviewScopedAPIView):
     @extend_schema(request=RobSaveInput, responses=RobAssessmentOutput)
     def put(self, request, review_id, assessment_id):
         data = _valid(RobSaveInput, request.data)
-        service_call(rob_services.rob_assessment_save, actor=request.user, review=self.review,
-                     assessment_id=assessment_id, answers=data.get("answers"),
-                     support=data.get("support"), overrides=data.get("overrides"))
+        rob_services.rob_assessment_save(
+            actor=request.user, review=self.review, assessment_id=assessment_id,
+            answers=data.get("answers"), support=data.get("support"),
+            overrides=data.get("overrides"))
         return Response(_payload(request, self.review, assessment_id))
 
 
@@ -235,8 +236,8 @@ class SubmitApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=RobAssessmentOutput)
     def post(self, request, review_id, assessment_id):
-        service_call(rob_services.rob_assessment_submit, actor=request.user,
-                     review=self.review, assessment_id=assessment_id)
+        rob_services.rob_assessment_submit(actor=request.user,
+                                           review=self.review, assessment_id=assessment_id)
         return Response(_payload(request, self.review, assessment_id))
 
 
@@ -245,8 +246,8 @@ class WithdrawApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=RobAssessmentOutput)
     def post(self, request, review_id, assessment_id):
-        service_call(rob_services.rob_assessment_withdraw, actor=request.user,
-                     review=self.review, assessment_id=assessment_id)
+        rob_services.rob_assessment_withdraw(actor=request.user,
+                                             review=self.review, assessment_id=assessment_id)
         return Response(_payload(request, self.review, assessment_id))
 
 
@@ -263,8 +264,8 @@ class ProposeApi(ReviewScopedAPIView):
         if tool is None:
             raise Http404
         overrides = rob_services._clean_overrides(data.get("overrides"))
-        return Response(service_call(rob_services.evaluate, tool=tool,
-                                     answers=data.get("answers") or {}, overrides=overrides))
+        return Response(rob_services.evaluate(tool=tool, answers=data.get("answers") or {},
+                                              overrides=overrides))
 
 
 def comparison_rows(*, user, membership, review, target):
@@ -291,10 +292,9 @@ class ComparisonApi(ReviewScopedAPIView):
     def post(self, request, review_id, target_id):
         target = _target(self.review, target_id)  # another review's: 404 before the body
         data = _valid(RobDecideInput, request.data)
-        consensus = service_call(rob_services.rob_consensus_decide, actor=request.user,
-                                 review=self.review, target_id=target.id,
-                                 key=data["key"], source=data["source"],
-                                 value=data.get("value"), reason=data.get("reason", ""))
+        consensus = rob_services.rob_consensus_decide(
+            actor=request.user, review=self.review, target_id=target.id, key=data["key"],
+            source=data["source"], value=data.get("value"), reason=data.get("reason", ""))
         return Response(_payload(request, self.review, consensus.id))
 
 
@@ -303,9 +303,9 @@ class VerifyApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=RobAssessmentOutput)
     def post(self, request, review_id, target_id):
-        consensus = service_call(rob_services.rob_consensus_verify, actor=request.user,
-                                 review=self.review,
-                                 target_id=_target(self.review, target_id).id)
+        consensus = rob_services.rob_consensus_verify(actor=request.user,
+                                                      review=self.review,
+                                                      target_id=_target(self.review, target_id).id)
         return Response(_payload(request, self.review, consensus.id))
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reviews.access import can, review_for
 from reviews.audit import audit_record
+from reviews.errors import Conflict, Missing
 from screening.models import Study
 
 from . import rob
@@ -47,13 +48,13 @@ def rob_tools_update(*, actor, review, keys):
         review=review, definition__isnull=False)}
     unknown = [k for k in keys if k not in rob.tools() and k not in custom]
     if unknown:
-        raise ValidationError({"keys": _("Unknown tool: %(k)s") % {"k": ", ".join(unknown)}})
+        raise Missing({"keys": _("Unknown tool: %(k)s") % {"k": ", ".join(unknown)}})
     before = list(RobTool.objects.filter(review=review, chosen=True)
                   .values_list("key", flat=True))
     used = set(RobTarget.objects.filter(review=review).values_list("tool_key", flat=True))
     dropped = sorted(used - set(keys))
     if dropped:
-        raise ValidationError({"keys": _("Assessments use %(k)s; it cannot be dropped.")
+        raise Conflict({"keys": _("Assessments use %(k)s; it cannot be dropped.")
                                % {"k": ", ".join(dropped)}})
     RobTool.objects.filter(review=review, definition__isnull=True).exclude(key__in=keys).delete()
     RobTool.objects.filter(review=review).exclude(key__in=keys).update(chosen=False)
@@ -77,9 +78,9 @@ def rob_custom_tool_save(*, actor, review, definition):
         raise _invalid(exc) from exc
     key = definition["key"]
     if key in rob.tools():
-        raise ValidationError({"key": _("A published tool has this key; choose another.")})
+        raise Conflict({"key": _("A published tool has this key; choose another.")})
     if RobTarget.objects.filter(review=review, tool_key=key).exists():
-        raise ValidationError({"key": _("Assessments use this tool; it cannot change now.")})
+        raise Conflict({"key": _("Assessments use this tool; it cannot change now.")})
     position = RobTool.objects.filter(review=review).count()
     tool, _created = RobTool.objects.update_or_create(
         review=review, key=key, defaults={"definition": definition, "chosen": True})
@@ -98,7 +99,7 @@ def _target(review, study_id, record_id, tool, outcome_id, result):
     study = Study.objects.filter(pk=study_id, review=review).first() if study_id else \
         study_for_record(review=review, record_id=record_id)
     if study is None:
-        raise ValidationError({"study": _("No such study in this review.")})
+        raise Missing({"study": _("No such study in this review.")})
     result = (result or "").strip()
     if tool["family"] in PER_RESULT_FAMILIES:
         outcome = Outcome.objects.filter(pk=outcome_id, review=review).first()
@@ -123,14 +124,14 @@ def rob_assessment_start(*, actor, review, tool_key, study_id=None, record_id=No
     row = _settings_locked_row(review)  # serialises starts: two people, one free place
     tool = tool_for(review, tool_key)
     if tool is None:
-        raise ValidationError({"tool": _("The review does not use this tool.")})
+        raise Conflict({"tool": _("The review does not use this tool.")})
     target = _target(review, study_id, record_id, tool, outcome_id, result)
     mine = RobAssessment.objects.filter(target=target, kind=Kind.INDIVIDUAL,
                                         assessor=actor).first()
     if mine:
         return mine
     if len(individuals_of(target)) >= row.extractors_needed:
-        raise ValidationError(_("This study already has its assessors."))
+        raise Conflict(_("This study already has its assessors."))
     try:
         with transaction.atomic():
             mine = RobAssessment.objects.create(review=review, target=target, assessor=actor)
@@ -195,7 +196,7 @@ def rob_assessment_save(*, actor, review, assessment_id, answers=None, support=N
     _refuse_if_locked(review)
     assessment = _own(actor, review, assessment_id)
     if assessment.status == Status.SUBMITTED:
-        raise ValidationError(_("You have submitted this assessment; withdraw it to edit."))
+        raise Conflict(_("You have submitted this assessment; withdraw it to edit."))
     tool = tool_for(review, assessment.target.tool_key)
     merged = dict(assessment.answers)
     for key, value in (answers or {}).items():
@@ -259,7 +260,7 @@ def rob_assessment_withdraw(*, actor, review, assessment_id):
     _refuse_if_locked(review)
     assessment = _own(actor, review, assessment_id)
     if RobAssessment.objects.filter(target=assessment.target, kind=Kind.CONSENSUS).exists():
-        raise ValidationError(_("Consensus on this study has started; ask the adjudicator."))
+        raise Conflict(_("Consensus on this study has started; ask the adjudicator."))
     assessment.status, assessment.submitted_at = Status.IN_PROGRESS, None
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(review=review, actor=actor, verb="rob.withdraw", obj=assessment,
@@ -441,7 +442,7 @@ def rob_consensus_decide(*, actor, review, target_id, key, source, value=None, r
     if source in ("a", "b"):
         index = 0 if source == "a" else 1
         if index >= len(done):
-            raise ValidationError({"source": _("There is no second assessment.")})
+            raise Conflict({"source": _("There is no second assessment.")})
         value = assessment_flat(done[index]).get(key)
     elif source == "typed":
         value = _typed(tool, consensus, key, value, reason)
@@ -475,7 +476,7 @@ def rob_consensus_verify(*, actor, review, target_id):
     tool = tool_for(review, target.tool_key)
     result = evaluate(tool, consensus.answers, consensus.overrides, partial=False)
     if _unjudged(tool, result):
-        raise ValidationError(_("The assessment is not complete."))
+        raise Conflict(_("The assessment is not complete."))
     consensus.status, consensus.submitted_at = Status.SUBMITTED, timezone.now()
     consensus.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(review=review, actor=actor, verb="rob.consensus_verify", obj=consensus,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
-from reviews.files import safe_cell
+from reviews.files import attachment, safe_cell
 from reviews.ids import parse_id
 from reviews.pages import page_service_call as _run
 
@@ -324,9 +324,7 @@ def figure(request, review, membership, figure, image_fmt):
     except ValueError as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(body, content_type=CONTENT_TYPES[image_fmt])
-    response["Content-Disposition"] = \
-        f'attachment; filename="rob-{data["tool"]["key"]}-{figure}.{image_fmt}"'
-    return response
+    return attachment(response, f'rob-{data["tool"]["key"]}-{figure}.{image_fmt}')
 
 
 def _table(data):
@@ -354,9 +352,7 @@ def table(request, review, membership, fmt):
         body = _xlsx(header, rows)
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=kind)
-    response["Content-Disposition"] = \
-        f'attachment; filename="rob-{data["tool"]["key"]}.{fmt}"'
-    return response
+    return attachment(response, f'rob-{data["tool"]["key"]}.{fmt}')
 
 
 def _xlsx(header, rows):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from reviews.access import can, review_for
 from reviews.audit import audit_record
+from reviews.errors import Conflict
 from reviews.models import Record
 from screening.models import Study, StudyReport
 
@@ -48,7 +49,7 @@ def _settings_locked_row(review):
 
 def _refuse_if_locked(review):
     if ExtractionSettings.objects.filter(review=review, locked=True).exists():
-        raise ValidationError(_("Extraction is locked. The owner must unlock it first."))
+        raise Conflict(_("Extraction is locked. The owner must unlock it first."))
 
 
 @transaction.atomic
@@ -59,7 +60,7 @@ def extraction_settings_update(*, actor, review, mode, unblinded=False):
         raise ValidationError({"mode": _("Unknown mode.")})
     started = Extraction.objects.filter(review=review).exists()
     if started and mode != row.mode:
-        raise ValidationError({"mode": _("The mode cannot change once extraction has started.")})
+        raise Conflict({"mode": _("The mode cannot change once extraction has started.")})
     before = {"mode": row.mode, "unblinded": row.unblinded}
     row.mode, row.unblinded = mode, bool(unblinded)
     row.save()
@@ -123,7 +124,8 @@ def _save_definition(*, actor, review, model, obj_id, fields, verb):
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
+        # The errors keep their codes: a name already taken ("unique") answers 409.
+        raise ValidationError(exc.error_dict) from exc
     obj.save()
     audit_record(review=review, actor=actor, verb=verb, obj=obj, before=before, after=fields)
     return obj
@@ -136,7 +138,7 @@ def outcome_save(*, actor, review, outcome_id=None, name, type="continuous", uni
               "mid": mid, "description": description}
     if outcome_id and type != Outcome.objects.get(pk=outcome_id, review=review).type and \
             Cell.objects.filter(outcome_id=outcome_id).exists():
-        raise ValidationError({"type": _("The type cannot change once values are entered.")})
+        raise Conflict({"type": _("The type cannot change once values are entered.")})
     return _save_definition(actor=actor, review=review, model=Outcome, obj_id=outcome_id,
                             fields=fields, verb="extraction.outcome_save")
 
@@ -153,7 +155,7 @@ def _delete_definition(*, actor, review, model, obj_id, used_by, verb):
     _refuse_if_locked(review)
     obj = model.objects.select_for_update().get(pk=obj_id, review=review)
     if Cell.objects.filter(**{used_by: obj}).exists():
-        raise ValidationError(_("Values are entered for “%(name)s”; it cannot be deleted.")
+        raise Conflict(_("Values are entered for “%(name)s”; it cannot be deleted.")
                               % {"name": obj})
     audit_record(review=review, actor=actor, verb=verb, obj=obj, before={"name": str(obj)})
     obj.delete()
@@ -187,7 +189,7 @@ def arm_save(*, actor, review, study_id, arm_id=None, label, role=ArmRole.SINGLE
     try:
         arm.save()
     except IntegrityError as exc:
-        raise ValidationError({"label": _("This study already has an arm of that name.")}) \
+        raise Conflict({"label": _("This study already has an arm of that name.")}) \
             from exc
     audit_record(review=review, actor=actor, verb="extraction.arm_save", obj=arm, before=before,
                  after={"study": study.id, "label": arm.label, "role": arm.role})
@@ -199,7 +201,7 @@ def arm_delete(*, actor, review, arm_id):
     review_for(actor, review.id, "manage")
     arm = Arm.objects.select_for_update().get(pk=arm_id, study__review=review)
     if Cell.objects.filter(arm=arm).exists():
-        raise ValidationError(_("Values are entered for this arm; it cannot be deleted."))
+        raise Conflict(_("Values are entered for this arm; it cannot be deleted."))
     audit_record(review=review, actor=actor, verb="extraction.arm_delete", obj=arm,
                  before={"study": arm.study_id, "label": arm.label})
     arm.delete()
@@ -223,7 +225,7 @@ def study_for_record(*, review, record_id):
     from .selectors import included_record_ids
 
     if record_id not in included_record_ids(review=review):
-        raise ValidationError(_("Only reports included at full text can be extracted."))
+        raise Conflict(_("Only reports included at full text can be extracted."))
     record = Record.objects.get(pk=record_id, review=review)
     study = Study.objects.create(review=review, label=_study_label(record))
     StudyReport.objects.create(study=study, record=record)
@@ -245,7 +247,7 @@ def extraction_start(*, actor, review, study_id=None, record_id=None):
     review_for(actor, review.id, "screen")
     row = _settings_locked_row(review)
     if row.locked:
-        raise ValidationError(_("Extraction is locked. The owner must unlock it first."))
+        raise Conflict(_("Extraction is locked. The owner must unlock it first."))
     study = Study.objects.get(pk=study_id, review=review) if study_id else \
         study_for_record(review=review, record_id=record_id)
     mine = Extraction.objects.filter(study=study, kind=Kind.INDIVIDUAL, extractor=actor).first()
@@ -253,7 +255,7 @@ def extraction_start(*, actor, review, study_id=None, record_id=None):
         return mine
     form = current_form(review)
     if form is None:
-        raise ValidationError(_("The owner has not set up the extraction form yet."))
+        raise Conflict(_("The owner has not set up the extraction form yet."))
     taken = Extraction.objects.filter(study=study, kind=Kind.INDIVIDUAL).count()
     if taken >= row.extractors_needed:
         raise PermissionDenied(_("This study already has its %(n)d extractor(s).")
@@ -343,7 +345,7 @@ def extraction_save(*, actor, review, extraction_id, values=None, cells=None):
     _refuse_if_locked(review)
     extraction = _own_extraction(actor, review, extraction_id)
     if extraction.status == Status.SUBMITTED:
-        raise ValidationError(_("You have submitted this extraction; withdraw it to edit."))
+        raise Conflict(_("You have submitted this extraction; withdraw it to edit."))
     sent = values or {}
     cleaned_values, errors = schema.clean_values(extraction.form.schema, sent)
     merged = dict(extraction.values)
@@ -391,7 +393,7 @@ def extraction_withdraw(*, actor, review, extraction_id):
     _refuse_if_locked(review)
     extraction = _own_extraction(actor, review, extraction_id)
     if Extraction.objects.filter(study=extraction.study, kind=Kind.CONSENSUS).exists():
-        raise ValidationError(_("Consensus on this study has started; ask the adjudicator."))
+        raise Conflict(_("Consensus on this study has started; ask the adjudicator."))
     extraction.status, extraction.submitted_at = Status.IN_PROGRESS, None
     extraction.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(review=review, actor=actor, verb="extraction.withdraw", obj=extraction,
@@ -518,7 +520,7 @@ def consensus_decide(*, actor, review, study_id, key, source, value=None):
     if source in ("a", "b"):
         index = 0 if source == "a" else 1
         if index >= len(done):
-            raise ValidationError({"source": _("There is no second extraction.")})
+            raise Conflict({"source": _("There is no second extraction.")})
         value = flat_of(done[index]).get(key)
     elif source == "typed":
         value = _typed_value(review, consensus, key, value)
@@ -588,7 +590,7 @@ def extraction_lock(*, actor, review, allow_incomplete=False):
     review_for(actor, review.id, "manage")
     row = _settings_locked_row(review)
     if row.locked:
-        raise ValidationError(_("Extraction is already locked."))
+        raise Conflict(_("Extraction is already locked."))
     snapshot = build_snapshot(review=review, actor=actor, allow_incomplete=allow_incomplete)
     row.locked = True
     row.save(update_fields=["locked"])
@@ -608,7 +610,7 @@ def extraction_unlock(*, actor, review, reason):
         raise ValidationError({"reason": _("Say why extraction is unlocked.")})
     row = _settings_locked_row(review)
     if not row.locked:
-        raise ValidationError(_("Extraction is not locked."))
+        raise Conflict(_("Extraction is not locked."))
     row.locked = False
     row.save(update_fields=["locked"])
     audit_record(review=review, actor=actor, verb="extraction.unlock", obj=row,

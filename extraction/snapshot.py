@@ -9,6 +9,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reviews.errors import Conflict
+
 from .models import Arm, Cell, Extraction, ExtractionSettings, Outcome, Snapshot, TimePoint
 from .selectors import study_rows
 
@@ -84,7 +86,7 @@ def _parts(review, allow_incomplete):
                                 "or lock with them left out.") % {"n": len(waiting),
                                                                   "names": names})
     if not complete:
-        raise ValidationError(_("No study has a consensus yet; there is nothing to lock."))
+        raise Conflict(_("No study has a consensus yet; there is nothing to lock."))
     return complete, left_out
 
 

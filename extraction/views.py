@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
+from reviews.files import attachment
 from reviews.ids import parse_id
 from reviews.pages import page_service_call as _run
 from screening.models import Study
@@ -234,9 +235,7 @@ def snapshot_download(request, review, membership, number):
     data = Snapshot.objects.get(pk=snapshot.pk).data
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=1),
                             content_type="application/json")
-    response["Content-Disposition"] = \
-        f'attachment; filename="review-{review.id}-snapshot-{number}.json"'
-    return response
+    return attachment(response, f"review-{review.id}-snapshot-{number}.json")
 
 
 @review_view(GET="read")
@@ -249,8 +248,7 @@ def export(request, review, membership, fmt):
     else:
         raise Http404
     response = HttpResponse(body, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="extraction-{review.id}.{fmt}"'
-    return response
+    return attachment(response, f"extraction-{review.id}.{fmt}")
 
 
 @review_view(GET="screen", POST="screen")

@@ -1,5 +1,6 @@
 """REST API for reviews, members, invitations and the audit log."""
 
+from django.db import models
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -8,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import blinding, selectors, services
-from .api_access import Pages, ReviewScopedAPIView, service_call
+from .api_access import FlagField, Pages, ReviewScopedAPIView, TextField
 from .api_schema import paginated
 from .models import Membership, Review, Role
 
@@ -27,6 +28,10 @@ class ReviewOutput(serializers.ModelSerializer):
 
 
 class ReviewInput(serializers.ModelSerializer):
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.CharField: TextField, models.TextField: TextField,
+                                models.BooleanField: FlagField}
+
     class Meta:
         model = Review
         fields = list(services.REVIEW_FIELDS)
@@ -45,7 +50,7 @@ class ReviewListApi(APIView):
     def post(self, request):
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        review = service_call(services.review_create, actor=request.user, **data.validated_data)
+        review = services.review_create(actor=request.user, **data.validated_data)
         out = ReviewOutput(review, context={"request": request}).data
         return Response(out, status=status.HTTP_201_CREATED)
 
@@ -61,8 +66,8 @@ class ReviewDetailApi(ReviewScopedAPIView):
     def patch(self, request, review_id):
         data = ReviewInput(self.review, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        review = service_call(
-            services.review_update, actor=request.user, review_id=review_id, **data.validated_data
+        review = services.review_update(
+            actor=request.user, review_id=review_id, **data.validated_data
         )
         return Response(ReviewOutput(review, context={"request": request}).data)
 
@@ -100,8 +105,7 @@ class MemberListApi(ReviewScopedAPIView):
     def post(self, request, review_id):
         data = InviteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        inv = service_call(
-            services.invitation_create,
+        inv = services.invitation_create(
             actor=request.user,
             review_id=review_id,
             **data.validated_data,
@@ -128,8 +132,7 @@ class MemberDetailApi(ReviewScopedAPIView):
         get_object_or_404(Membership, pk=membership_id, review_id=review_id)
         data = RoleInput(data=request.data)
         data.is_valid(raise_exception=True)
-        m = service_call(
-            services.membership_set_role,
+        m = services.membership_set_role(
             actor=request.user,
             review_id=review_id,
             membership_id=membership_id,
@@ -140,8 +143,7 @@ class MemberDetailApi(ReviewScopedAPIView):
     @extend_schema(responses={204: None})
     def delete(self, request, review_id, membership_id):
         get_object_or_404(Membership, pk=membership_id, review_id=review_id)
-        service_call(
-            services.membership_remove,
+        services.membership_remove(
             actor=request.user,
             review_id=review_id,
             membership_id=membership_id,

@@ -1,9 +1,7 @@
 """DRF counterpart of access.review_view: one base class for every review-scoped endpoint."""
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.views import APIView
 
@@ -37,22 +35,6 @@ class ReviewScopedAPIView(APIView):
                 raise ValueError(f"{cls.__name__}: unknown ability {ability!r}")
 
 
-def service_call(service, **kwargs):
-    """Call a service from an API view: a refusal becomes 400 (with the field names where
-    the service gave them) or 403, and an object the service cannot find 404, in the same
-    shape for every endpoint."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            getattr(exc, "message_dict", None) or {"detail": exc.messages}
-        ) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ObjectDoesNotExist as exc:
-        raise NotFound() from exc
-
-
 class Pages(LimitOffsetPagination):
     """LimitOffsetPagination that refuses a limit or offset that is not a whole number (400),
     instead of quietly using the default: the schema says integer, and a client that sent
@@ -76,11 +58,28 @@ class Pages(LimitOffsetPagination):
         return self._whole(request, self.offset_query_param) or 0
 
 
+class TextField(serializers.CharField):
+    """A text that is a JSON string: DRF's CharField would take the number 0 as "0", where
+    the schema (type: string) says a number is refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FlagField(serializers.BooleanField):
+    """A JSON true or false; DRF's BooleanField would also take "0", 1 or "yes"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 def id_field(**kwargs):
     """An object id in a request body: a positive integer the database can hold, so an id
     out of range is a 400, never an overflow in the lookup."""
-    from rest_framework import serializers
-
     from .ids import MAX_ID
 
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)

@@ -4,7 +4,8 @@ the error answers every endpoint can give, and the shape of paged lists.
 PrismflowAutoSchema (settings: DEFAULT_SCHEMA_CLASS) adds to every operation the errors it can
 answer, unless the view documents that code itself: 400 (a body or query parameter was not
 valid: {field: [messages]} or {detail}), 401 (not signed in), 403 (role too low), 404 (a path
-id that is not found, or not in one of your reviews).
+id that is not found, or not in one of your reviews), 409 on writes (the state of things
+refuses it: extraction locked, a pair already decided; reviews.errors.Conflict).
 """
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +31,8 @@ ERRORS = {
     "403": OpenApiResponse(ErrorOutput, description="Your role in this review does not allow "
                                                     "this."),
     "404": OpenApiResponse(ErrorOutput, description="Not found, or not in a review of yours."),
+    "409": OpenApiResponse(ErrorOutput, description="The state of things refuses it (e.g. "
+                                                    "extraction is locked); `detail` says why."),
 }
 
 
@@ -43,6 +46,8 @@ class PrismflowAutoSchema(AutoSchema):
             codes += ["401", "403"]
         if "{" in self.path:
             codes.append("404")
+        if self.method.upper() in ("POST", "PUT", "PATCH", "DELETE") and "401" in codes:
+            codes.append("409")
         return codes
 
     def get_operation_id(self):
@@ -67,17 +72,28 @@ PAGE_PARAMETERS = [
     OpenApiParameter("offset", WHOLE, description="How many to pass over first."),
 ]
 NO_NUL = "^[^\\x00]*$"
+# DRF trims a text before it checks that it is not blank: "  " is blank. So a text that may not
+# be blank holds a character other than white space.
+NOT_BLANK = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"
+
+
+def _free_texts(prop):
+    if prop.get("type") == "string" and not ({"format", "enum", "pattern"} & set(prop)):
+        prop["pattern"] = NOT_BLANK if prop.get("minLength", 0) >= 1 else NO_NUL
+    for key in ("additionalProperties", "items"):
+        if isinstance(prop.get(key), dict):
+            _free_texts(prop[key])
 
 
 def strings_without_nul(result, generator, request, public):
     """Postprocessing hook: every free-text string a client sends says it may not hold a NUL
-    character, which DRF refuses (and PostgreSQL cannot store)."""
+    character, which DRF refuses (and PostgreSQL cannot store), nor be only white space where
+    it may not be blank; also in maps and lists."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if not name.endswith("Request"):
             continue
         for prop in component.get("properties", {}).values():
-            if prop.get("type") == "string" and not ({"format", "enum", "pattern"} & set(prop)):
-                prop["pattern"] = NO_NUL
+            _free_texts(prop)
     return result
 
 

@@ -16,3 +16,5 @@ class ReviewsConfig(AppConfig):
         register_converter(IdConverter, "id")
         # Failed sign-ins on every channel (the login page, the API token) count alike.
         user_login_failed.connect(on_login_failed, dispatch_uid="reviews.throttle")
+        # Connects the receiver that ends a user's API tokens when their password changes.
+        from . import tokens  # noqa: F401

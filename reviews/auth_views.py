@@ -84,8 +84,9 @@ class TokenOutput(serializers.Serializer):
 
 
 class ThrottledObtainAuthToken(ObtainAuthToken):
-    """POST username and password for a token; refused with 429 and Retry-After while the
-    account or the address is locked out. The token expires (reviews.tokens)."""
+    """POST username and password for a new token; refused with 429 and Retry-After while the
+    account or the address is locked out. The token expires and is listed, with the user's
+    other tokens, on the API tokens page (reviews.tokens)."""
 
     @extend_schema(request=AuthTokenSerializer, responses={
         200: TokenOutput,
@@ -107,5 +108,5 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
         serializer.is_valid(raise_exception=True)  # a failure is counted (user_login_failed)
         user = serializer.validated_data["user"]
         throttle.succeeded(request, username)
-        token = tokens.token_for(user=user)
-        return Response({"token": token.key, "expires_at": tokens.expires_at(token)})
+        token, secret = tokens.token_sign_in(user=user)
+        return Response({"token": secret, "expires_at": token.expires_at})

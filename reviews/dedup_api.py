@@ -1,6 +1,5 @@
 """REST API of the de-duplication stage: counts, the pair queue, decisions, splits, groups."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -8,6 +7,7 @@ from rest_framework.response import Response
 
 from . import dedup_services, selectors
 from .api_access import Pages, ReviewScopedAPIView
+from .api_errors import refusal_body
 from .api_schema import paginated
 from .importers import RECORD_KEYS
 from .models import DuplicatePair, Record
@@ -71,16 +71,9 @@ class DecisionInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=sorted(dedup_services.DECISIONS))
 
 
-def _refused(exc):
-    code = (
-        status.HTTP_409_CONFLICT
-        if isinstance(exc, dedup_services.AlreadyDecided)
-        else status.HTTP_400_BAD_REQUEST
-    )
-    body = {"detail": "; ".join(exc.messages)}
-    if isinstance(exc, dedup_services.AlreadyDecided):
-        body["pair"] = PairOutput(exc.pair).data
-    return Response(body, status=code)
+@refusal_body(dedup_services.AlreadyDecided)
+def _already_decided(exc):
+    return {"pair": PairOutput(exc.pair).data}
 
 
 class DuplicateCountsApi(ReviewScopedAPIView):
@@ -136,12 +129,9 @@ class DuplicateDecisionApi(ReviewScopedAPIView):
         get_object_or_404(DuplicatePair, pk=pair_id, review=self.review)
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            pair = dedup_services.pair_decide(
-                actor=request.user, review_id=review_id, pair_id=pair_id, **data.validated_data
-            )
-        except DjangoValidationError as exc:
-            return _refused(exc)
+        pair = dedup_services.pair_decide(
+            actor=request.user, review_id=review_id, pair_id=pair_id, **data.validated_data
+        )
         return Response(PairOutput(pair).data)
 
 
@@ -153,12 +143,7 @@ class DuplicateSplitApi(ReviewScopedAPIView):
     @extend_schema(request=None, responses=PairOutput)
     def post(self, request, review_id, pair_id):
         get_object_or_404(DuplicatePair, pk=pair_id, review=self.review)
-        try:
-            pair = dedup_services.pair_split(
-                actor=request.user, review_id=review_id, pair_id=pair_id
-            )
-        except DjangoValidationError as exc:
-            return _refused(exc)
+        pair = dedup_services.pair_split(actor=request.user, review_id=review_id, pair_id=pair_id)
         return Response(PairOutput(pair).data)
 
 
@@ -192,10 +177,7 @@ class RecordUnmergeApi(ReviewScopedAPIView):
     @extend_schema(request=None, responses=RecordOutput)
     def post(self, request, review_id, record_id):
         get_object_or_404(Record, pk=record_id, review=self.review)
-        try:
-            record = dedup_services.record_unmerge(
-                actor=request.user, review_id=review_id, record_id=record_id
-            )
-        except DjangoValidationError as exc:
-            return _refused(exc)
+        record = dedup_services.record_unmerge(
+            actor=request.user, review_id=review_id, record_id=record_id
+        )
         return Response(RecordOutput(record).data)

@@ -19,6 +19,7 @@ from .access import review_for
 from .audit import audit_record
 from .db import analyze_after_commit
 from .dedup import dedupe, merge_records
+from .errors import Conflict
 from .importers import RECORD_KEYS
 from .models import AuditEvent, DuplicatePair, Record, Review
 from .signals import announce_unique_records_changed
@@ -44,7 +45,7 @@ DECISIONS = {
 }
 
 
-class AlreadyDecided(ValidationError):
+class AlreadyDecided(Conflict):
     """Someone decided this pair differently first; their decision stands."""
 
     def __init__(self, pair):
@@ -310,7 +311,7 @@ def pair_decide(*, actor, review_id, pair_id, decision):
         if target == DuplicatePair.Status.MERGED and _clusters_block(
             review, pair.record_a_id, pair.record_b_id
         ):
-            raise ValidationError(
+            raise Conflict(
                 _(
                     "A person marked records of these two groups as not duplicates; unmerge "
                     "or review those first."
@@ -375,7 +376,7 @@ def pair_split(*, actor, review_id, pair_id):
         if pair.status == DuplicatePair.Status.NOT_DUPLICATE:
             return pair
         if pair.status != DuplicatePair.Status.MERGED:
-            raise ValidationError(_("Only a merged pair can be split."), code="not_merged")
+            raise Conflict(_("Only a merged pair can be split."), code="not_merged")
         before = _pair_state(pair)
         _decide(pair, actor, DuplicatePair.Status.NOT_DUPLICATE)
         _separate(review, pair, actor)
@@ -400,7 +401,7 @@ def record_unmerge(*, actor, review_id, record_id):
         before = {"duplicate_of": record.duplicate_of_id, "method": record.dedup_method}
         split = _detach(review, record, actor)
         if not split:
-            raise ValidationError(_("This record is not merged with any other."), code="not_merged")
+            raise Conflict(_("This record is not merged with any other."), code="not_merged")
         record.refresh_from_db()
         announce_unique_records_changed(review.id)
         audit_record(

@@ -7,6 +7,7 @@ be what failed) and falls back to plain HTML if even that fails.
 """
 import logging
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
@@ -64,3 +65,15 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return _answer(request, 500, with_context=False)
+
+
+class Missing(ValidationError):
+    """A service's refusal because the request names (in its body) something that does not
+    exist in the review, like an unknown id in the address: 404 in the API; on a page, a
+    message like any other refusal."""
+
+
+class Conflict(ValidationError):
+    """A service's refusal because of the state things are in (extraction locked, a pair
+    already decided, a file already imported), not because of what the request says: 409 in
+    the API (reviews.api_errors); on a page, a message like any other refusal."""

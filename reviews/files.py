@@ -4,8 +4,10 @@ for a change that rolls back removed with it."""
 import csv
 import re
 import weakref
+from urllib.parse import quote
 
 from django.db import transaction
+from django.utils.http import content_disposition_header
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -20,6 +22,19 @@ def safe_cell(value):
     if _PLAIN_NUMBER.fullmatch(value):
         return value
     return "'" + value
+
+
+def attachment(response, filename, *, fallback=None):
+    """Marks `response` a download named `filename`: the one way every download view writes
+    Content-Disposition (Django quotes the name, and writes a non-ASCII one as RFC 6266
+    `filename*=`). With `fallback`, an ASCII name, clients that read only `filename=` get
+    that and the others the real name."""
+    if fallback is None:
+        header = content_disposition_header(True, filename)
+    else:
+        header = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    response.headers["Content-Disposition"] = header
+    return response
 
 
 class SafeWriter:

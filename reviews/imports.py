@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .access import review_for
 from .audit import audit_record
 from .db import analyze_after_commit
+from .errors import Conflict
 from .files import delete_on_commit, save_file
 from .importers import (
     FORMATS,
@@ -40,7 +41,7 @@ LISTED_PROBLEMS = 200
 BATCH = 2000
 
 
-class AlreadyImported(ValidationError):
+class AlreadyImported(Conflict):
     def __init__(self, search):
         self.search = search
         super().__init__(

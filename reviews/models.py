@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -201,6 +202,68 @@ FORMAT_LABELS = {
 
 def format_label(name):
     return str(FORMAT_LABELS.get(name, name))
+
+
+class ApiToken(models.Model):
+    """A named API token of one user (reviews.tokens). Only a SHA-256 digest of the secret is
+    kept: the secret is shown once, when the token is made, and cannot be read back."""
+
+    class Issuer(models.TextChoices):
+        PAGE = "page", _("API tokens page")
+        SIGN_IN = "sign-in", "/api/auth/token/"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8)  # the secret's first characters, to recognise it
+    digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.CharField(max_length=10, choices=Issuer.choices, default=Issuer.PAGE)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+
+class AccountEvent(models.Model):
+    """One change to a user's credentials (API tokens made, revoked, ended by a password
+    change). The review audit log belongs to a review; this belongs to the account.
+    Append-only like AuditEvent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=64)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.verb} {self.user}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Account events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Account events are append-only.")
 
 
 class Search(models.Model):

@@ -1,4 +1,4 @@
-"""The page counterpart of api_access.service_call: a service's refusal becomes a message on
+"""The page counterpart of api_errors.exception_handler: a service's refusal becomes a message on
 the page (field by field where it named fields) instead of an error page."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from . import imports
 from .api_access import ReviewScopedAPIView
+from .api_errors import refusal, refusal_body
 from .importers import FORMATS, ParseError
 from .models import Search
 
@@ -42,6 +43,16 @@ class AlreadyImportedOutput(serializers.Serializer):
     search = serializers.IntegerField(help_text="the search that imported this file")
 
 
+@refusal_body(imports.AlreadyImported)
+def _already_imported(exc):
+    return {"search": exc.search.id}
+
+
+@refusal(ParseError, status.HTTP_400_BAD_REQUEST)
+def _not_parsed(exc):
+    return {"detail": str(exc), "file": exc.filename, "line": exc.line, "reason": exc.reason}
+
+
 class SearchListApi(ReviewScopedAPIView):
     review_access = {"GET": "read", "POST": "manage"}
     parser_classes = [MultiPartParser, FormParser]
@@ -64,18 +75,8 @@ class SearchListApi(ReviewScopedAPIView):
         data = SearchUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        try:
-            search = imports.search_preview(actor=request.user, review_id=review_id,
-                                            upload=values.pop("file"), **values)
-        except imports.AlreadyImported as exc:
-            return Response({"detail": exc.messages[0], "search": exc.search.id},
-                            status=status.HTTP_409_CONFLICT)
-        except ParseError as exc:
-            return Response({"detail": str(exc), "file": exc.filename, "line": exc.line,
-                             "reason": exc.reason}, status=status.HTTP_400_BAD_REQUEST)
-        except DjangoValidationError as exc:
-            return Response({"detail": "; ".join(exc.messages)},
-                            status=status.HTTP_400_BAD_REQUEST)
+        search = imports.search_preview(actor=request.user, review_id=review_id,
+                                        upload=values.pop("file"), **values)
         return Response(SearchOutput(search).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .access import review_for
 from .audit import audit_record
+from .errors import Conflict
 from .models import (
     Invitation,
     Membership,
@@ -114,7 +115,7 @@ def invitation_create(*, actor, review_id, invitee, role):
                                 "or invite by email address someone who has no account yet.")
                               % {"who": invitee})
     if existing and Membership.objects.filter(review=review, user=existing).exists():
-        raise ValidationError(_("%(who)s is already a member of this review.") % {"who": invitee})
+        raise Conflict(_("%(who)s is already a member of this review.") % {"who": invitee})
     invitation = Invitation.objects.create(
         review=review, invitee=invitee, role=role, invited_by=actor
     )
@@ -169,7 +170,7 @@ def invitation_accept(*, actor, token):
         Invitation.objects.select_for_update().select_related("review").filter(token=token).first()
     )
     if invitation is None or not invitation.is_open:
-        raise ValidationError(_("This invitation is no longer valid."))
+        raise Conflict(_("This invitation is no longer valid."))
     if not invitation_matches(invitation, actor):
         raise PermissionDenied(_("This invitation was sent to someone else."))
     membership, created = Membership.objects.get_or_create(
@@ -245,7 +246,7 @@ def _ensure_another_owner(review, membership):
         .exclude(pk=membership.pk)
         .exists()
     ):
-        raise ValidationError(_("A review needs at least one owner."))
+        raise Conflict(_("A review needs at least one owner."))
 
 
 @transaction.atomic

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import blinding, selectors, services, tokens
 from .access import can, review_view
 from .audit import audit_changes
-from .files import SafeWriter
+from .files import SafeWriter, attachment
 from .forms import (
+    ApiTokenForm,
     AuditFilterForm,
     InviteForm,
     LanguageForm,
@@ -25,6 +26,7 @@ from .forms import (
     SignupForm,
     readonly_rows,
 )
+from .ids import parse_id
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Invitation, Membership
 
@@ -226,8 +228,7 @@ def audit_export(request, review, membership):
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="review-{review.id}-audit.csv"'
-    return response
+    return attachment(response, f"review-{review.id}-audit.csv")
 
 
 def _json(value):
@@ -296,17 +297,30 @@ def _invitation_signup(request, invitation):
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
-    """The user's API token: when it expires, renew it (the new key shown once), revoke it."""
-    new_key = None
+    """The user's API tokens: make one with a name and a lifetime (its secret shown once),
+    see them all, revoke any."""
+    form, secret = ApiTokenForm(), None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        token_id = parse_id(request.POST.get("token"))
+        if token_id is None:
+            raise Http404("No such token.")
+        tokens.token_revoke(actor=request.user, token_id=token_id)
+        messages.success(request, _("Token revoked: it no longer works."))
+        return redirect("api_tokens")
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            tokens.token_revoke(actor=request.user)
-            messages.success(request, _("Token revoked: it no longer works."))
-        else:
-            new_key = tokens.token_renew(actor=request.user).key
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                created, secret = tokens.token_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                form = ApiTokenForm()
+                messages.success(request, _("Token \u201c%(name)s\u201d created.")
+                                 % {"name": created.name})
     return render(request, "reviews/tokens.html", {
-        "tokens": tokens.tokens_for(user=request.user), "new_key": new_key,
-        "days": settings.API_TOKEN_DAYS})
+        "tokens": tokens.tokens_for(user=request.user), "form": form, "secret": secret,
+        "sign_in_days": settings.API_TOKEN_DAYS})
 
 
 @require_POST

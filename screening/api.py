@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from reviews.api_access import Pages, ReviewScopedAPIView, service_call
+from reviews.api_access import Pages, ReviewScopedAPIView
 from reviews.api_schema import paginated
 from reviews.ids import parse_ids
 
@@ -194,8 +194,7 @@ class VoteApi(ReviewScopedAPIView):
         v = data.validated_data
         # The vote commits before the next record is leased: holding the item's lock while
         # leasing another record deadlocked two reviewers under load.
-        vote = service_call(
-            services.vote_cast,
+        vote = services.vote_cast(
             actor=request.user,
             item_id=item_id,
             decision=v["decision"],
@@ -213,8 +212,8 @@ class RetractApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=ScreeningPayload)
     def post(self, request, review_id, item_id):
-        service_call(services.vote_retract, actor=request.user, item_id=item_id,
-                     review_id=self.review.id, membership=self.membership)
+        services.vote_retract(actor=request.user, item_id=item_id,
+                              review_id=self.review.id, membership=self.membership)
         item = _item(self.review, item_id)  # read after the change, with its record
         return Response({
             "item": selectors.item_view(user=request.user, membership=self.membership,
@@ -229,8 +228,7 @@ class ResolveApi(ReviewScopedAPIView):
     def post(self, request, review_id, item_id):
         data = _valid_for_item(ResolveInput(data=request.data), self.review, item_id)
         v = data.validated_data
-        adjudication = service_call(
-            services.conflict_resolve,
+        adjudication = services.conflict_resolve(
             actor=request.user,
             item_id=item_id,
             review_id=self.review.id,
@@ -249,8 +247,8 @@ class ReopenApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=StatusOutput)
     def post(self, request, review_id, item_id):
-        item = service_call(services.item_reopen, actor=request.user, item_id=item_id,
-                            review_id=self.review.id, membership=self.membership)
+        item = services.item_reopen(actor=request.user, item_id=item_id,
+                                    review_id=self.review.id, membership=self.membership)
         return Response({"id": item.id, "status": item.status})
 
 
@@ -365,7 +363,7 @@ class FullTextListApi(ReviewScopedAPIView):
     def post(self, request, review_id):
         data = FullTextBulkInput(data={"files": request.FILES.getlist("files")})
         data.is_valid(raise_exception=True)
-        report = service_call(fulltext.fulltext_bulk_attach, actor=request.user,
+        report = fulltext.fulltext_bulk_attach(actor=request.user,
                               review_id=self.review.id, uploads=data.validated_data["files"])
         return Response(FullTextBulkOutput([
             {"file": name, "record": record.id if record else None, "attached": not problem,
@@ -397,7 +395,7 @@ class FullTextApi(ReviewScopedAPIView):
         item = _item(self.review, item_id)
         data = FullTextUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
-        service_call(fulltext.fulltext_attach, actor=request.user, record_id=item.record_id,
+        fulltext.fulltext_attach(actor=request.user, record_id=item.record_id,
                      upload=data.validated_data["file"])
         item = Item.objects.select_related("record__full_text__uploaded_by").get(pk=item.pk)
         return Response(FullTextItemOutput(_fulltext_row(item)).data, status=201)
@@ -412,7 +410,7 @@ class NotRetrievedApi(ReviewScopedAPIView):
     def post(self, request, review_id, item_id):
         data = _valid_for_item(NotRetrievedInput(data=request.data), self.review, item_id)
         item = _item(self.review, item_id)
-        service_call(fulltext.fulltext_not_retrieved, actor=request.user, item_id=item.id,
+        fulltext.fulltext_not_retrieved(actor=request.user, item_id=item.id,
                      value=data.validated_data["not_retrieved"])
         item = Item.objects.select_related("record__full_text__uploaded_by").get(pk=item.pk)
         return Response(FullTextItemOutput(_fulltext_row(item)).data)

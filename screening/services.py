@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from reviews.access import can, review_for
 from reviews.audit import audit_record
 from reviews.db import analyze_after_commit
+from reviews.errors import Conflict
 from reviews.models import Review
 from reviews.selectors import unique_records_for_review
 
@@ -35,8 +36,16 @@ from .models import (
 
 
 def settings_for(review):
-    obj, _created = ScreeningSettings.objects.get_or_create(review=review)
-    return obj
+    """The review's screening settings, read-only: the defaults, unsaved, until the owner
+    first saves them (a page load writes no row)."""
+    return (ScreeningSettings.objects.filter(review=review).first()
+            or ScreeningSettings(review=review))
+
+
+def _settings_row(review):
+    """The settings row for a write, made on first use and locked."""
+    row, _created = ScreeningSettings.objects.get_or_create(review=review)
+    return ScreeningSettings.objects.select_for_update().get(pk=row.pk)
 
 
 def screening_options(review):
@@ -57,7 +66,19 @@ def unblinded_stages(review):
 
 
 def reasons_for(review):
-    """The review's exclusion reasons, created with the defaults the first time."""
+    """The review's active exclusion reasons, read-only: until a write made them
+    (reasons_ensure), the defaults, unsaved and without ids."""
+    saved = ExclusionReason.objects.filter(review=review)
+    if saved.exists():
+        return list(saved.filter(active=True))
+    return [ExclusionReason(review=review, label=label, label_zh=label_zh, position=position,
+                            is_other=is_other_reason(label))
+            for position, (label, label_zh) in enumerate(DEFAULT_REASONS)]
+
+
+def reasons_ensure(review):
+    """The review's active exclusion reasons, created with the defaults the first time: every
+    write that may need a reason (a record reaching full text, the settings) calls it."""
     if not ExclusionReason.objects.filter(review=review).exists():
         for position, (label, label_zh) in enumerate(DEFAULT_REASONS):
             ExclusionReason.objects.get_or_create(
@@ -65,6 +86,31 @@ def reasons_for(review):
                 defaults={"label_zh": label_zh, "position": position,
                           "is_other": is_other_reason(label)})
     return ExclusionReason.objects.filter(review=review, active=True)
+
+
+@transaction.atomic
+def screening_settings_save(*, actor, review, reasons, **options):
+    """The owner's screening options and full-text exclusion reasons, audited. Reasons in use
+    by votes are kept (inactive) rather than deleted: history stays readable."""
+    review_for(actor, review.id, "manage")
+    reasons_ensure(review)
+    row = _settings_row(review)
+    before = {"reasons": list(ExclusionReason.objects.filter(review=review, active=True)
+                              .values_list("label", flat=True)),
+              **{name: getattr(row, name) for name in options}}
+    for name, value in options.items():
+        setattr(row, name, value)
+    row.save()
+    ExclusionReason.objects.filter(review=review).exclude(label__in=reasons).update(
+        active=False)
+    for position, label in enumerate(reasons):
+        ExclusionReason.objects.update_or_create(
+            review=review, label=label,
+            defaults={"position": position, "active": True, "is_other": is_other_reason(label)})
+    audit_record(review=review, actor=actor, verb="screening.settings", obj=row,
+                 before=before, after={"reasons": list(reasons),
+                                       **{name: getattr(row, name) for name in options}})
+    return row
 
 
 @transaction.atomic
@@ -144,14 +190,14 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
         raise ValidationError(_("Screening of this record was stopped by the stopping rule; "
                                 "the owner can undo the stop."))
     if item.settled:
-        raise ValidationError(_("This record is settled; an adjudicator or the owner can "
+        raise Conflict(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
     tracked = counts.Tracked(item)
     reason, reason_text = _reason(item, decision, reason_id, reason_text)
     live = _live_votes(item)
     mine = next((v for v in live if v.reviewer_id == actor.id), None)
     if mine is None and len(live) >= item.review.reviewers_per_record:
-        raise ValidationError(_("This record already has all its votes."))
+        raise Conflict(_("This record already has all its votes."))
     if mine and (mine.decision, mine.reason_id, mine.reason_text, mine.note) == (
             decision, reason and reason.id, reason_text, note):
         mine.item = item
@@ -177,7 +223,7 @@ def vote_retract(*, actor, item_id, review_id=None, membership=None):
     """Undo: withdraw the actor's live vote on an unsettled record."""
     item, _m = _locked_item(actor, item_id, "screen", review_id=review_id, membership=membership)
     if item.settled:
-        raise ValidationError(_("This record is settled; an adjudicator or the owner can "
+        raise Conflict(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
     live = _live_votes(item)
     mine = next((v for v in live if v.reviewer_id == actor.id), None)
@@ -275,6 +321,7 @@ def _after_title_abstract_settlement(item):
             review=item.review, record_id=item.record_id, stage=Stage.FULL_TEXT)
         if created:
             counts.Tracked(full_text, exists=False).moved(full_text)
+            reasons_ensure(item.review)  # full-text votes give a reason by its id
         first_include = not Item.objects.filter(
             review=item.review, stage=Stage.TITLE_ABSTRACT, status=ItemStatus.INCLUDED
         ).exclude(pk=item.pk).exists()
@@ -294,7 +341,7 @@ def conflict_resolve(*, actor, item_id, decision, reason_id=None, reason_text=""
     item, _m = _locked_item(actor, item_id, "adjudicate", review_id=review_id,
                             membership=membership)
     if item.status != ItemStatus.CONFLICT:
-        raise ValidationError(_("This record is not in conflict."))
+        raise Conflict(_("This record is not in conflict."))
     if Vote.objects.filter(item=item, reviewer=actor).exists():
         raise PermissionDenied(_("You voted on this record; another adjudicator must "
                                  "resolve it."))
@@ -317,14 +364,14 @@ def item_reopen(*, actor, item_id, review_id=None, membership=None):
     item, _m = _locked_item(actor, item_id, "adjudicate", review_id=review_id,
                             membership=membership)
     if not item.settled:
-        raise ValidationError(_("This record is not settled."))
+        raise Conflict(_("This record is not settled."))
     if item.stage == Stage.TITLE_ABSTRACT:
         # Locked before the check: a vote on the full text committed between the check and
         # the delete would otherwise be lost with it (votes are PROTECTed now: it would fail).
         later = (Item.objects.select_for_update(of=("self",)).select_related("review")
                  .filter(record_id=item.record_id, stage=Stage.FULL_TEXT).first())
         if later is not None and Vote.objects.filter(item=later).exists():
-            raise ValidationError(_("Its full text has votes already; reopen that first."))
+            raise Conflict(_("Its full text has votes already; reopen that first."))
         if later is not None:
             counts.Tracked(later).moved(None)
             later.delete()
@@ -348,8 +395,8 @@ def stage_unblind(*, actor, review_id, stage):
     open_items = Item.objects.filter(review=review, stage=stage).exclude(
         status__in=CLOSED_STATUSES)
     if open_items.exists():
-        raise ValidationError(_("Only a finished stage can be unblinded."))
-    screening = settings_for(review)
+        raise Conflict(_("Only a finished stage can be unblinded."))
+    screening = _settings_row(review)
     if stage not in screening.unblinded_stages:
         screening.unblinded_stages = [*screening.unblinded_stages, stage]
         screening.save(update_fields=["unblinded_stages"])

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_view
-from reviews.files import SafeWriter
+from reviews.files import SafeWriter, attachment
 from reviews.forms import readonly_rows
 from reviews.ids import parse_id
 
@@ -131,10 +131,12 @@ def reopen(request, review, membership, item_id):
 @review_view(GET="read", POST="manage")
 def screening_settings(request, review, membership):
     screening = services.settings_for(review)
-    services.reasons_for(review)
     form = ScreeningSettingsForm(request.POST or None, instance=screening, review=review)
     if request.method == "POST" and form.is_valid():
-        form.save_with_audit(actor=request.user)
+        data = form.cleaned_data
+        services.screening_settings_save(
+            actor=request.user, review=review, reasons=data["reasons"],
+            **{name: data[name] for name in ScreeningSettingsForm.Meta.fields})
         messages.success(request, _("Screening settings saved."))
         return redirect("screening_settings", review_id=review.id)
     context = {"review": review, "membership": membership, "form": form}
@@ -156,7 +158,7 @@ def unblind(request, review, membership, stage):
 def agreement_export(request, review, membership):
     rows = selectors.agreement_for_review(review=review, membership=membership)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="review-{review.id}-agreement.csv"'
+    attachment(response, f"review-{review.id}-agreement.csv")
     writer = SafeWriter(response)
     writer.writerow(["stage", "reviewer_a", "reviewer_b", "n", "percent_agreement", "kappa"])
     for r in rows:

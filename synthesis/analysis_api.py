@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from reviews.api_access import ReviewScopedAPIView, service_call
+from reviews.api_access import ReviewScopedAPIView
 
 from . import services
 from .models import Analysis
@@ -59,8 +59,8 @@ class AnalysesApi(ReviewScopedAPIView):
     def post(self, request, review_id):
         data = AnalysisInput(data=request.data)
         data.is_valid(raise_exception=True)
-        analysis = service_call(services.analysis_save, actor=request.user, review=self.review,
-                                spec=data.validated_data["spec"])
+        analysis = services.analysis_save(actor=request.user, review=self.review,
+                                          spec=data.validated_data["spec"])
         services.pooling_enqueue(review=self.review)
         return Response(_payload(analysis), 201)
 
@@ -77,16 +77,16 @@ class AnalysisApi(ReviewScopedAPIView):
         found = _analysis(self.review, analysis_id)  # another review's: 404 before the body
         data = AnalysisInput(data=request.data)
         data.is_valid(raise_exception=True)
-        analysis = service_call(services.analysis_save, actor=request.user, review=self.review,
-                                analysis_id=found.id,
-                                spec=data.validated_data["spec"])
+        analysis = services.analysis_save(actor=request.user, review=self.review,
+                                          analysis_id=found.id,
+                                          spec=data.validated_data["spec"])
         services.pooling_enqueue(review=self.review)
         return Response(_payload(analysis))
 
     @extend_schema(responses={204: None})
     def delete(self, request, review_id, analysis_id):
-        service_call(services.analysis_delete, actor=request.user, review=self.review,
-                     analysis_id=_analysis(self.review, analysis_id).id)
+        services.analysis_delete(actor=request.user, review=self.review,
+                                 analysis_id=_analysis(self.review, analysis_id).id)
         return Response(status=204)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from extraction.models import Outcome, TimePoint
 from reviews.access import can, review_view
+from reviews.files import attachment
 from reviews.ids import parse_id
 from reviews.pages import page_service_call as _run
 
@@ -166,8 +167,7 @@ def analysis_r_script(request, review, membership, analysis_id):
         archive.writestr(f"{slug}.csv", csv_text)
         archive.writestr(f"{slug}.R", r_text)
     response = HttpResponse(out.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-r.zip"'
-    return response
+    return attachment(response, f"{slug}-r.zip")
 
 
 @review_view(GET="read")
@@ -180,8 +180,7 @@ def analysis_figure(request, review, membership, analysis_id, kind, ext):
         raise Http404
     body = figures_for.figure(kind, run.output, fmt, request.LANGUAGE_CODE)
     response = HttpResponse(body, content_type=figures_for.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{analysis.id}.{fmt}"'
-    return response
+    return attachment(response, f"{kind}-{analysis.id}.{fmt}")
 
 
 def validate_spec(spec):
@@ -227,9 +226,7 @@ def grade_page(request, review, membership):
                          "wordprocessingml.document",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         response = HttpResponse(body, content_type=kinds[fmt])
-        response["Content-Disposition"] = \
-            f'attachment; filename="summary-of-findings-{review.id}-{lang}.{fmt}"'
-        return response
+        return attachment(response, f"summary-of-findings-{review.id}-{lang}.{fmt}")
     return render(request, "synthesis/grade.html", {
         "review": review, "membership": membership, "entries": entries, "lang": lang,
         "columns": sof.COLUMNS[lang], "rows": sof.table_rows(entries),

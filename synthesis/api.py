@@ -58,6 +58,14 @@ class PrismaFlowOutput(serializers.Serializer):
     total = StudiesOutput(allow_null=True)
 
 
+class PrismaQuery(serializers.Serializer):
+    """The query is checked: a count that is not a whole number is refused (400), not
+    silently read as "no previous version"."""
+
+    previous_studies = serializers.IntegerField(min_value=0, required=False)
+    previous_reports = serializers.IntegerField(min_value=0, required=False)
+
+
 class PrismaFlowApi(ReviewScopedAPIView):
     review_access = {"GET": "read"}
 
@@ -69,10 +77,13 @@ class PrismaFlowApi(ReviewScopedAPIView):
                     "- awaiting_screening = sought; sought - not_retrieved - "
                     "awaiting_assessment = assessed; assessed - reports excluded = "
                     "reports_included.",
-        parameters=[OpenApiParameter("previous_studies", int, description=(
-            "updated review: studies included in the previous version (with "
-            "previous_reports)")), OpenApiParameter("previous_reports", int)],
+        parameters=[OpenApiParameter("previous_studies", {"type": "integer", "minimum": 0},
+                                     description=("updated review: studies included in the "
+                                                  "previous version (with previous_reports)")),
+                    OpenApiParameter("previous_reports", {"type": "integer", "minimum": 0})],
         responses=PrismaFlowOutput)
     def get(self, request, review_id):
-        previous = previous_from(request.query_params)
+        query = PrismaQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        previous = previous_from(query.validated_data)
         return Response(prisma_flow(review=self.review, previous=previous))

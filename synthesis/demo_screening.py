@@ -20,7 +20,7 @@ from reviews.imports import search_import_run, search_preview
 from reviews.models import DuplicatePair, Record, Search
 from screening.fulltext import fulltext_not_retrieved
 from screening.models import Item, ItemStatus, Stage
-from screening.services import conflict_resolve, items_sync, reasons_for, vote_cast
+from screening.services import conflict_resolve, items_sync, reasons_ensure, vote_cast
 from screening.studies import study_link
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -139,7 +139,7 @@ def _title_abstract(review, records, entries, team):
 
 
 def _full_text(review, records, entries, team):
-    reasons = {reason.label: reason.id for reason in reasons_for(review)}
+    reasons = {reason.label: reason.id for reason in reasons_ensure(review)}
     for key, entry in entries.items():
         if entry.get("not_retrieved"):
             item = _item(records[key], Stage.FULL_TEXT)

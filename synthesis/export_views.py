@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from reviews.access import review_view
+from reviews.files import attachment
 
 from . import exports
 
@@ -19,8 +20,7 @@ def exports_page(request, review, membership):
 
 
 def _attachment(response, review, name):
-    response["Content-Disposition"] = f'attachment; filename="review-{review.id}-{name}"'
-    return response
+    return attachment(response, f"review-{review.id}-{name}")
 
 
 @review_view(GET="read")

@@ -37,14 +37,14 @@ def summary_row(analysis, run):
     return row
 
 
-RATIO_MEASURES = {"OR", "RR", "ROM", "IRR", "PETO"}
-
-
 def _back_transformed(case, result):
-    """Ratio measures are pooled on the log scale; people read them exponentiated."""
+    """Ratio measures (and log rates) are pooled on the log scale; people read them
+    exponentiated."""
     import math
 
-    if case.get("measure") in RATIO_MEASURES and result.get("estimate") is not None:
+    from .stats.transforms import LOG_SCALE_MEASURES
+
+    if case.get("measure") in LOG_SCALE_MEASURES and result.get("estimate") is not None:
         return {k: math.exp(result[k]) for k in ("estimate", "ci_lb", "ci_ub")}
     return None
 

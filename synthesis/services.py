@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from extraction.models import Snapshot
 from reviews.access import review_for
 from reviews.audit import audit_record
+from reviews.errors import Conflict
 
 from .analysis.defaults import default_analyses
 from .analysis.run import pool_analysis
@@ -41,7 +42,7 @@ def analyses_propose(*, actor, review, snapshot=None):
     that the review does not have yet, by name. Returns the new ones."""
     snapshot = snapshot or latest_snapshot(review)
     if snapshot is None:
-        raise ValidationError(_("Lock extraction first: analyses are proposed from its snapshot."))
+        raise Conflict(_("Lock extraction first: analyses are proposed from its snapshot."))
     existing = set(Analysis.objects.filter(review=review).values_list("name", flat=True))
     position = Analysis.objects.filter(review=review).aggregate(m=Max("position"))["m"] or 0
     made = []
@@ -66,7 +67,7 @@ def analysis_save(*, actor, review, spec, analysis_id=None):
     review_for(actor, review.id, "manage")
     spec = _validated(spec)
     if Analysis.objects.filter(review=review, name=spec["name"]).exclude(pk=analysis_id).exists():
-        raise ValidationError({"name": _("Another analysis has this name.")})
+        raise Conflict({"name": _("Another analysis has this name.")})
     if analysis_id:
         analysis = Analysis.objects.select_for_update().get(pk=analysis_id, review=review)
         before = analysis.spec

@@ -1,6 +1,6 @@
 """Pages that span the whole pipeline: the review home, the PRISMA 2020 flow diagram."""
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from reviews.access import review_view
+from reviews.files import attachment
 from reviews.selectors import members_for_review
 
 from .figures.prisma import FORMATS as FIGURE_FORMATS
@@ -59,12 +60,6 @@ def prisma_page(request, review, membership):
     })
 
 
-def _attachment(name, fallback):
-    """Content-Disposition for a download: an ASCII `filename=` every client reads, and the
-    real (possibly Chinese) name as RFC 6266 `filename*=`."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
-
-
 @review_view(GET="read")
 def prisma_download(request, review, membership):
     fmt = request.GET.get("format", "svg")
@@ -76,6 +71,6 @@ def prisma_download(request, review, membership):
     title = re.sub(r'[\x00-\x1f\\/:*?"<>|]+', " ", review.title).strip()[:80]
     response = HttpResponse(prisma_file(flow, fmt=fmt, lang=lang),
                             content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = _attachment(f"PRISMA 2020 - {title}{suffix}",
-                                                  f"review-{review.id}-prisma2020{suffix}")
-    return response
+    # The title may be Chinese: an ASCII name first for clients that read only that.
+    return attachment(response, f"PRISMA 2020 - {title}{suffix}",
+                      fallback=f"review-{review.id}-prisma2020{suffix}")

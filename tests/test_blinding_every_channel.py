@@ -83,7 +83,7 @@ def blinded_team(team):
     ft.save()
     t.ta_item = Item.objects.get(record=records[0], stage="ta")
     t.ft_item = Item.objects.create(review=t.review, record=records[1], stage="ft")
-    t.other = next(r for r in services.reasons_for(t.review) if r.is_other)
+    t.other = next(r for r in services.reasons_ensure(t.review) if r.is_other)
     # The URL walk's duplicate pair, made here in the same search at free positions.
     a, b = (Record.objects.create(review=t.review, search=records[0].search, position=n,
                                   title="Duplicate") for n in (10, 11))

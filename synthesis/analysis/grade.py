@@ -8,6 +8,8 @@ confirms or changes it, and a change needs a footnote. Strings come in English a
 
 import math
 
+from synthesis.stats import transforms
+
 DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
 LEVELS = {4: "high", 3: "moderate", 2: "low", 1: "very_low"}
 SYMBOLS = {4: "⊕⊕⊕⊕", 3: "⊕⊕⊕◯", 2: "⊕⊕◯◯", 1: "⊕◯◯◯"}
@@ -65,7 +67,8 @@ RULES = {
                             "研究时无法评估，不作建议。",
     },
 }
-RATIO_MEASURES = frozenset({"OR", "RR", "IRR", "ROM", "PETO", "ROM_independent"})
+# ROM_independent: the analysis spec's name for a ratio of means between independent groups.
+RATIO_MEASURES = transforms.RATIO_MEASURES | {"ROM_independent"}
 NO_NULL_MEASURES = frozenset({"PLO", "PFT", "PR", "PAS", "IRLN", "IR"})
 STANDARDISED = frozenset({"SMD", "SMCR", "SMCC"})
 COUNT_COLUMNS = (("ai", "ci"), ("x1i", "x2i"), ("xi",))

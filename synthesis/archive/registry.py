@@ -130,6 +130,8 @@ REGISTRY = [
 # tests/synthesis/test_archive_registry.py, so a new model is never silently left behind.
 NOT_ARCHIVED = {
     "reviews.profile": "a user's preferences, not the review's",
+    "reviews.apitoken": "a user's credential, not the review's (and only its digest is kept)",
+    "reviews.accountevent": "a user's credential history, not the review's",
     "screening.lease": "a record shown to a reviewer for a few minutes; transient",
     "synthesis.instance": "this installation's identity, written into the manifest",
 }

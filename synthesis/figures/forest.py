@@ -16,7 +16,12 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.patches import Polygon, Rectangle
 from scipy.special import expit, ndtr
 
-from synthesis.stats.transforms import harmonic_mean, inverse_arcsine, inverse_pft
+from synthesis.stats.transforms import (
+    LOG_SCALE_MEASURES,
+    harmonic_mean,
+    inverse_arcsine,
+    inverse_pft,
+)
 
 from .common import (
     FONT_SIZE,
@@ -29,7 +34,7 @@ from .common import (
     text_width,
 )
 
-RATIO_MEASURES = ("OR", "RR", "ROM", "IRR", "PETO", "IRLN")
+RATIO_MEASURES = LOG_SCALE_MEASURES  # drawn on a log axis and labelled exponentiated
 PROPORTIONS = ("PLO", "PFT", "PR", "PAS")
 NO_NULL = ("IRLN",)  # a single rate has no "no effect" value, so no line and no favours
 MEASURE_NAMES = {

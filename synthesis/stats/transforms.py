@@ -29,6 +29,12 @@ DEFAULT_TRANSFORM = {
     "ZCOR": "tanh",
     "IRS": "square",
 }
+# The one home of which measures are ratios (selectors, GRADE, forest and funnel plots):
+# measures pooled on the log scale and read exponentiated (their natural transform is exp) ...
+LOG_SCALE_MEASURES = frozenset(m for m, t in DEFAULT_TRANSFORM.items() if t == "exp")
+# ... and of those the comparisons of two groups, whose "no effect" is a ratio of 1 (IRLN is
+# one group's log rate: exponentiated to read, but with no null value).
+RATIO_MEASURES = LOG_SCALE_MEASURES - {"IRLN"}
 # Keys of a pooled result that are on the analysis scale and get back-transformed.
 INTERVAL_KEYS = (("pred", "estimate"), ("ci_lb", "ci_lb"), ("ci_ub", "ci_ub"))
 PI_KEYS = (("pi_lb", "pi_lb"), ("pi_ub", "pi_ub"))

@@ -1,14 +1,14 @@
 """The REST API for reviews and members: token auth, scoping, validation and the schema."""
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from reviews.models import Invitation
+from reviews.tokens import token_create
 
 
 def _api(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_create(actor=user, name='test')[1]}")
     return client
 
 

@@ -131,7 +131,7 @@ def test_prisma_counts_come_from_the_decisions(screening_team):
     vote(t, "owner", b, "exclude")
     ft_c = ft_item(t, c)
     fulltext.fulltext_not_retrieved(actor=t.users["reviewer"], item_id=ft_c.id)
-    reason = services.reasons_for(t.review).get(label="Wrong outcomes")
+    reason = services.reasons_ensure(t.review).get(label="Wrong outcomes")
     vote(t, "reviewer", ft, "exclude", reason_id=reason.id)
     vote(t, "owner", ft, "exclude", reason_id=reason.id)
     counts = selectors.prisma_counts(review=t.review)

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from reviews.models import AuditEvent
 from screening import services
-from screening.models import Item, ScreeningSettings, Vote
+from screening.models import Item, Vote
 
 
 def vote(team, who, item, decision, **kw):
@@ -44,7 +44,7 @@ def test_maybe_advances_like_include_unless_the_review_says_otherwise(screening_
     vote(screening_team, "reviewer", a, "maybe")
     vote(screening_team, "owner", a, "include")
     assert refreshed(a).status == "included"
-    screening = ScreeningSettings.objects.get(review=screening_team.review)
+    screening = services.settings_for(screening_team.review)  # no row until a save
     screening.maybe_advances = False
     screening.save()  # as the settings form does; the cached options follow
     vote(screening_team, "reviewer", b, "maybe")
@@ -132,7 +132,7 @@ def test_undo_withdraws_my_vote_on_an_unsettled_record(screening_team):
 
 def test_full_text_exclusion_needs_a_reason_and_other_needs_words(screening_team):
     ft = ft_item(screening_team, screening_team.items[0])
-    reasons = {r.label: r for r in services.reasons_for(screening_team.review)}
+    reasons = {r.label: r for r in services.reasons_ensure(screening_team.review)}
     with pytest.raises(ValidationError):
         vote(screening_team, "reviewer", ft, "exclude")
     with pytest.raises(ValidationError):
@@ -145,7 +145,7 @@ def test_full_text_exclusion_needs_a_reason_and_other_needs_words(screening_team
 
 def test_full_text_exclusions_with_different_reasons_are_a_conflict(screening_team):
     ft = ft_item(screening_team, screening_team.items[0])
-    reasons = {r.label: r for r in services.reasons_for(screening_team.review)}
+    reasons = {r.label: r for r in services.reasons_ensure(screening_team.review)}
     vote(screening_team, "reviewer", ft, "exclude", reason_id=reasons["Wrong population"].id)
     vote(screening_team, "owner", ft, "exclude", reason_id=reasons["Wrong outcomes"].id)
     assert refreshed(ft).status == "conflict"

@@ -72,7 +72,7 @@ def test_the_boxes_add_up_at_every_moment_of_screening(team, review):
     flow = _flow(team)
     assert flow["databases_and_registers"]["sought"] == 5
 
-    services.reasons_for(review)
+    services.reasons_ensure(review)
     fulltext.fulltext_not_retrieved(actor=team.users["owner"],
                                     item_id=item(review, "D", "ft").id)
     _vote(team, "A", "include", stage="ft")
@@ -182,7 +182,7 @@ def test_the_boxes_add_up_after_every_step_of_a_random_review(team, review, seed
     import random
 
     rng = random.Random(seed)
-    services.reasons_for(review)
+    services.reasons_ensure(review)
     assessed = 0
     for _step in range(40):
         _random_step(team, rng)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0004_invitation_expiry'),
+        ('reviews', '0005_api_tokens'),
     ]
 
     operations = [
