@@ -232,3 +232,7 @@ class StudyReport(models.Model):
 
     def __str__(self):
         return f"{self.study} / {self.record_id}"
+
+
+# The records workbench's models live with it; importing them here makes them screening's.
+from .records.models import Comment, Label, RecordIndex, RecordLabel  # noqa: E402, F401
