@@ -285,11 +285,10 @@ def record_for_review(*, review, record_id):
 def record_detail(*, membership, review, record):
     """Everything the record page shows, blinded: the record, its merged duplicates and
     their sources, full texts, labels, comments, and its screening history."""
-    from reviews.dedup_services import merged_group
-
     kept = record.duplicate_of or record
-    group = merged_group(kept, source=lambda s: s.get_source_display())
-    members = group["members"]
+    members = [kept, *kept.duplicates.select_related("search").order_by("id")]
+    group = {"members": members,
+             "sources": sorted({str(m.search.get_source_display()) for m in members})}
     items = list(Item.objects.filter(record=kept).select_related("reason")
                  .order_by("created_at", "id"))
     mine = {v.item_id: v for v in Vote.objects.filter(
