@@ -1,5 +1,6 @@
 """A review with records in English and Chinese from several databases, some merged."""
 import pytest
+from django.core.files.base import ContentFile
 
 from reviews.models import Record, Search
 from screening import services
@@ -10,8 +11,8 @@ RECORDS = [
     ("Mesenchymal stem cells for systemic sclerosis", "A phase 1 trial of MSC infusion.",
      ["Zhang, Wei"], 2019, "Stem Cell Res Ther", ["fibrosis"]),
     ("Statins in sepsis", "Mortality in intensive care.", ["Doe, Jane"], 2015, "Lancet", []),
-    ("间充质干细胞治疗系统性硬化症的临床研究", "目的 观察疗效。", ["李明"], 2020, "中华风湿病学杂志",
-     ["硬皮病"]),
+    ("间充质干细胞治疗系统性硬化症的临床研究", "目的 观察疗效。", ["李明"], 2020,
+     "中华风湿病学杂志", ["硬皮病"]),
     ("Adipose grafts in the hands of SSc patients", "Digital ulcers healed.", ["Roe, Rick"],
      2017, "Rheumatology", ["hand"]),
     ("Skin fibrosis in mice", "A mouse model of scleroderma.", ["Poe, Al"], None, None, []),
@@ -44,8 +45,7 @@ def library(team):
     services.items_sync(review=t.review)
     t.items = {r.id: Item.objects.get(record=r, stage="ta") for r in t.records}
     ft = FullText(record=t.records[3], file_name="a.pdf", size=9, uploaded_by=owner)
-    ft.file.save("a.pdf", __import__("django.core.files.base").core.files.base.ContentFile(
-        b"%PDF-1.4\n"), save=False)
+    ft.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     ft.save()
     from screening.records.services import records_index_sync
 

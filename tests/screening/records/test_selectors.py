@@ -150,3 +150,27 @@ def test_rows_name_sources_labels_and_full_text(library):
     assert first["sources"] == ["Embase", "PubMed/MEDLINE"]
     assert first["stage"] == "ta" and first["status"] == "pending"
     assert page.rows[3]["has_full_text"] is True
+
+
+def test_a_bad_filter_is_a_400_naming_the_field(library):
+    t = library
+    client = t.client("viewer")
+    response = client.get(f"/api/reviews/{t.review.id}/records/?status=nope")
+    assert response.status_code == 400 and "status" in response.json()
+    page = client.get(f"/reviews/{t.review.id}/records/?year_from=2020&year_to=2010")
+    assert page.status_code == 400 and "The last year comes before the first" in \
+        page.content.decode()
+    csv = client.get(f"/reviews/{t.review.id}/records.csv?page=x")
+    assert csv.status_code == 400
+
+
+def test_the_export_holds_every_filtered_row_escaped(library):
+    t = library
+    from reviews.models import Record
+
+    Record.objects.filter(pk=t.records[1].pk).update(title="=HYPERLINK(1)")
+    response = t.client("viewer").get(f"/reviews/{t.review.id}/records.csv?sort=year")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 1 + len(t.records)
+    assert lines[0].lstrip("\ufeff").startswith("record_id,title")
+    assert "'=HYPERLINK(1)" in lines[4]  # 2015: fourth newest
