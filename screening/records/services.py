@@ -23,7 +23,10 @@ MAX_LABELS = 100
 def index_row(record):
     return RecordIndex(
         record_id=record.id, review_id=record.review_id,
-        title_doc=query.document(record.title, record.title_translated),
+        # Titles are short; the cut keeps a freak one within a database row (migration 0004
+        # stores the title vector in the row itself).
+        title_doc=query.document((record.title or "")[:1000],
+                                 (record.title_translated or "")[:1000]),
         body_doc=query.document(record.abstract, record.authors, record.keywords,
                                 record.journal),
     )

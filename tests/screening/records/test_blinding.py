@@ -9,9 +9,9 @@ NOTE = "records-blind-note-31c7"
 
 
 def listed(t, persona, **filters):
-    return list(selectors.records_for_review(
+    return list(selectors.ordered(selectors.records_for_review(
         membership=t.memberships[persona], review=t.review, filters=filters
-    ).values_list("id", flat=True))
+    ), filters).values_list("id", flat=True))
 
 
 def _body(response):

@@ -11,7 +11,8 @@ def test_latin_words_are_lower_cased_and_split_at_punctuation():
 
 
 def test_a_document_joins_strings_and_lists_and_skips_missing_fields():
-    assert query.document("A b", None, ["张三", "Doe, J"]) == "a b 张三 doe j"
+    assert query.document("A b", None, ["张三", "Doe, J"]) == " a b 张三 doe j "
+    assert query.document(None, []) == ""
 
 
 def test_a_chinese_query_must_find_its_pairs_adjacent():
@@ -23,15 +24,18 @@ def test_a_chinese_query_must_find_its_pairs_adjacent():
     assert term.substring not in query.document("干燥细胞")
 
 
-def test_words_match_as_prefixes_and_phrases_as_whole_words():
-    terms = query.parse('fibro "stem cell"')
-    assert query.to_tsquery(terms) == "'fibro':* & ('stem' <-> 'cell')"
+def test_words_match_whole_unless_they_end_in_a_star():
+    terms = query.parse('fibro* "stem cell" sclerosis')
+    assert query.to_tsquery(terms) == "'fibro':* & ('stem' <-> 'cell') & 'sclerosis'"
+    doc = query.document("Stem cell therapy for systemic sclerosis and skin fibrosis")
+    assert all(t.substring in doc for t in terms)
+    assert query.parse("stem")[0].substring not in query.document("systemic")
 
 
 def test_a_minus_excludes_a_word_or_a_phrase():
-    terms = query.parse('sclerosis -mouse -"case report"')
+    terms = query.parse('sclerosis -mouse* -"case report"')
     assert [t.negated for t in terms] == [False, True, True]
-    assert query.to_tsquery(terms) == "'sclerosis':* & !'mouse':* & !('case' <-> 'report')"
+    assert query.to_tsquery(terms) == "'sclerosis' & !'mouse':* & !('case' <-> 'report')"
     assert query.has_positive(terms) and not query.has_positive(terms[1:])
 
 

@@ -10,9 +10,9 @@ from .conftest import ids
 
 
 def listed(t, persona="owner", **filters):
-    return list(selectors.records_for_review(
+    return list(selectors.ordered(selectors.records_for_review(
         membership=t.memberships[persona], review=t.review, filters=filters
-    ).values_list("id", flat=True))
+    ), filters).values_list("id", flat=True))
 
 
 def test_the_list_holds_the_unique_records_only(library):
@@ -21,7 +21,8 @@ def test_the_list_holds_the_unique_records_only(library):
 
 
 @pytest.mark.parametrize(("q", "expected"), [
-    ("stem", [0]), ("STEM cells", [0]), ("fibro", [0, 4]), ("zhang", [0]),
+    ("stem", [0]), ("STEM cells", [0]), ("fibro", []), ("fibro*", [0, 4]), ("sclero", []),
+    ("zhang", [0]),
     ("rheumatology", [3]), ("干细胞", [2]), ("硬皮病", [2]), ("系统性硬化", [2]),
     ("风湿病", [2]), ('"skin fibrosis"', [4]), ("fibrosis -mouse", [0]), ("李明", [2]),
 ])
