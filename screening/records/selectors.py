@@ -107,12 +107,13 @@ class _IdIn(Expression):
         return f"{table}.{conn.ops.quote_name('id')} = ANY(%s)", (self.ids,)
 
 
-def _search_q(review, terms):
-    """The records matching every term (and none of the negated ones)."""
+def _search_q(review, terms, matches=None):
+    """The records matching every term (and none of the negated ones); `matches`, the
+    caller's search_matches for these terms where it has them."""
     if _postgres():
         if not query.has_positive(terms):
             return _Search(query.to_tsquery(terms))  # exclusions only: no index can help
-        return _IdIn(search_matches(review, terms))
+        return _IdIn(search_matches(review, terms) if matches is None else matches)
     condition = Q()
     for term in terms:
         # Both documents are lower-cased NFKC text; contains on lower-cased input is exact.
@@ -136,7 +137,7 @@ def _current(items, stage=None, **condition):
             | (Q(Exists(mine.filter(stage=Stage.TITLE_ABSTRACT))) & ~Q(Exists(ft))))
 
 
-def records_for_review(*, membership, review, filters):
+def records_for_review(*, membership, review, filters, matches=None):
     """The review's unique records that the filters keep, unordered (see `ordered`). Judgement
     filters (status other than pending, decision, reason, conflict) see only the items
     whose votes this member may see: a record never enters or leaves the list because of a
@@ -144,7 +145,7 @@ def records_for_review(*, membership, review, filters):
     records = Record.objects.filter(review=review, duplicate_of__isnull=True)
     terms = query.parse(filters.get("q", ""))
     if terms:
-        records = records.filter(_search_q(review, terms))
+        records = records.filter(_search_q(review, terms, matches))
     stage = filters.get("stage")
     if stage == "none":
         records = records.exclude(Exists(Item.objects.filter(record=OuterRef("pk"))))
@@ -250,17 +251,19 @@ class Page:
 
 def records_page(*, membership, review, filters, size=PAGE_SIZE):
     """One page of the list, its rows ready to show, and the number of records in all."""
-    records = records_for_review(membership=membership, review=review, filters=filters)
     terms = query.parse(filters.get("q", ""))
     relevance = (filters.get("sort") or "relevance") == "relevance"
     if relevance and _postgres() and query.has_positive(terms):
         # The ranks came with the matches: one query lists the filtered ids, sorted here.
         ranks = search_matches(review, terms)
+        records = records_for_review(membership=membership, review=review, filters=filters,
+                                     matches=ranks)
         found = sorted(records.values_list("id", flat=True), key=lambda i: (-ranks[i], i))
         count = len(found)
         number = min(filters.get("page") or 1, max(1, -(-count // size)))
         ids = found[(number - 1) * size:number * size]
     else:
+        records = records_for_review(membership=membership, review=review, filters=filters)
         count = records.count()
         number = min(filters.get("page") or 1, max(1, -(-count // size)))
         # The page's ids first, sorted over narrow rows; then only those records are read

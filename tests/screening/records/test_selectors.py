@@ -175,3 +175,21 @@ def test_the_export_holds_every_filtered_row_escaped(library):
     assert len(lines) == 1 + len(t.records)
     assert lines[0].lstrip("\ufeff").startswith("record_id,title")
     assert "'=HYPERLINK(1)" in lines[4]  # 2015: fourth newest
+
+
+def test_the_search_reads_its_matches_through_the_gin_index_on_postgresql(library):
+    from django.db import connection, transaction
+
+    from screening.records import query
+    from screening.records.selectors import _MATCHES
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the tsvector index exists on PostgreSQL only")
+    t = library
+    tsquery = query.to_tsquery(query.parse("stem"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + _MATCHES, [tsquery, t.review.id, tsquery])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "screening_recordindex_fts" in plan
