@@ -14,7 +14,7 @@ from .forms import RecordFilterForm
 from .tasks import index_soon
 
 
-class RowOutput(serializers.Serializer):
+class RecordRowOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     title_translated = serializers.CharField(allow_null=True)
@@ -36,22 +36,31 @@ class RowOutput(serializers.Serializer):
     has_full_text = serializers.BooleanField()
 
 
-class ListOutput(serializers.Serializer):
+class RecordListOutput(serializers.Serializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     indexing = serializers.IntegerField(help_text="records not yet searchable")
-    results = RowOutput(many=True)
+    results = RecordRowOutput(many=True)
 
 
 FILTER_PARAMS = [OpenApiParameter(name, str, required=False)
                  for name in RecordFilterForm.base_fields]
 
 
+class RecordLabelSetOutput(serializers.Serializer):
+    changed = serializers.BooleanField()
+
+
+class RecordBulkLabelOutput(serializers.Serializer):
+    labelled = serializers.IntegerField(help_text="records that did not have the label yet")
+
+
 class RecordListApi(ReviewScopedAPIView):
     review_access = {"GET": "read"}
 
-    @extend_schema(responses=ListOutput, parameters=FILTER_PARAMS)
+    @extend_schema(responses=RecordListOutput, parameters=FILTER_PARAMS,
+                   operation_id="records_list")
     def get(self, request, review_id):
         indexing = index_soon(self.review)
         form = RecordFilterForm(request.query_params or None, review=self.review)
@@ -70,7 +79,7 @@ def _record(view, record_id):
     return record
 
 
-class VoteOutput(serializers.Serializer):
+class RecordVoteOutput(serializers.Serializer):
     reviewer = serializers.CharField(source="reviewer.username")
     decision = serializers.CharField()
     reason = serializers.CharField(source="reason.label", allow_null=True, default=None)
@@ -80,23 +89,23 @@ class VoteOutput(serializers.Serializer):
     superseded_at = serializers.DateTimeField(allow_null=True)
 
 
-class AdjudicationOutput(serializers.Serializer):
+class RecordAdjudicationOutput(serializers.Serializer):
     adjudicator = serializers.CharField(source="adjudicator.username")
     decision = serializers.CharField()
     note = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class StageOutput(serializers.Serializer):
+class RecordStageOutput(serializers.Serializer):
     item = serializers.IntegerField(source="item.id")
     stage = serializers.CharField(source="item.stage")
     status = serializers.CharField()
     visible = serializers.BooleanField(help_text="false: others' votes are blinded to you")
-    votes = VoteOutput(many=True)
-    adjudications = AdjudicationOutput(many=True)
+    votes = RecordVoteOutput(many=True)
+    adjudications = RecordAdjudicationOutput(many=True)
 
 
-class CommentOutput(serializers.Serializer):
+class RecordCommentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     author = serializers.CharField(source="author.username")
     stage = serializers.CharField()
@@ -104,7 +113,7 @@ class CommentOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class EventOutput(serializers.Serializer):
+class RecordEventOutput(serializers.Serializer):
     verb = serializers.CharField()
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
     before = serializers.JSONField(allow_null=True)
@@ -113,16 +122,16 @@ class EventOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class DetailOutput(serializers.Serializer):
+class RecordDetailOutput(serializers.Serializer):
     record = serializers.DictField()
     duplicates = serializers.ListField(child=serializers.DictField())
     sources = serializers.ListField(child=serializers.CharField())
     full_texts = serializers.ListField(child=serializers.DictField())
     labels = serializers.ListField(child=serializers.CharField())
-    stages = StageOutput(many=True)
-    comments = CommentOutput(many=True)
+    stages = RecordStageOutput(many=True)
+    comments = RecordCommentOutput(many=True)
     hidden_comments = serializers.IntegerField()
-    history = EventOutput(many=True)
+    history = RecordEventOutput(many=True)
 
 
 RECORD_FIELDS = ("id", "title", "title_translated", "abstract", "authors", "year", "journal",
@@ -138,11 +147,11 @@ def _record_dict(record):
 class RecordDetailApi(ReviewScopedAPIView):
     review_access = {"GET": "read"}
 
-    @extend_schema(responses=DetailOutput)
+    @extend_schema(responses=RecordDetailOutput, operation_id="record_retrieve")
     def get(self, request, review_id, record_id):
         d = selectors.record_detail(membership=self.membership, review=self.review,
                                     record=_record(self, record_id))
-        return Response(DetailOutput({
+        return Response(RecordDetailOutput({
             "record": _record_dict(d["record"]),
             "duplicates": [_record_dict(r) for r in d["duplicates"]],
             "sources": [str(s) for s in d["group"]["sources"]],
@@ -154,7 +163,7 @@ class RecordDetailApi(ReviewScopedAPIView):
         }).data)
 
 
-class LabelSetInput(serializers.Serializer):
+class RecordLabelSetInput(serializers.Serializer):
     label = id_field()
     on = serializers.BooleanField()
 
@@ -162,10 +171,11 @@ class LabelSetInput(serializers.Serializer):
 class RecordLabelApi(ReviewScopedAPIView):
     review_access = {"POST": "screen"}
 
-    @extend_schema(request=LabelSetInput, responses={200: serializers.DictField()})
+    @extend_schema(request=RecordLabelSetInput, responses=RecordLabelSetOutput,
+                   operation_id="record_label_set")
     def post(self, request, review_id, record_id):
         record = _record(self, record_id)
-        data = LabelSetInput(data=request.data)
+        data = RecordLabelSetInput(data=request.data)
         data.is_valid(raise_exception=True)
         changed = service_call(services.record_label_set, actor=request.user,
                                review_id=self.review.id, record_id=record.id,
@@ -174,36 +184,36 @@ class RecordLabelApi(ReviewScopedAPIView):
         return Response({"changed": changed})
 
 
-class CommentInput(serializers.Serializer):
+class RecordCommentInput(serializers.Serializer):
     text = serializers.CharField(max_length=services.MAX_COMMENT)
 
 
 class RecordCommentsApi(ReviewScopedAPIView):
     review_access = {"GET": "read", "POST": "screen"}
 
-    @extend_schema(responses=CommentOutput(many=True))
+    @extend_schema(responses=RecordCommentOutput(many=True))
     def get(self, request, review_id, record_id):
         kept = _record(self, record_id)
         shown, _hidden = selectors.comments_for_record(
             membership=self.membership, record=kept.duplicate_of or kept)
-        return Response(CommentOutput(shown, many=True).data)
+        return Response(RecordCommentOutput(shown, many=True).data)
 
-    @extend_schema(request=CommentInput, responses={201: CommentOutput})
+    @extend_schema(request=RecordCommentInput, responses={201: RecordCommentOutput})
     def post(self, request, review_id, record_id):
         record = _record(self, record_id)
-        data = CommentInput(data=request.data)
+        data = RecordCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
         comment = service_call(services.comment_add, actor=request.user,
                                review_id=self.review.id, record_id=record.id,
                                text=data.validated_data["text"])
-        return Response(CommentOutput(comment).data, status=201)
+        return Response(RecordCommentOutput(comment).data, status=201)
 
 
-class MoveInput(serializers.Serializer):
+class RecordMoveInput(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
 
 
-class StatusOutput(serializers.Serializer):
+class RecordStatusOutput(serializers.Serializer):
     item = serializers.IntegerField(source="id")
     stage = serializers.CharField()
     status = serializers.CharField()
@@ -212,54 +222,55 @@ class StatusOutput(serializers.Serializer):
 class RecordMoveApi(ReviewScopedAPIView):
     review_access = {"POST": "manage"}
 
-    @extend_schema(request=MoveInput, responses=StatusOutput)
+    @extend_schema(request=RecordMoveInput, responses=RecordStatusOutput)
     def post(self, request, review_id, record_id):
         record = _record(self, record_id)
-        data = MoveInput(data=request.data)
+        data = RecordMoveInput(data=request.data)
         data.is_valid(raise_exception=True)
         item = service_call(services.record_move, actor=request.user, review_id=self.review.id,
                             record_id=record.id, stage=data.validated_data["stage"])
-        return Response(StatusOutput(item).data)
+        return Response(RecordStatusOutput(item).data)
 
 
 class RecordReopenApi(ReviewScopedAPIView):
     review_access = {"POST": "adjudicate"}
 
-    @extend_schema(request=None, responses=StatusOutput)
+    @extend_schema(request=None, responses=RecordStatusOutput)
     def post(self, request, review_id, record_id):
         record = _record(self, record_id)
         item = service_call(services.record_reopen, actor=request.user,
                             review_id=self.review.id, record_id=record.id)
-        return Response(StatusOutput(item).data)
+        return Response(RecordStatusOutput(item).data)
 
 
-class LabelOutput(serializers.Serializer):
+class RecordLabelOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class LabelInput(serializers.Serializer):
+class RecordLabelInput(serializers.Serializer):
     name = serializers.CharField(max_length=80)
 
 
 class LabelListApi(ReviewScopedAPIView):
     review_access = {"GET": "read", "POST": "manage"}
 
-    @extend_schema(responses=LabelOutput(many=True))
+    @extend_schema(responses=RecordLabelOutput(many=True), operation_id="record_labels_list")
     def get(self, request, review_id):
-        return Response(LabelOutput(selectors.labels_for_review(review=self.review),
+        return Response(RecordLabelOutput(selectors.labels_for_review(review=self.review),
                                     many=True).data)
 
-    @extend_schema(request=LabelInput, responses={201: LabelOutput})
+    @extend_schema(request=RecordLabelInput, responses={201: RecordLabelOutput},
+                   operation_id="record_labels_create")
     def post(self, request, review_id):
-        data = LabelInput(data=request.data)
+        data = RecordLabelInput(data=request.data)
         data.is_valid(raise_exception=True)
         label = service_call(services.label_create, actor=request.user,
                              review_id=self.review.id, name=data.validated_data["name"])
-        return Response(LabelOutput(label).data, status=201)
+        return Response(RecordLabelOutput(label).data, status=201)
 
 
-class BulkLabelInput(serializers.Serializer):
+class RecordBulkLabelInput(serializers.Serializer):
     label = id_field()
     records = serializers.ListField(child=id_field(), required=False, max_length=100_000)
     filters = serializers.DictField(required=False, help_text="the list's filters instead")
@@ -268,9 +279,9 @@ class BulkLabelInput(serializers.Serializer):
 class RecordBulkLabelApi(ReviewScopedAPIView):
     review_access = {"POST": "manage"}
 
-    @extend_schema(request=BulkLabelInput, responses={200: serializers.DictField()})
+    @extend_schema(request=RecordBulkLabelInput, responses=RecordBulkLabelOutput)
     def post(self, request, review_id):
-        data = BulkLabelInput(data=request.data)
+        data = RecordBulkLabelInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         if "filters" in v:

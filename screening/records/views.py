@@ -11,7 +11,7 @@ from reviews.access import can, review_view
 from reviews.files import SafeWriter
 from reviews.ids import parse_id, parse_ids
 
-from ..models import Decision, ItemStatus, Stage
+from ..models import Decision, ExclusionReason, ItemStatus, Stage
 from . import selectors, services
 from .forms import RecordFilterForm
 from .tasks import index_soon
@@ -37,9 +37,13 @@ def _named(code, choices):
 STATUS_NAMES = [*ItemStatus.choices, ("hidden", _lazy("Votes in (hidden)"))]
 
 
-def _with_names(rows):
-    """The rows with their codes named in the page's language."""
+def _with_names(rows, review, zh):
+    """The rows with their codes (and, in Chinese, exclusion reasons) named in the page's
+    language."""
+    reasons = (dict(ExclusionReason.objects.filter(review=review).exclude(label_zh="")
+                    .values_list("label", "label_zh")) if zh else {})
     for r in rows:
+        r["reason"] = reasons.get(r["reason"], r["reason"])
         r["stage_label"] = _named(r["stage"], Stage.choices)
         r["status_label"] = _named(r["status"], STATUS_NAMES)
         r["my_vote_label"] = _named(r["my_vote"], Decision.choices)
@@ -57,7 +61,7 @@ def records_list(request, review, membership):
     page = None
     if filters is not None:
         page = selectors.records_page(membership=membership, review=review, filters=filters)
-        _with_names(page.rows)
+        _with_names(page.rows, review, request.LANGUAGE_CODE == "zh-hans")
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "screening/records/list.html", {
