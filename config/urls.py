@@ -12,6 +12,7 @@ from reviews.auth_views import (
     ThrottledObtainAuthToken,
 )
 from reviews.urls import api_urlpatterns as reviews_api
+from screening.records.urls import api_urlpatterns as records_api
 from screening.urls import api_urlpatterns as screening_api
 from synthesis.urls import api_urlpatterns as synthesis_api
 
@@ -25,6 +26,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     *reviews_api,
     *screening_api,
+    *records_api,
     *extraction_api,
     *synthesis_api,
 ]
@@ -47,6 +49,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("", include("reviews.urls")),
     path("", include("screening.urls")),
+    path("", include("screening.records.urls")),
     path("", include("extraction.urls")),
     path("", include("synthesis.urls")),
 ]

@@ -18,3 +18,9 @@ class ScreeningConfig(AppConfig):
                                              dispatch_uid="screening.items_rejudge")
         for prefix in blinding.JUDGEMENT_VERBS:
             policy.register(prefix, blinding.hidden_events)
+        from .records import blinding as records_blinding
+        from .records.tasks import index_after_dedup
+
+        records_blinding.register()
+        unique_records_changed.connect(index_after_dedup,
+                                       dispatch_uid="screening.records_index_sync")

@@ -315,3 +315,7 @@ class StoppingDecision(models.Model):
 
     def __str__(self):
         return f"stop of review {self.review_id} at {self.adopted_at:%Y-%m-%d}"
+
+
+# The records workbench's models live with it; importing them here makes them screening's.
+from .records.models import Comment, Label, RecordIndex, RecordLabel  # noqa: E402, F401

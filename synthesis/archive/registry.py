@@ -100,6 +100,9 @@ REGISTRY = [
     Entry("screening.FullText", "record__review", doc="full-text files"),
     Entry("screening.Study", "review", doc="studies"),
     Entry("screening.StudyReport", "study__review", doc="the records reporting each study"),
+    Entry("screening.Label", "review", doc="the review's record labels"),
+    Entry("screening.RecordLabel", "label__review", doc="labels put on records"),
+    Entry("screening.Comment", "review", doc="comments on records"),
     Entry("extraction.ExtractionSettings", "review", doc="extraction mode, blinding, lock"),
     Entry("extraction.Form", "review", doc="every version of the extraction form"),
     Entry("extraction.Outcome", "review", doc="outcome definitions"),
@@ -133,6 +136,7 @@ NOT_ARCHIVED = {
     "reviews.apitoken": "a user's credential, not the review's (and only its digest is kept)",
     "reviews.accountevent": "a user's credential history, not the review's",
     "screening.lease": "a record shown to a reviewer for a few minutes; transient",
+    "screening.recordindex": "the records' search text, derived; rebuilt when the list opens",
     "synthesis.instance": "this installation's identity, written into the manifest",
 }
 APPS = ("reviews", "screening", "extraction", "synthesis")

@@ -24,7 +24,8 @@ def test_the_first_save_makes_settings_and_reasons_and_audits_them(screening_tea
     t = screening_team
     response = t.client("owner").post(f"/reviews/{t.review.id}/screening/settings/", {
         "reasons": "Wrong population\nOther", "include_keywords": "stem cell",
-        "exclude_keywords": "", "maybe_advances": "on"})
+        "exclude_keywords": "", "maybe_advances": "on",
+        "stop_recall_target": "0.95", "stop_confidence": "0.95"})
     assert response.status_code == 302
     settings = ScreeningSettings.objects.get(review=t.review)
     assert settings.include_keywords == "stem cell" and settings.maybe_advances

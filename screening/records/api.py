@@ -1,0 +1,298 @@
+"""REST API of the records workbench: the list (same filters as the page), a record, its
+labels and comments, the label list, and the owner's actions."""
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from reviews.api_access import ReviewScopedAPIView, id_field, service_call
+
+from ..models import Stage
+from . import selectors, services
+from .forms import RecordFilterForm
+from .tasks import index_soon
+
+
+class RecordRowOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    title_translated = serializers.CharField(allow_null=True)
+    authors = serializers.ListField(child=serializers.CharField())
+    year = serializers.IntegerField(allow_null=True)
+    journal = serializers.CharField(allow_null=True)
+    doi = serializers.CharField(allow_null=True)
+    pmid = serializers.CharField(allow_null=True)
+    sources = serializers.ListField(child=serializers.CharField())
+    stage = serializers.CharField(allow_null=True)
+    item = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(allow_null=True,
+                                   help_text="'hidden' where the votes are blinded to you")
+    decision = serializers.CharField(allow_null=True, help_text="null while blinded")
+    reason = serializers.CharField(allow_null=True, help_text="null while blinded")
+    conflict = serializers.BooleanField(allow_null=True, help_text="null while blinded")
+    my_vote = serializers.CharField(allow_null=True)
+    labels = serializers.ListField(child=serializers.CharField())
+    has_full_text = serializers.BooleanField()
+
+
+class RecordListOutput(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    indexing = serializers.IntegerField(help_text="records not yet searchable")
+    results = RecordRowOutput(many=True)
+
+
+FILTER_PARAMS = [OpenApiParameter(name, str, required=False)
+                 for name in RecordFilterForm.base_fields]
+
+
+class RecordLabelSetOutput(serializers.Serializer):
+    changed = serializers.BooleanField()
+
+
+class RecordBulkLabelOutput(serializers.Serializer):
+    labelled = serializers.IntegerField(help_text="records that did not have the label yet")
+
+
+class RecordListApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(responses=RecordListOutput, parameters=FILTER_PARAMS,
+                   operation_id="records_list")
+    def get(self, request, review_id):
+        indexing = index_soon(self.review)
+        form = RecordFilterForm(request.query_params or None, review=self.review)
+        if request.query_params and not form.is_valid():
+            raise ValidationError(form.errors)
+        page = selectors.records_page(membership=self.membership, review=self.review,
+                                      filters=form.filters() if request.query_params else {})
+        return Response({"count": page.count, "page": page.number, "pages": page.pages,
+                         "indexing": indexing, "results": page.rows})
+
+
+def _record(view, record_id):
+    record = selectors.record_for_review(review=view.review, record_id=record_id)
+    if record is None:
+        raise Http404
+    return record
+
+
+class RecordVoteOutput(serializers.Serializer):
+    reviewer = serializers.CharField(source="reviewer.username")
+    decision = serializers.CharField()
+    reason = serializers.CharField(source="reason.label", allow_null=True, default=None)
+    reason_text = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    superseded_at = serializers.DateTimeField(allow_null=True)
+
+
+class RecordAdjudicationOutput(serializers.Serializer):
+    adjudicator = serializers.CharField(source="adjudicator.username")
+    decision = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RecordStageOutput(serializers.Serializer):
+    item = serializers.IntegerField(source="item.id")
+    stage = serializers.CharField(source="item.stage")
+    status = serializers.CharField()
+    visible = serializers.BooleanField(help_text="false: others' votes are blinded to you")
+    votes = RecordVoteOutput(many=True)
+    adjudications = RecordAdjudicationOutput(many=True)
+
+
+class RecordCommentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.CharField(source="author.username")
+    stage = serializers.CharField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RecordEventOutput(serializers.Serializer):
+    verb = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+    redacted = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class RecordDetailOutput(serializers.Serializer):
+    record = serializers.DictField()
+    duplicates = serializers.ListField(child=serializers.DictField())
+    sources = serializers.ListField(child=serializers.CharField())
+    full_texts = serializers.ListField(child=serializers.DictField())
+    labels = serializers.ListField(child=serializers.CharField())
+    stages = RecordStageOutput(many=True)
+    comments = RecordCommentOutput(many=True)
+    hidden_comments = serializers.IntegerField()
+    history = RecordEventOutput(many=True)
+
+
+RECORD_FIELDS = ("id", "title", "title_translated", "abstract", "authors", "year", "journal",
+                 "volume", "issue", "pages", "doi", "pmid", "language", "keywords",
+                 "source_id", "type")
+
+
+def _record_dict(record):
+    return {**{f: getattr(record, f) for f in RECORD_FIELDS},
+            "source": record.search.get_source_display()}
+
+
+class RecordDetailApi(ReviewScopedAPIView):
+    review_access = {"GET": "read"}
+
+    @extend_schema(responses=RecordDetailOutput, operation_id="record_retrieve")
+    def get(self, request, review_id, record_id):
+        d = selectors.record_detail(membership=self.membership, review=self.review,
+                                    record=_record(self, record_id))
+        return Response(RecordDetailOutput({
+            "record": _record_dict(d["record"]),
+            "duplicates": [_record_dict(r) for r in d["duplicates"]],
+            "sources": [str(s) for s in d["group"]["sources"]],
+            "full_texts": [{"record": f.record_id, "name": f.file_name, "size": f.size}
+                           for f in d["full_texts"]],
+            "labels": [link.label.name for link in d["labels"]],
+            "stages": d["stages"], "comments": d["comments"],
+            "hidden_comments": d["hidden_comments"], "history": d["history"],
+        }).data)
+
+
+class RecordLabelSetInput(serializers.Serializer):
+    label = id_field()
+    on = serializers.BooleanField()
+
+
+class RecordLabelApi(ReviewScopedAPIView):
+    review_access = {"POST": "screen"}
+
+    @extend_schema(request=RecordLabelSetInput, responses=RecordLabelSetOutput,
+                   operation_id="record_label_set")
+    def post(self, request, review_id, record_id):
+        record = _record(self, record_id)
+        data = RecordLabelSetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        changed = service_call(services.record_label_set, actor=request.user,
+                               review_id=self.review.id, record_id=record.id,
+                               label_id=data.validated_data["label"],
+                               on=data.validated_data["on"])
+        return Response({"changed": changed})
+
+
+class RecordCommentInput(serializers.Serializer):
+    text = serializers.CharField(max_length=services.MAX_COMMENT)
+
+
+class RecordCommentsApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "POST": "screen"}
+
+    @extend_schema(responses=RecordCommentOutput(many=True))
+    def get(self, request, review_id, record_id):
+        kept = _record(self, record_id)
+        shown, _hidden = selectors.comments_for_record(
+            membership=self.membership, record=kept.duplicate_of or kept)
+        return Response(RecordCommentOutput(shown, many=True).data)
+
+    @extend_schema(request=RecordCommentInput, responses={201: RecordCommentOutput})
+    def post(self, request, review_id, record_id):
+        record = _record(self, record_id)
+        data = RecordCommentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = service_call(services.comment_add, actor=request.user,
+                               review_id=self.review.id, record_id=record.id,
+                               text=data.validated_data["text"])
+        return Response(RecordCommentOutput(comment).data, status=201)
+
+
+class RecordMoveInput(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+
+
+class RecordStatusOutput(serializers.Serializer):
+    item = serializers.IntegerField(source="id")
+    stage = serializers.CharField()
+    status = serializers.CharField()
+
+
+class RecordMoveApi(ReviewScopedAPIView):
+    review_access = {"POST": "manage"}
+
+    @extend_schema(request=RecordMoveInput, responses=RecordStatusOutput)
+    def post(self, request, review_id, record_id):
+        record = _record(self, record_id)
+        data = RecordMoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = service_call(services.record_move, actor=request.user, review_id=self.review.id,
+                            record_id=record.id, stage=data.validated_data["stage"])
+        return Response(RecordStatusOutput(item).data)
+
+
+class RecordReopenApi(ReviewScopedAPIView):
+    review_access = {"POST": "adjudicate"}
+
+    @extend_schema(request=None, responses=RecordStatusOutput)
+    def post(self, request, review_id, record_id):
+        record = _record(self, record_id)
+        item = service_call(services.record_reopen, actor=request.user,
+                            review_id=self.review.id, record_id=record.id)
+        return Response(RecordStatusOutput(item).data)
+
+
+class RecordLabelOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RecordLabelInput(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+
+
+class LabelListApi(ReviewScopedAPIView):
+    review_access = {"GET": "read", "POST": "manage"}
+
+    @extend_schema(responses=RecordLabelOutput(many=True), operation_id="record_labels_list")
+    def get(self, request, review_id):
+        return Response(RecordLabelOutput(selectors.labels_for_review(review=self.review),
+                                    many=True).data)
+
+    @extend_schema(request=RecordLabelInput, responses={201: RecordLabelOutput},
+                   operation_id="record_labels_create")
+    def post(self, request, review_id):
+        data = RecordLabelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        label = service_call(services.label_create, actor=request.user,
+                             review_id=self.review.id, name=data.validated_data["name"])
+        return Response(RecordLabelOutput(label).data, status=201)
+
+
+class RecordBulkLabelInput(serializers.Serializer):
+    label = id_field()
+    records = serializers.ListField(child=id_field(), required=False, max_length=100_000)
+    filters = serializers.DictField(required=False, help_text="the list's filters instead")
+
+
+class RecordBulkLabelApi(ReviewScopedAPIView):
+    review_access = {"POST": "manage"}
+
+    @extend_schema(request=RecordBulkLabelInput, responses=RecordBulkLabelOutput)
+    def post(self, request, review_id):
+        data = RecordBulkLabelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if "filters" in v:
+            form = RecordFilterForm(v["filters"], review=self.review)
+            if not form.is_valid():
+                raise ValidationError({"filters": form.errors})
+            ids = list(selectors.records_for_review(
+                membership=self.membership, review=self.review, filters=form.filters())
+                .values_list("id", flat=True))
+        else:
+            ids = v.get("records", [])
+        n = service_call(services.labels_apply_bulk, actor=request.user,
+                         review_id=self.review.id, label_id=v["label"], record_ids=ids)
+        return Response({"labelled": n})

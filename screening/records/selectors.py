@@ -1,0 +1,424 @@
+"""Reads of the records workbench, blinded as screening.blinding says (see records.blinding).
+
+The list is one queryset: the review's unique records, narrowed by the search (PostgreSQL:
+a GIN-indexed tsvector; elsewhere substring matching over the same documents) and the
+filters, then ordered. Only the page shown is read in full.
+"""
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from reviews import blinding as policy
+from reviews.models import AuditEvent, Record, Search
+
+from .. import blinding
+from ..models import Adjudication, FullText, Item, ItemStatus, Stage, Vote
+from . import query
+from .blinding import CommentRule, shown_status
+from .models import Comment, Label, RecordLabel
+
+PAGE_SIZE = 50
+
+class _Search(Expression):
+    """`vector @@ query` (filter) or `ts_rank(title_vector, query)` (relevance), over the
+    stored tsvector columns of a record's index row, which only PostgreSQL has (migration
+    0004 adds them; the model does not declare them). The join to the index row is Django's:
+    the column is read from the table alias Django compiled the title document with."""
+
+    def __init__(self, tsquery, *, rank=False):
+        super().__init__(output_field=FloatField() if rank else BooleanField())
+        self.title, self.tsquery, self.rank = F("search_index__title_doc"), tsquery, rank
+
+    def get_source_expressions(self):
+        return [self.title]
+
+    def set_source_expressions(self, exprs):
+        [self.title] = exprs
+
+    def as_sql(self, compiler, conn):
+        title, params = compiler.compile(self.title)
+        table = title.rsplit(".", 1)[0]
+        column = "title_vector" if self.rank else "vector"
+        vector = f"{table}.{conn.ops.quote_name(column)}"
+        q = "to_tsquery('simple'::regconfig, %s)"
+        sql = f"ts_rank({vector}, {q})" if self.rank else f"{vector} @@ {q}"
+        return sql, (*params, self.tsquery)
+
+    @property
+    def conditional(self):
+        return not self.rank
+
+
+def _postgres():
+    return connection.vendor == "postgresql"
+
+
+_MATCHES = ("SELECT record_id, ts_rank(title_vector, to_tsquery('simple'::regconfig, %s)) "
+            # review_id + 0: a filter on the rows the GIN index finds, never an index of its
+            # own (through the review's index PostgreSQL would test every record's vector).
+            "FROM screening_recordindex WHERE review_id + 0 = %s "
+            "AND vector @@ to_tsquery('simple'::regconfig, %s)")
+
+
+def search_matches(review, terms):
+    """{record id: relevance} of the review's records whose documents match the terms, read
+    through the GIN index (PostgreSQL only).
+
+    Read on its own, with the planner told to use the index: it prices `vector @@ query` as
+    cheap, so for a broad word (one record in four) it scanned the table instead, un-
+    compressing every record's vector, 0.8 s at 50,000 records, against 0.05 s through the
+    index, which answers a whole-word search without reading a vector. SET LOCAL lasts to
+    the end of this transaction only. Relevance is the title's rank for any of the words."""
+    tsquery = query.to_tsquery(terms)
+    rank = query.to_rank_tsquery(terms) or tsquery
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(_MATCHES, [rank, review.id, tsquery])
+        return dict(cursor.fetchall())
+
+
+class _IdIn(Expression):
+    """`id = ANY(array)`: one parameter however many ids (an IN list of 10,000 placeholders
+    costs more to send and plan than the search)."""
+
+    conditional = True
+
+    def __init__(self, ids):
+        super().__init__(output_field=BooleanField())
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, conn):
+        table = conn.ops.quote_name(Record._meta.db_table)
+        return f"{table}.{conn.ops.quote_name('id')} = ANY(%s)", (self.ids,)
+
+
+def _search_q(review, terms, matches=None):
+    """The records matching every term (and none of the negated ones); `matches`, the
+    caller's search_matches for these terms where it has them."""
+    if _postgres():
+        if not query.has_positive(terms):
+            return _Search(query.to_tsquery(terms))  # exclusions only: no index can help
+        return _IdIn(search_matches(review, terms) if matches is None else matches)
+    condition = Q()
+    for term in terms:
+        # Both documents are lower-cased NFKC text; contains on lower-cased input is exact.
+        found = (Q(search_index__title_doc__contains=term.substring)
+                 | Q(search_index__body_doc__contains=term.substring))
+        condition &= ~found if term.negated else found
+    return condition
+
+
+def _current(items, stage=None, **condition):
+    """Records whose current item (full text if it has one, else title/abstract), taken from
+    `items`, meets `condition`. With the stage known (the stage filter) it is a plain semi-
+    or anti-join, which PostgreSQL runs as a hash join rather than a lookup per record."""
+    ft = Item.objects.filter(record=OuterRef("pk"), stage=Stage.FULL_TEXT)
+    mine = items.filter(record=OuterRef("pk"), **condition)
+    if stage == Stage.FULL_TEXT:
+        return Q(Exists(mine.filter(stage=Stage.FULL_TEXT)))
+    if stage == Stage.TITLE_ABSTRACT:
+        return Q(Exists(mine.filter(stage=Stage.TITLE_ABSTRACT))) & ~Q(Exists(ft))
+    return (Q(Exists(mine.filter(stage=Stage.FULL_TEXT)))
+            | (Q(Exists(mine.filter(stage=Stage.TITLE_ABSTRACT))) & ~Q(Exists(ft))))
+
+
+def records_for_review(*, membership, review, filters, matches=None):
+    """The review's unique records that the filters keep, unordered (see `ordered`). Judgement
+    filters (status other than pending, decision, reason, conflict) see only the items
+    whose votes this member may see: a record never enters or leaves the list because of a
+    vote the member may not see."""
+    records = Record.objects.filter(review=review, duplicate_of__isnull=True)
+    terms = query.parse(filters.get("q", ""))
+    if terms:
+        records = records.filter(_search_q(review, terms, matches))
+    stage = filters.get("stage")
+    if stage == "none":
+        records = records.exclude(Exists(Item.objects.filter(record=OuterRef("pk"))))
+    # Every condition on the current item goes into one subquery: one semi-join, not one
+    # per filter.
+    judged = Q()
+    status = filters.get("status")
+    if status and status != ItemStatus.PENDING:
+        judged &= Q(status=status)
+    if filters.get("decision"):
+        judged &= Q(decision=filters["decision"],
+                    status__in=[ItemStatus.INCLUDED, ItemStatus.EXCLUDED])
+    if filters.get("reason"):
+        judged &= Q(reason_id=filters["reason"])
+    if filters.get("conflict") == "yes":
+        judged &= Q(status=ItemStatus.CONFLICT) | Q(settled_by_adjudication=True)
+    elif filters.get("conflict") == "no":
+        judged &= ~Q(status=ItemStatus.CONFLICT) & Q(settled_by_adjudication=False)
+    # "Pending" says nothing about anyone's vote: every member may filter on it.
+    plain = Q(status=ItemStatus.PENDING) if status == ItemStatus.PENDING else Q()
+    my_vote = filters.get("my_vote")
+    if my_vote:
+        mine = Vote.objects.filter(item=OuterRef("pk"), reviewer_id=membership.user_id,
+                                   superseded_at__isnull=True)
+        plain &= ~Q(Exists(mine)) if my_vote == "none" else Q(Exists(
+            mine.filter(decision=my_vote)))
+    if judged or plain or stage in Stage.values:
+        items = (blinding.visible_items(membership=membership, review=review) if judged
+                 else Item.objects.all())
+        records = records.filter(_current(items.filter(judged & plain),
+                                          stage if stage in Stage.values else None))
+    if filters.get("label"):
+        records = records.filter(Exists(RecordLabel.objects.filter(
+            record=OuterRef("pk"), label_id=filters["label"])))
+    if filters.get("source"):
+        source = filters["source"]
+        records = records.filter(Q(search__source=source) | Q(Exists(Record.objects.filter(
+            duplicate_of=OuterRef("pk"), search__source=source))))
+    if filters.get("year_from"):
+        records = records.filter(year__gte=filters["year_from"])
+    if filters.get("year_to"):
+        records = records.filter(year__lte=filters["year_to"])
+    if filters.get("has_full_text"):
+        has = Exists(FullText.objects.filter(record=OuterRef("pk")))
+        records = records.filter(has if filters["has_full_text"] == "yes" else ~Q(has))
+    return records
+
+
+def ordered(records, filters):
+    """The filtered records in the order the filters ask for."""
+    terms = query.parse(filters.get("q", ""))
+    return _ordered(records, filters.get("sort") or ("relevance" if terms else "id"), terms)
+
+
+def _ordered(records, sort, terms):
+    if sort == "relevance" and terms and query.has_positive(terms) and _postgres():
+        return records.annotate(rank=_Search(query.to_rank_tsquery(terms), rank=True)).order_by(
+            "-rank", "id")
+    if sort == "year":
+        return records.order_by(F("year").desc(nulls_last=True), "id")
+    if sort == "year_asc":
+        return records.order_by(F("year").asc(nulls_last=True), "id")
+    if sort == "title":
+        return records.order_by(F("title").asc(nulls_last=True), "id")
+    if sort == "changed":
+        # What the member may see changing: items made and settled, labels put on. Votes
+        # are left out, or the order would tell who voted on what.
+        floor = Value(EPOCH, output_field=DateTimeField())
+        item = (Item.objects.filter(record=OuterRef("pk"))
+                .annotate(at=Coalesce("settled_at", "created_at")).order_by("-at")
+                .values("at")[:1])
+        label = (RecordLabel.objects.filter(record=OuterRef("pk")).order_by("-added_at")
+                 .values("added_at")[:1])
+        return records.annotate(changed=Greatest(
+            Coalesce(Subquery(item, output_field=DateTimeField()), floor),
+            Coalesce(Subquery(label, output_field=DateTimeField()), floor),
+        )).order_by("-changed", "-id")
+    return records.order_by("id")
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Page:
+    rows: list
+    number: int
+    count: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self):
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def has_next(self):
+        return self.number < self.pages
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+
+def records_page(*, membership, review, filters, size=PAGE_SIZE):
+    """One page of the list, its rows ready to show, and the number of records in all."""
+    terms = query.parse(filters.get("q", ""))
+    relevance = (filters.get("sort") or "relevance") == "relevance"
+    if relevance and _postgres() and query.has_positive(terms):
+        # The ranks came with the matches: one query lists the filtered ids, sorted here.
+        ranks = search_matches(review, terms)
+        records = records_for_review(membership=membership, review=review, filters=filters,
+                                     matches=ranks)
+        found = sorted(records.values_list("id", flat=True), key=lambda i: (-ranks[i], i))
+        count = len(found)
+        number = min(filters.get("page") or 1, max(1, -(-count // size)))
+        ids = found[(number - 1) * size:number * size]
+    else:
+        records = records_for_review(membership=membership, review=review, filters=filters)
+        count = records.count()
+        number = min(filters.get("page") or 1, max(1, -(-count // size)))
+        # The page's ids first, sorted over narrow rows; then only those records are read
+        # whole. Sorting whole records (abstracts and all) cost more than the search.
+        ids = list(ordered(records, filters).values_list("id", flat=True)[
+            (number - 1) * size:number * size])
+    by_id = Record.objects.in_bulk(ids)
+    chunk = [by_id[i] for i in ids]
+    return Page(rows=rows_for(chunk, membership=membership, review=review),
+                number=number, count=count, size=size)
+
+
+def records_export(*, membership, review, filters, chunk=1000):
+    """Every row of the filtered list, in its order, as the page shows it (for the CSV)."""
+    ids = list(ordered(records_for_review(membership=membership, review=review,
+                                          filters=filters), filters)
+               .values_list("id", flat=True))
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        by_id = {r.id: r for r in Record.objects.filter(pk__in=part)}
+        yield from rows_for([by_id[i] for i in part], membership=membership, review=review)
+
+
+def rows_for(records, *, membership, review):
+    """The list's rows for these records: a few queries for the lot, none per record."""
+    ids = [r.id for r in records]
+    items = {}
+    for item in Item.objects.filter(record_id__in=ids).select_related("reason"):
+        item.review = review
+        items.setdefault(item.record_id, {})[item.stage] = item
+    mine = dict(Vote.objects.filter(item__record_id__in=ids, reviewer_id=membership.user_id,
+                                    superseded_at__isnull=True)
+                .values_list("item_id", "decision"))
+    labels = {}
+    for record_id, name in (RecordLabel.objects.filter(record_id__in=ids)
+                            .order_by("label__name").values_list("record_id", "label__name")):
+        labels.setdefault(record_id, []).append(name)
+    sources = {}
+    for rid, kept, source in (Record.objects.filter(Q(pk__in=ids) | Q(duplicate_of__in=ids))
+                              .values_list("id", "duplicate_of_id", "search__source")):
+        sources.setdefault(kept or rid, set()).add(source)
+    with_text = set(FullText.objects.filter(record_id__in=ids)
+                    .values_list("record_id", flat=True))
+    source_names = dict(Search.Source.choices)
+    rows = []
+    for record in records:
+        stages = items.get(record.id, {})
+        item = stages.get(Stage.FULL_TEXT) or stages.get(Stage.TITLE_ABSTRACT)
+        my = mine.get(item.id) if item else None
+        visible = item is not None and blinding.votes_visible(
+            membership=membership, item=item, mine=my)
+        rows.append({
+            "id": record.id,
+            "title": record.title or record.title_translated or "",
+            "title_translated": record.title_translated if record.title else None,
+            "authors": list(record.authors or []),
+            "year": record.year,
+            "journal": record.journal,
+            "doi": record.doi,
+            "pmid": record.pmid,
+            "sources": sorted(str(source_names.get(s, s)) for s in sources.get(record.id, ())),
+            "stage": item.stage if item else None,
+            "item": item.id if item else None,
+            "status": shown_status(item, visible),
+            "decision": (item.decision or None) if visible and item else None,
+            "reason": (item.reason.label if item.reason else None) if visible and item
+            else None,
+            "conflict": (item.status == ItemStatus.CONFLICT or item.settled_by_adjudication)
+            if visible and item else None,
+            "my_vote": my,
+            "labels": labels.get(record.id, []),
+            "has_full_text": record.id in with_text,
+        })
+    return rows
+
+
+def labels_for_review(*, review):
+    return Label.objects.filter(review=review)
+
+
+def record_for_review(*, review, record_id):
+    """A record of this review (a merged duplicate too), or None."""
+    return (Record.objects.filter(pk=record_id, review=review)
+            .select_related("search", "duplicate_of").first())
+
+
+def record_detail(*, membership, review, record):
+    """Everything the record page shows, blinded: the record, its merged duplicates and
+    their sources, full texts, labels, comments, and its screening history."""
+    kept = record.duplicate_of or record
+    members = [kept, *kept.duplicates.select_related("search").order_by("id")]
+    group = {"members": members,
+             "sources": sorted({str(m.search.get_source_display()) for m in members})}
+    items = list(Item.objects.filter(record=kept).select_related("reason")
+                 .order_by("created_at", "id"))
+    mine = {v.item_id: v for v in Vote.objects.filter(
+        item__in=items, reviewer_id=membership.user_id, superseded_at__isnull=True)}
+    stages = []
+    for item in items:
+        item.review = review
+        visible = blinding.votes_visible(membership=membership, item=item,
+                                         mine=mine.get(item.id))
+        votes = list(item.votes.select_related("reviewer", "reason").order_by("created_at"))
+        stages.append({
+            "item": item, "visible": visible, "status": shown_status(item, visible),
+            "my_vote": mine.get(item.id),
+            "votes": votes if visible else [v for v in votes
+                                            if v.reviewer_id == membership.user_id],
+            "adjudications": list(Adjudication.objects.filter(item=item)
+                                  .select_related("adjudicator", "reason"))
+            if visible or item.settled else [],
+        })
+    comments, hidden_comments = _comments(membership, kept)
+    return {
+        "record": kept, "requested": record, "group": group,
+        "duplicates": [m for m in members if m.id != kept.id],
+        "full_texts": list(FullText.objects.filter(record__in=members)
+                           .select_related("record")),
+        "labels": list(RecordLabel.objects.filter(record=kept).select_related(
+            "label", "added_by").order_by("label__name")),
+        "stages": stages,
+        "current": items[-1] if items else None,
+        "comments": comments, "hidden_comments": hidden_comments,
+        "history": history_for(membership=membership, record=kept, items=items),
+    }
+
+
+def _comments(membership, record):
+    comments = list(Comment.objects.filter(record=record).select_related("author"))
+    rule = CommentRule(membership=membership, record_ids={record.id})
+    shown = [c for c in comments if not rule.hidden(c)]
+    return shown, len(comments) - len(shown)
+
+
+def comments_for_record(*, membership, record):
+    return _comments(membership, record)
+
+
+def history_for(*, membership, record, items):
+    """The record's audit trail (votes, settlements, conflicts, adjudications, reopenings,
+    moves, labels, comments), newest first, redacted by the one blinding policy."""
+    item_ids = [str(i.id) for i in items]
+    vote_ids = [str(v) for v in Vote.objects.filter(item__in=items).values_list("id", flat=True)]
+    adj_ids = [str(a) for a in Adjudication.objects.filter(item__in=items)
+               .values_list("id", flat=True)]
+    comment_ids = [str(c) for c in Comment.objects.filter(record=record)
+                   .values_list("id", flat=True)]
+    events = (AuditEvent.objects.filter(review=record.review_id).filter(
+        Q(object_type="screening.item", object_id__in=item_ids)
+        | Q(object_type="screening.vote", object_id__in=vote_ids)
+        | Q(object_type="screening.adjudication", object_id__in=adj_ids)
+        | Q(object_type="screening.comment", object_id__in=comment_ids)
+        | Q(object_type="reviews.record", object_id=str(record.id)))
+        .select_related("actor")[:200])
+    shown = policy.redact_events(events, membership=membership)
+    # A hidden comment is left out whole, as on the page, rather than shown redacted.
+    return [e for e in shown if not (e.redacted and e.object_type == "screening.comment")]
+

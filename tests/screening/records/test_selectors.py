@@ -1,0 +1,195 @@
+"""The records list: search (English and Chinese), each filter, sorting and paging."""
+import pytest
+
+from screening import services
+from screening.records import selectors
+from screening.records import services as record_services
+from screening.records.models import RecordIndex
+
+from .conftest import ids
+
+
+def listed(t, persona="owner", **filters):
+    return list(selectors.ordered(selectors.records_for_review(
+        membership=t.memberships[persona], review=t.review, filters=filters
+    ), filters).values_list("id", flat=True))
+
+
+def test_the_list_holds_the_unique_records_only(library):
+    t = library
+    assert sorted(listed(t)) == sorted(r.id for r in t.records)
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("stem", [0]), ("STEM cells", [0]), ("fibro", []), ("fibro*", [0, 4]), ("sclero", []),
+    ("zhang", [0]),
+    ("rheumatology", [3]), ("干细胞", [2]), ("硬皮病", [2]), ("系统性硬化", [2]),
+    ("风湿病", [2]), ('"skin fibrosis"', [4]), ("fibrosis -mouse", [0]), ("李明", [2]),
+])
+def test_search_finds_words_in_every_field_in_both_languages(library, q, expected):
+    t = library
+    assert sorted(listed(t, q=q)) == sorted(t.records[i].id for i in expected)
+
+
+def test_search_for_chinese_pairs_that_are_not_adjacent_finds_nothing(library):
+    assert listed(library, q="干治") == []
+
+
+def test_a_search_of_punctuation_alone_filters_nothing(library):
+    assert len(listed(library, q="!!")) == len(library.records)
+
+
+def test_a_record_indexed_later_is_found(library):
+    t = library
+    RecordIndex.objects.filter(record=t.records[1]).delete()
+    assert listed(t, q="statins") == []
+    assert record_services.records_index_sync(review=t.review) == 1
+    assert listed(t, q="statins") == [t.records[1].id]
+    assert record_services.records_index_sync(review=t.review) == 0
+
+
+def test_stage_status_and_decision_filters(library):
+    t = library
+    a, b = t.records[0], t.records[1]
+    for persona in ("reviewer", "adjudicator"):
+        services.vote_cast(actor=t.users[persona], item_id=t.items[a.id].id, decision="include")
+        services.vote_cast(actor=t.users[persona], item_id=t.items[b.id].id, decision="exclude")
+    assert listed(t, stage="ft") == [a.id]
+    assert a.id not in listed(t, stage="ta") and b.id in listed(t, stage="ta")
+    assert listed(t, status="excluded") == [b.id]
+    assert listed(t, decision="exclude") == [b.id]
+    assert listed(t, stage="ft", status="pending") == [a.id]
+    assert set(listed(t, status="pending")) == {a.id, *(r.id for r in t.records[2:])}
+    assert listed(t, stage="none") == []
+
+
+def test_my_vote_filter_reads_only_my_live_votes(library):
+    t = library
+    a, b = t.records[0], t.records[1]
+    services.vote_cast(actor=t.users["reviewer"], item_id=t.items[a.id].id, decision="maybe")
+    services.vote_cast(actor=t.users["owner"], item_id=t.items[b.id].id, decision="exclude")
+    assert listed(t, "reviewer", my_vote="maybe") == [a.id]
+    assert listed(t, "owner", my_vote="maybe") == []
+    assert b.id not in listed(t, "owner", my_vote="none") and a.id in listed(
+        t, "owner", my_vote="none")
+    services.vote_retract(actor=t.users["reviewer"], item_id=t.items[a.id].id)
+    assert listed(t, "reviewer", my_vote="maybe") == []
+
+
+def test_conflict_and_reason_filters(library):
+    t = library
+    a = t.records[0]
+    services.vote_cast(actor=t.users["reviewer"], item_id=t.items[a.id].id, decision="include")
+    services.vote_cast(actor=t.users["owner"], item_id=t.items[a.id].id, decision="exclude")
+    assert listed(t, conflict="yes") == [a.id]
+    assert a.id not in listed(t, conflict="no")
+    services.conflict_resolve(actor=t.users["adjudicator"], item_id=t.items[a.id].id,
+                              decision="exclude", note="out")
+    assert listed(t, conflict="yes") == [a.id]  # settled by adjudication: it disagreed
+    reason = services.reasons_for(t.review).first()
+    assert listed(t, reason=reason.id) == []  # title/abstract exclusions carry no reason
+
+
+def test_label_source_year_and_full_text_filters(library):
+    t = library
+    label = record_services.label_create(actor=t.users["owner"], review_id=t.review.id,
+                                         name="background")
+    record_services.record_label_set(actor=t.users["reviewer"], review_id=t.review.id,
+                                     record_id=t.records[1].id, label_id=label.id, on=True)
+    assert listed(t, label=label.id) == [t.records[1].id]
+    # The Embase duplicate makes its kept record an Embase record too.
+    assert listed(t, source="embase") == [t.records[0].id]
+    assert listed(t, source="cnki") == [t.records[2].id]
+    assert sorted(listed(t, year_from=2017)) == sorted(
+        [t.records[0].id, t.records[2].id, t.records[3].id])
+    assert listed(t, year_from=2016, year_to=2018) == [t.records[3].id]
+    assert listed(t, has_full_text="yes") == [t.records[3].id]
+    assert t.records[3].id not in listed(t, has_full_text="no")
+
+
+def test_sorting(library):
+    t = library
+    assert listed(t) == sorted(r.id for r in t.records)  # import order by default
+    years = listed(t, sort="year")
+    assert years[:4] == [t.records[i].id for i in (2, 0, 3, 1)] and years[-1] == t.records[4].id
+    assert listed(t, sort="year_asc")[0] == t.records[1].id
+    titles = listed(t, sort="title")
+    assert titles[0] == t.records[3].id  # "Adipose ..." first
+    label = record_services.label_create(actor=t.users["owner"], review_id=t.review.id,
+                                         name="ask author")
+    record_services.record_label_set(actor=t.users["owner"], review_id=t.review.id,
+                                     record_id=t.records[4].id, label_id=label.id, on=True)
+    assert listed(t, sort="changed")[0] == t.records[4].id
+
+
+def test_relevance_puts_title_matches_first_on_postgresql(library):
+    from django.db import connection
+
+    t = library
+    if connection.vendor != "postgresql":
+        pytest.skip("relevance ranking needs PostgreSQL (elsewhere the list keeps import order)")
+    # "fibrosis" is a keyword of record 0 and in the title of record 4.
+    assert listed(t, q="fibrosis", sort="relevance") == [t.records[4].id, t.records[0].id]
+
+
+def test_paging_counts_all_and_shows_one_page(library):
+    t = library
+    page = selectors.records_page(membership=t.memberships["owner"], review=t.review,
+                                  filters={"page": 2}, size=2)
+    assert page.count == 5 and page.pages == 3 and page.number == 2
+    assert ids(page.rows) == [t.records[2].id, t.records[3].id]
+    last = selectors.records_page(membership=t.memberships["owner"], review=t.review,
+                                  filters={"page": 99}, size=2)
+    assert last.number == 3 and ids(last.rows) == [t.records[4].id]
+
+
+def test_rows_name_sources_labels_and_full_text(library):
+    t = library
+    page = selectors.records_page(membership=t.memberships["owner"], review=t.review,
+                                  filters={})
+    first = page.rows[0]
+    assert first["sources"] == ["Embase", "PubMed/MEDLINE"]
+    assert first["stage"] == "ta" and first["status"] == "pending"
+    assert page.rows[3]["has_full_text"] is True
+
+
+def test_a_bad_filter_is_a_400_naming_the_field(library):
+    t = library
+    client = t.client("viewer")
+    response = client.get(f"/api/reviews/{t.review.id}/records/?status=nope")
+    assert response.status_code == 400 and "status" in response.json()
+    page = client.get(f"/reviews/{t.review.id}/records/?year_from=2020&year_to=2010")
+    assert page.status_code == 400 and "The last year comes before the first" in \
+        page.content.decode()
+    csv = client.get(f"/reviews/{t.review.id}/records.csv?page=x")
+    assert csv.status_code == 400
+
+
+def test_the_export_holds_every_filtered_row_escaped(library):
+    t = library
+    from reviews.models import Record
+
+    Record.objects.filter(pk=t.records[1].pk).update(title="=HYPERLINK(1)")
+    response = t.client("viewer").get(f"/reviews/{t.review.id}/records.csv?sort=year")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 1 + len(t.records)
+    assert lines[0].lstrip("\ufeff").startswith("record_id,title")
+    assert "'=HYPERLINK(1)" in lines[4]  # 2015: fourth newest
+
+
+def test_the_search_reads_its_matches_through_the_gin_index_on_postgresql(library):
+    from django.db import connection, transaction
+
+    from screening.records import query
+    from screening.records.selectors import _MATCHES
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the tsvector index exists on PostgreSQL only")
+    t = library
+    tsquery = query.to_tsquery(query.parse("stem"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + _MATCHES, [tsquery, t.review.id, tsquery])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "screening_recordindex_fts" in plan
