@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from reviews.api_access import ReviewScopedAPIView, id_field, service_call
+from reviews.api_access import ReviewScopedAPIView, id_field
 
 from ..models import Stage
 from . import selectors, services
@@ -177,10 +177,10 @@ class RecordLabelApi(ReviewScopedAPIView):
         record = _record(self, record_id)
         data = RecordLabelSetInput(data=request.data)
         data.is_valid(raise_exception=True)
-        changed = service_call(services.record_label_set, actor=request.user,
-                               review_id=self.review.id, record_id=record.id,
-                               label_id=data.validated_data["label"],
-                               on=data.validated_data["on"])
+        changed = services.record_label_set(actor=request.user,
+                                            review_id=self.review.id, record_id=record.id,
+                                            label_id=data.validated_data["label"],
+                                            on=data.validated_data["on"])
         return Response({"changed": changed})
 
 
@@ -203,9 +203,9 @@ class RecordCommentsApi(ReviewScopedAPIView):
         record = _record(self, record_id)
         data = RecordCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = service_call(services.comment_add, actor=request.user,
-                               review_id=self.review.id, record_id=record.id,
-                               text=data.validated_data["text"])
+        comment = services.comment_add(actor=request.user,
+                                       review_id=self.review.id, record_id=record.id,
+                                       text=data.validated_data["text"])
         return Response(RecordCommentOutput(comment).data, status=201)
 
 
@@ -227,8 +227,8 @@ class RecordMoveApi(ReviewScopedAPIView):
         record = _record(self, record_id)
         data = RecordMoveInput(data=request.data)
         data.is_valid(raise_exception=True)
-        item = service_call(services.record_move, actor=request.user, review_id=self.review.id,
-                            record_id=record.id, stage=data.validated_data["stage"])
+        item = services.record_move(actor=request.user, review_id=self.review.id,
+                                    record_id=record.id, stage=data.validated_data["stage"])
         return Response(RecordStatusOutput(item).data)
 
 
@@ -238,8 +238,8 @@ class RecordReopenApi(ReviewScopedAPIView):
     @extend_schema(request=None, responses=RecordStatusOutput)
     def post(self, request, review_id, record_id):
         record = _record(self, record_id)
-        item = service_call(services.record_reopen, actor=request.user,
-                            review_id=self.review.id, record_id=record.id)
+        item = services.record_reopen(actor=request.user,
+                                      review_id=self.review.id, record_id=record.id)
         return Response(RecordStatusOutput(item).data)
 
 
@@ -265,8 +265,8 @@ class LabelListApi(ReviewScopedAPIView):
     def post(self, request, review_id):
         data = RecordLabelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        label = service_call(services.label_create, actor=request.user,
-                             review_id=self.review.id, name=data.validated_data["name"])
+        label = services.label_create(actor=request.user,
+                                      review_id=self.review.id, name=data.validated_data["name"])
         return Response(RecordLabelOutput(label).data, status=201)
 
 
@@ -293,6 +293,6 @@ class RecordBulkLabelApi(ReviewScopedAPIView):
                 .values_list("id", flat=True))
         else:
             ids = v.get("records", [])
-        n = service_call(services.labels_apply_bulk, actor=request.user,
-                         review_id=self.review.id, label_id=v["label"], record_ids=ids)
+        n = services.labels_apply_bulk(actor=request.user, review_id=self.review.id,
+                                       label_id=v["label"], record_ids=ids)
         return Response({"labelled": n})
