@@ -37,7 +37,8 @@ def _is_range(pages):
 
 def _best_authors(values):
     # More names first; then fuller given names over initials.
-    return max(values, key=lambda names: (len(names), sum(len(str(n)) for n in names)))
+    return max(values, key=lambda names: (len(names), sum(len(str(n)) for n in names)),
+               default=[])
 
 
 def _union(values):

@@ -134,3 +134,13 @@ def test_thousands_written_with_a_space_are_one_number():
     assert numbers_in_title("among 10 000 women".split()) == numbers_in_title(
         "among 10000 women".split()
     )
+
+
+def test_a_cluster_where_no_copy_has_authors_merges_with_no_authors():
+    # Seen on the record page: a group of two author-less records crashed the merge.
+    from reviews.dedup import merge_records
+
+    merged = merge_records([{"id": "a", "title": "Stem cells", "authors": []},
+                            {"id": "b", "title": "Stem cells"}])
+    assert merged["authors"] == []
+    assert merged["title"] == "Stem cells"
