@@ -86,7 +86,7 @@ def test_conflict_and_reason_filters(library):
     services.conflict_resolve(actor=t.users["adjudicator"], item_id=t.items[a.id].id,
                               decision="exclude", note="out")
     assert listed(t, conflict="yes") == [a.id]  # settled by adjudication: it disagreed
-    reason = services.reasons_for(t.review).first()
+    reason = services.reasons_ensure(t.review).first()
     assert listed(t, reason=reason.id) == []  # title/abstract exclusions carry no reason
 
 
