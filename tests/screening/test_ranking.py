@@ -1,12 +1,11 @@
 """Prioritisation: features, cold start, ranking, seeded simulation, shared-data WSS floors."""
 
+import numpy as np
 import pytest
 
+from screening import schedule
 from screening.labelled_sets import read_clef_topic
 from screening.metrics import wss
-import numpy as np
-
-from screening import schedule
 from screening.ranking import (
     BASELINE,
     RankerConfig,
