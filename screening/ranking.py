@@ -97,6 +97,8 @@ _CJK_RUN = re.compile(rf"[{_CJK}]+")
 
 def tokenize(text: str) -> list[str]:
     """Word tokens of a text; CJK runs become character bigrams."""
+    if not _CJK_RUN.search(text):
+        return _TOKEN.findall(text)  # the common case, without a Python loop per token
     tokens = []
     for token in _TOKEN.findall(text):
         if _CJK_RUN.fullmatch(token):
