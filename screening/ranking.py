@@ -57,7 +57,9 @@ class RankerConfig:
     # .009 / .014 / .044 on some set; C .3 or .2 instead of .1, English stop words (-.12 on
     # Kitchenham), naive Bayes alone (-.21 on Kitchenham, though +.17 on ADHD ta) and NB+SVM
     # ensembles (NB weight 1 or .3: -.01 to -.04 on Kitchenham, Nagtegaal, CLEF) did worse
-    # overall; character n-grams were too slow for the scoring budget to sweep fully.
+    # overall; character n-grams were too slow for the scoring budget to sweep fully. (This
+    # sweep retrained in batches from 200 labels on; screening/schedule.py now retrains after
+    # every label up to 1,000, which added up to .008 on five sets of six.)
     features: str = "word"
     classifier: str = "svm"
     ratio: float = 20.0
@@ -249,9 +251,13 @@ def _fit_one(name: str, x, y: np.ndarray, config: RankerConfig):
         model = _NaiveBayes(x, y, weights, config.nb_alpha)
         return model.coef, model.intercept
     if name == "svm":
-        model = LinearSVC(C=config.c, loss="squared_hinge", dual=True, max_iter=2000)
+        # Fixed random_state: the dual solver visits rows in a random order, which would
+        # otherwise make a replay differ from run to run.
+        model = LinearSVC(
+            C=config.c, loss="squared_hinge", dual=True, max_iter=2000, random_state=0
+        )
     elif name == "lr":
-        model = LogisticRegression(C=config.c * 10, solver="liblinear")
+        model = LogisticRegression(C=config.c * 10, solver="liblinear", random_state=0)
     else:
         raise ValueError(f"unknown classifier {name!r}")
     model.fit(x, y, sample_weight=weights)

@@ -34,5 +34,5 @@ def test_retraining_comes_after_every_label_at_first_and_in_growing_batches_late
     from screening.prioritise import retrain_due
 
     assert retrain_due(1, 0, first_include=True)
-    assert retrain_due(1, 0) and retrain_due(150, 149)
-    assert not retrain_due(1049, 1000) and retrain_due(1050, 1000)
+    assert retrain_due(1, 0) and retrain_due(150, 149) and retrain_due(999, 998)
+    assert not retrain_due(2099, 2000) and retrain_due(2100, 2000)

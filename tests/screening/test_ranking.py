@@ -128,6 +128,7 @@ def test_the_replay_retrains_exactly_when_the_live_schedule_says(monkeypatch):
     import screening.ranking as ranking
 
     real_fit = ranking.fit_model
+    monkeypatch.setattr(schedule, "RETRAIN_EVERY_UP_TO", 50)  # batches within 406 records
     monkeypatch.setattr(ranking, "retrain_due", spy)
     monkeypatch.setattr(ranking, "fit_model", lambda f, lab, c: fits.append(len(lab[0])) or
                         real_fit(f, lab, c))
@@ -149,8 +150,10 @@ def test_the_replay_retrains_exactly_when_the_live_schedule_says(monkeypatch):
 def test_live_schedule_retrains_at_every_label_first_then_in_growing_batches():
     assert schedule.retrain_due(1, 0, first_include=True)
     assert all(schedule.retrain_due(n + 1, n) for n in range(schedule.RETRAIN_EVERY_UP_TO))
-    big = 40 * schedule.RETRAIN_GROWTH
-    assert not schedule.retrain_due(big + 39, big) and schedule.retrain_due(big + 40, big)
+    big = 2 * schedule.RETRAIN_EVERY_UP_TO
+    step = big // schedule.RETRAIN_GROWTH
+    assert step > 1
+    assert not schedule.retrain_due(big + step - 1, big) and schedule.retrain_due(big + step, big)
     # The live queue asks the very same function.
     from screening import prioritise
 
