@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from reviews.models import Record
 
 from .models import SETTLED_STATUSES, Item, ItemStatus, Stage
+from .schedule import retrain_due
 
 TOP = 2000  # queue positions written per retrain
-RETRAIN_EVERY = 10  # settled records between retrains, growing by a tenth as labels grow
 
 
 def _flag(review_id):
@@ -28,13 +28,6 @@ def _flag(review_id):
 
 def _last(review_id):
     return f"prismflow:rerank-last:{review_id}"
-
-
-def retrain_due(settled_count, last_count, first_include=False):
-    """Retrain at the first relevant record, then after max(10, last/10) new settlements:
-    often while labels are few, and in growing batches later (as ASReview does), so a large
-    review does not retrain on every tenth vote."""
-    return first_include or settled_count - last_count >= max(RETRAIN_EVERY, last_count // 10)
 
 
 def prioritise_soon(review_id, settled_count, first_include=False):

@@ -1,44 +1,84 @@
-"""Prioritisation for title/abstract screening: rank unscreened records by likely relevance."""
+"""Prioritisation for title/abstract screening: rank unscreened records by likely relevance.
+
+Pure (no Django). The API other code uses:
+
+- ``record_text(title, abstract, keywords)``: the text the model reads for one record.
+- ``featurize(texts, config) -> Features``: TF-IDF of a review's records, fitted once on all
+  of them (their texts are known up front; only the labels change as votes come in).
+  ``Features.transform(texts)`` puts other texts (new imports, the question) in that space.
+- ``fit_model(features, labels, config) -> Model``: train on the labelled rows only
+  (``labels``: row index -> 0/1). With both classes it is a classifier; with relevant records
+  only, likeness to them; with none, no preference (every score 0).
+- ``score(model, features_or_texts) -> np.ndarray``: one relevance score per row, higher
+  first. Accepts the review's ``Features``, a matrix in their space, or raw texts (for records
+  imported after the features were fitted; their terms unknown to the features are ignored,
+  so refit the features when many new records arrive).
+- ``rank_features(features, labels, query=...)`` / ``rank(texts, labels, query=...)``: the
+  unlabelled row indices, most likely relevant first.
+- ``retrain_due(settled, last, first_include)`` (from screening/schedule.py): the retrain
+  schedule, shared by the live queue (screening/prioritise.py) and ``simulate``, so a replay
+  measures what reviewers get.
+- ``simulate(texts, labels, seed=...)``: replay a labelled set as reviewers would screen it.
+"""
 
 import random
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
+
+from screening.schedule import retrain_due
 
 
 @dataclass(frozen=True)
 class RankerConfig:
     """Which features and classifier the ranking uses.
 
-    ``features``: "word" (word 1-2 grams), "char" (character 3-5 grams within words) or
-    "word+char" (both, stacked). ``classifier``: "nb" (multinomial naive Bayes), "lr"
-    (logistic regression) or "svm" (linear SVM). ``balance`` weights the relevant class up to
-    the weight of the irrelevant one, since relevant records are a few percent of a search.
+    ``features``: "word" (word n-grams), "char" (character n-grams within words) or
+    "word+char" (both blocks, stacked, each L2-normalised then scaled by ``char_weight``).
+    ``classifier``: "svm" (linear SVM, squared hinge), "lr" (logistic regression), "nb"
+    (multinomial naive Bayes), or several joined by "+" (their standardised scores summed).
+    ``ratio``: how much more the relevant class weighs in training than the irrelevant one
+    in total (1 = balanced classes; relevant records are a few percent of a search, and
+    missing one costs more than reading an irrelevant one).
     """
 
-    # Defaults chosen by median WSS@95 over the four shared sets (benchmarks/bench_screening.py):
-    # balanced naive Bayes on word 1-2 grams beat logistic regression, linear SVM, an NB+LR
-    # ensemble and character n-grams on three sets of four, and is ten times faster than LR.
+    # Defaults chosen by median WSS@95 over ALL shared sets and labels at once (ADHD ta/final,
+    # Kitchenham final, Nagtegaal ta/final, CLEF CD010438; 3 seeds, shuffled; ASReview 3.0.8
+    # on the same shuffles .472 .536 .675 .387 .737 .806), with `benchmarks/bench_screening.py
+    # --sweep`: a linear SVM on sublinear TF-IDF of word 1-2 grams with the relevant class
+    # weighted 20 times gave .462 .545 .682 .388 .734 .805: the smallest worst loss (-.010)
+    # and the most sets at or above ASReview (3 of 6). Weights 10 / 30 / 50 lost up to
+    # .009 / .014 / .044 on some set; C .3 or .2 instead of .1, English stop words (-.12 on
+    # Kitchenham), naive Bayes alone (-.21 on Kitchenham, though +.17 on ADHD ta) and NB+SVM
+    # ensembles (NB weight 1 or .3: -.01 to -.04 on Kitchenham, Nagtegaal, CLEF) did worse
+    # overall; character n-grams were too slow for the scoring budget to sweep fully. (This
+    # sweep retrained in batches from 200 labels on; screening/schedule.py now retrains after
+    # every label up to 1,000, which added up to .008 on five sets of six.)
     features: str = "word"
-    classifier: str = "nb"
-    balance: bool = True
+    classifier: str = "svm"
+    ratio: float = 20.0
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (3, 5)
-    c: float = 1.0
-    nb_alpha: float = 2.0
-    min_df: int = 2
+    char_weight: float = 1.0
+    stop_words: str | None = None
+    sublinear_tf: bool = True
+    min_df: int = 1
+    max_df: float = 0.95
+    c: float = 0.1
+    nb_alpha: float = 3.822
+    nb_ratio: float = 1.0
+    nb_weight: float = 1.0
 
 
-# ASReview's default model (naive Bayes, alpha 3.822, on unigram TF-IDF, relevant class
-# rebalanced), the reference the benchmarks compare with.
-BASELINE = RankerConfig(word_ngrams=(1, 1), nb_alpha=3.822)
+# ASReview 3's default model (ELAS u4: linear SVM, C 0.11, relevant class weighted 9.8 times,
+# on sublinear TF-IDF of word 1-2 grams), kept as a reference for the benchmarks.
+BASELINE = RankerConfig(c=0.11, ratio=9.8)
 DEFAULT = RankerConfig()
 SMALL_SET = 200
 
@@ -47,19 +87,6 @@ def record_text(title: str | None, abstract: str | None, keywords: Sequence[str]
     """The text the model reads for one record: title, abstract and keywords."""
     parts = [title or "", abstract or "", " ".join(keywords or ())]
     return "\n".join(part.strip() for part in parts if part and part.strip())
-
-
-@dataclass
-class Features:
-    """TF-IDF matrix of a set of records and the vectorisers that produced it."""
-
-    matrix: sparse.csr_matrix
-    vectorizers: list
-
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Vectorise other texts (e.g. the review question) in the same space."""
-        blocks = [vec.transform(texts) for vec in self.vectorizers]
-        return _normalise(sparse.hstack(blocks).tocsr())
 
 
 # CJK ideographs (and kana) come without spaces between words, so a run of them is cut into
@@ -72,6 +99,8 @@ _CJK_RUN = re.compile(rf"[{_CJK}]+")
 
 def tokenize(text: str) -> list[str]:
     """Word tokens of a text; CJK runs become character bigrams."""
+    if not _CJK_RUN.search(text):
+        return _TOKEN.findall(text)  # the common case, without a Python loop per token
     tokens = []
     for token in _TOKEN.findall(text):
         if _CJK_RUN.fullmatch(token):
@@ -85,40 +114,7 @@ def tokenize(text: str) -> list[str]:
 def _normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms) @ matrix
-
-
-def _vectorizers(config: RankerConfig, n_texts: int) -> list:
-    # A term in one record of a big set is mostly noise, but in a set of a few dozen records
-    # dropping such terms can leave nothing to tell the records apart.
-    min_df = config.min_df if n_texts >= SMALL_SET else 1
-    vecs = []
-    if "word" in config.features:
-        vecs.append(
-            TfidfVectorizer(
-                ngram_range=config.word_ngrams,
-                tokenizer=tokenize,
-                token_pattern=None,
-                stop_words="english",
-                min_df=min_df if config.word_ngrams[1] > 1 else 1,
-                sublinear_tf=True,
-                strip_accents="unicode",
-            )
-        )
-    if "char" in config.features:
-        # Character n-grams also work for Chinese titles, which have no spaces between words.
-        vecs.append(
-            TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=config.char_ngrams,
-                min_df=min_df,
-                sublinear_tf=True,
-                max_features=200_000,
-            )
-        )
-    if not vecs:
-        raise ValueError(f"unknown features {config.features!r}")
-    return vecs
+    return (sparse.diags(1.0 / norms) @ matrix).tocsr()
 
 
 class _NoTerms:
@@ -128,13 +124,70 @@ class _NoTerms:
         return sparse.csr_matrix((len(texts), 1))
 
 
+@dataclass
+class Features:
+    """TF-IDF matrix of a set of records and the vectorisers that produced it."""
+
+    matrix: sparse.csr_matrix
+    vectorizers: list
+    weights: list = field(default_factory=list)
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Vectorise other texts (new records, the review question) in the same space."""
+        texts = [text or "" for text in texts]
+        weights = self.weights or [1.0] * len(self.vectorizers)
+        blocks = [
+            _normalise(vec.transform(texts)) * weight
+            for vec, weight in zip(self.vectorizers, weights, strict=True)
+        ]
+        return _normalise(sparse.hstack(blocks).tocsr())
+
+
+def _vectorizers(config: RankerConfig, n_texts: int) -> list:
+    # A term in one record of a big set is mostly noise, but in a set of a few dozen records
+    # dropping such terms (or those in most records) can leave nothing to tell them apart.
+    small = n_texts < SMALL_SET
+    min_df = 1 if small else config.min_df
+    max_df = 1.0 if small else config.max_df
+    vecs = []
+    if "word" in config.features:
+        vecs.append(
+            TfidfVectorizer(
+                ngram_range=config.word_ngrams,
+                tokenizer=tokenize,
+                token_pattern=None,
+                lowercase=True,
+                stop_words=config.stop_words,
+                min_df=min_df,
+                max_df=max_df,
+                sublinear_tf=config.sublinear_tf,
+                strip_accents="unicode",
+            )
+        )
+    if "char" in config.features:
+        # Character n-grams also work for Chinese titles, which have no spaces between words.
+        vecs.append(
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=config.char_ngrams,
+                min_df=max(min_df, 2) if not small else 1,
+                max_df=max_df,
+                sublinear_tf=config.sublinear_tf,
+                max_features=200_000,
+            )
+        )
+    if not vecs:
+        raise ValueError(f"unknown features {config.features!r}")
+    return vecs
+
+
 def _fit_block(vec, texts: list[str]):
     try:
         return vec, vec.fit_transform(texts)
     except ValueError:
         pass
-    # Too few texts for min_df, or only stop words: keep every term before giving up.
-    vec.set_params(min_df=1, stop_words=None)
+    # Too few texts for min_df/max_df, or only stop words: keep every term before giving up.
+    vec.set_params(min_df=1, max_df=1.0, stop_words=None)
     try:
         return vec, vec.fit_transform(texts)
     except ValueError:
@@ -145,58 +198,154 @@ def featurize(texts: Sequence[str], config: RankerConfig = DEFAULT) -> Features:
     """Fit TF-IDF on all the records (labelled or not, as the texts are known up front)."""
     texts = [text or "" for text in texts]
     fitted = [_fit_block(vec, texts) for vec in _vectorizers(config, len(texts))]
-    matrix = sparse.hstack([block for _, block in fitted]).tocsr()
-    return Features(_normalise(matrix), [vec for vec, _ in fitted])
+    weights = [1.0] + [config.char_weight] * (len(fitted) - 1)
+    blocks = [_normalise(block) * w for (_, block), w in zip(fitted, weights, strict=True)]
+    matrix = _normalise(sparse.hstack(blocks).tocsr())
+    return Features(matrix, [vec for vec, _ in fitted], weights)
 
 
-def _classifier(config: RankerConfig):
-    if config.classifier == "nb":
-        return MultinomialNB(alpha=config.nb_alpha)
-    weight = "balanced" if config.balance else None
-    if config.classifier == "lr":
-        return LogisticRegression(C=config.c, class_weight=weight, solver="liblinear")
-    if config.classifier == "svm":
-        return LinearSVC(C=config.c, class_weight=weight)
-    raise ValueError(f"unknown classifier {config.classifier!r}")
+# ---------------------------------------------------------------- training and scoring
+
+
+@dataclass
+class Model:
+    """A fitted ranking model: ``parts`` are (kind, estimator or vector, mean, std)."""
+
+    config: RankerConfig
+    features: Features | None
+    parts: list
+    scores: np.ndarray | None = None  # of ``features``' rows, when computed while fitting
+
+
+def _sample_weights(y: np.ndarray, ratio: float) -> np.ndarray:
+    # The relevant class weighs ``ratio`` times the irrelevant one in total; weights are
+    # rescaled to average 1 so the regularisation strength means the same at any size.
+    n_pos = int(y.sum())
+    n_neg = len(y) - n_pos
+    weights = np.where(y == 1, 1.0, n_pos / (ratio * n_neg))
+    return weights * (len(y) / weights.sum())
+
+
+class _NaiveBayes:
+    """Multinomial naive Bayes with sample weights, reduced to one weight per term.
+
+    scikit-learn's MultinomialNB gives the same scores, but its input checks cost more than
+    the fit itself when the model retrains after every label; here a fit is two sparse
+    products and scoring one matrix-vector product.
+    """
+
+    def __init__(self, x, y: np.ndarray, weights: np.ndarray, alpha: float):
+        counts = [np.asarray(x.T @ np.where(y == k, weights, 0.0)).ravel() + alpha
+                  for k in (0, 1)]
+        log_prob = [np.log(c / c.sum()) for c in counts]
+        self.coef = log_prob[1] - log_prob[0]
+        mass = [weights[y == k].sum() for k in (0, 1)]
+        self.intercept = float(np.log(mass[1] / mass[0]))
+
+
+def _fit_one(name: str, x, y: np.ndarray, config: RankerConfig):
+    """(coefficients, intercept) of a linear model: every classifier here scores a record by
+    one sparse matrix-vector product, far cheaper than scikit-learn's per-call checks."""
+    weights = _sample_weights(y, config.nb_ratio if name == "nb" else config.ratio)
+    if name == "nb":
+        model = _NaiveBayes(x, y, weights, config.nb_alpha)
+        return model.coef, model.intercept
+    if name == "svm":
+        # Fixed random_state: the dual solver visits rows in a random order, which would
+        # otherwise make a replay differ from run to run.
+        model = LinearSVC(
+            C=config.c, loss="squared_hinge", dual=True, max_iter=2000, random_state=0
+        )
+    elif name == "lr":
+        model = LogisticRegression(C=config.c * 10, solver="liblinear", random_state=0)
+    else:
+        raise ValueError(f"unknown classifier {name!r}")
+    model.fit(x, y, sample_weight=weights)
+    return model.coef_.ravel(), float(model.intercept_[0])
+
+
+def _raw_scores(kind: str, est, matrix) -> np.ndarray:
+    if kind == "centroid":
+        return np.asarray(matrix @ est).ravel()
+    coef, intercept = est
+    return np.asarray(matrix @ coef).ravel() + intercept
+
+
+def _as_index(labels) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(labels, Mapping):
+        index = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
+        y = np.fromiter(labels.values(), dtype=np.int64, count=len(labels))
+        return index, y
+    index, y = labels
+    return np.asarray(index, dtype=np.int64), np.asarray(y, dtype=np.int64)
+
+
+def fit_model(features: Features, labels, config: RankerConfig = DEFAULT) -> Model:
+    """Train on the labelled rows of ``features``.
+
+    ``labels``: row index -> 0/1, or a pair (indices, 0/1 array). Only those rows are read,
+    so a retrain costs a classifier fit on the labelled records, not a pass over the texts.
+    """
+    index, y = _as_index(labels)
+    matrix = features.matrix
+    n_pos = int(y.sum())
+    if n_pos == 0:
+        return Model(config, features, [])
+    if n_pos == len(y):
+        # Relevant records only: no classifier can be trained yet; rank by likeness to them.
+        centroid = np.asarray(matrix[index].mean(axis=0)).ravel()
+        return Model(config, features, [("centroid", centroid, 0.0, 1.0)])
+    x = matrix[index]
+    names = config.classifier.split("+")
+    if len(names) == 1:
+        return Model(config, features, [(names[0], _fit_one(names[0], x, y, config), 0.0, 1.0)])
+    # Ensemble: each model's scores standardised on the whole set, so neither model's scale
+    # dominates; the same shift applies to records scored later.
+    parts, total = [], np.zeros(matrix.shape[0])
+    for name in names:
+        est = _fit_one(name, x, y, config)
+        raw = _raw_scores(name, est, matrix)
+        mean, std = float(raw.mean()), float(raw.std()) or 1.0
+        if name == "nb":
+            std /= config.nb_weight  # the naive Bayes part counts nb_weight times
+        parts.append((name, est, mean, std))
+        total += (raw - mean) / std
+    return Model(config, features, parts, total)
+
+
+def score(model: Model, features_or_texts) -> np.ndarray:
+    """Relevance scores (higher = more likely relevant) of the rows given: the review's
+    ``Features``, a matrix in their space, or texts (vectorised with the model's features)."""
+    if features_or_texts is model.features and model.scores is not None:
+        return model.scores.copy()
+    if isinstance(features_or_texts, Features):
+        matrix = features_or_texts.matrix
+    elif sparse.issparse(features_or_texts) or isinstance(features_or_texts, np.ndarray):
+        matrix = features_or_texts
+    else:
+        if model.features is None:
+            raise ValueError("this model has no features to vectorise texts with")
+        matrix = model.features.transform(list(features_or_texts))
+    total = np.zeros(matrix.shape[0])
+    for kind, est, mean, std in model.parts:
+        total += (_raw_scores(kind, est, matrix) - mean) / std
+    return total
 
 
 def classifier_scores(
     matrix: sparse.csr_matrix, index: Sequence[int], y: Sequence[int], config: RankerConfig
 ) -> np.ndarray:
     """Train on the labelled rows (``index``, ``y``; both classes present) and score every row."""
-    if "+" in config.classifier:
-        # Ensemble: standardised scores summed, so neither model's scale dominates.
-        total = np.zeros(matrix.shape[0])
-        for name in config.classifier.split("+"):
-            part = _single_scores(matrix, index, y, replace(config, classifier=name))
-            total += (part - part.mean()) / (part.std() or 1.0)
-        return total
-    return _single_scores(matrix, index, y, config)
+    features = Features(matrix, [])
+    return score(fit_model(features, (index, y), config), matrix)
 
 
-def _single_scores(
-    matrix: sparse.csr_matrix, index: Sequence[int], y: Sequence[int], config: RankerConfig
-) -> np.ndarray:
-    y = np.asarray(y)
-    model = _classifier(config)
-    x = matrix[np.asarray(index)]
-    if config.classifier != "nb":
-        model.fit(x, y)  # balanced through class_weight
-        return model.decision_function(matrix)
-    weights = None
-    if config.balance:
-        # Naive Bayes has no class weights; weighting each relevant record by the ratio of
-        # irrelevant to relevant plays the part of ASReview's oversampling of the relevant.
-        n_pos = int(y.sum())
-        weights = np.where(y == 1, (len(y) - n_pos) / n_pos, 1.0)
-    model.fit(x, y, sample_weight=weights)
-    log_proba = model.predict_log_proba(matrix)
-    return log_proba[:, 1] - log_proba[:, 0]
-
-
-def _order_by_score(candidates: Sequence[int], scores: np.ndarray) -> list[int]:
+def _order_by_score(candidates, scores: np.ndarray) -> list[int]:
     # Stable: equal scores keep input order, so the result never depends on sort internals.
-    return sorted(candidates, key=lambda i: (-scores[i], i))
+    candidates = np.asarray(candidates, dtype=np.int64)
+    if not len(candidates):
+        return []
+    return candidates[np.argsort(-scores[candidates], kind="stable")].tolist()
 
 
 def rank_features(
@@ -208,24 +357,23 @@ def rank_features(
 ) -> list[int]:
     """Like :func:`rank`, on features already computed (reuse them between calls)."""
     n = features.matrix.shape[0]
-    candidates = [i for i in range(n) if i not in labels]
-    positives = [i for i, y in labels.items() if y == 1]
-    negatives = [i for i, y in labels.items() if y == 0]
-    matrix = features.matrix
-    if positives and negatives:
-        index = positives + negatives
-        y = [1] * len(positives) + [0] * len(negatives)
-        return _order_by_score(candidates, classifier_scores(matrix, index, y, config))
+    mask = np.ones(n, dtype=bool)
+    if labels:
+        mask[np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))] = False
+    candidates = np.flatnonzero(mask)
+    has_pos = any(y == 1 for y in labels.values())
+    has_neg = any(y == 0 for y in labels.values())
+    if has_pos and has_neg:
+        return _order_by_score(candidates, score(fit_model(features, labels, config), features))
     # Cold start: no classifier can be trained yet, so rank by likeness to what is wanted.
-    targets = []
-    if positives:
-        targets.append(np.asarray(matrix[positives].mean(axis=0)).ravel())
+    scores = np.zeros(n)
+    if has_pos:
+        scores += score(fit_model(features, labels, config), features)
     if query and query.strip():
-        targets.append(features.transform([query]).toarray().ravel())
-    if not targets:
-        return candidates
-    scores = matrix @ np.sum(targets, axis=0)
-    return _order_by_score(candidates, np.asarray(scores).ravel())
+        scores += np.asarray(features.matrix @ features.transform([query]).T.toarray()).ravel()
+    if not scores.any():
+        return candidates.tolist()
+    return _order_by_score(candidates, scores)
 
 
 def rank(
@@ -250,6 +398,8 @@ def rank(
     return rank_features(featurize(texts, config), labels, query=query, config=config)
 
 
+# ---------------------------------------------------------------- schedule and replay
+
 def pick_priors(labels: Sequence[int], seed: int) -> list[int]:
     """One random relevant and one random irrelevant record (seeded), in input order."""
     rng = random.Random(seed)
@@ -259,50 +409,57 @@ def pick_priors(labels: Sequence[int], seed: int) -> list[int]:
     return sorted(priors)
 
 
-def batch_size(n_labelled: int, n_total: int, every_record_up_to: int, growth: float) -> int:
-    """How many records to read before the next retrain.
-
-    Sets up to ``every_record_up_to`` records retrain after every record; larger ones do so
-    for their first ``every_record_up_to`` reads, then in batches that grow with the number
-    of labels, since one more irrelevant label barely moves a model trained on hundreds.
-    """
-    if n_total <= every_record_up_to or n_labelled < every_record_up_to:
-        return 1
-    return max(1, int(n_labelled * growth))
-
-
 def simulate(
     texts: Sequence[str],
     labels: Sequence[int],
     *,
     seed: int = 0,
     config: RankerConfig = DEFAULT,
-    every_record_up_to: int = 1000,
-    growth: float = 0.05,
-    retrain_on_relevant: bool = True,
+    schedule=None,
 ) -> list[int]:
-    """Replay a fully labelled set the way an active-learning reviewer would screen it.
+    """Replay a fully labelled set the way reviewers screen it in the app.
 
-    Starts from one random relevant and one random irrelevant record (seeded), then reads in
-    the model's order, retraining as labels arrive (see :func:`batch_size`); a newly found
-    relevant record ends the batch early when ``retrain_on_relevant``, because a real reviewer
-    would give that label to the model straight away. Returns every index once, first
-    screened first, the prior records leading.
+    Starts from one random relevant and one random irrelevant record (seeded), settled in
+    input order, then reads the queue head by head. After each settlement the model
+    retrains when :func:`retrain_due` (the live schedule; ``schedule`` replaces it, for
+    benchmarks only) says so and there is a relevant record; until the first one the queue
+    is in input order, as in the app. Returns every index once, first screened first.
     """
     if len(texts) != len(labels):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
     if any(y not in (0, 1) for y in labels):
         raise ValueError("labels must be 0 or 1")
-    features = featurize(texts, config)
-    order = pick_priors(labels, seed)
-    known = {i: labels[i] for i in order}
+    due = schedule or retrain_due
     n = len(texts)
+    features = featurize(texts, config)
+    y_all = np.asarray(labels, dtype=np.int64)
+    done = np.zeros(n, dtype=bool)
+    order: list[int] = []
+    queue = np.arange(n)  # the current queue; settled records are skipped
+    head = 0
+    last = 0
+    n_pos = 0
+
+    def settle(i):
+        nonlocal queue, head, last, n_pos
+        order.append(i)
+        done[i] = True
+        first_include = labels[i] == 1 and n_pos == 0
+        n_pos += labels[i]
+        if due(len(order), last, first_include):
+            last = len(order)
+            if n_pos:
+                index = np.asarray(order)
+                model = fit_model(features, (index, y_all[index]), config)
+                scores = score(model, features)
+                rest = np.flatnonzero(~done)
+                queue = rest[np.argsort(-scores[rest], kind="stable")]
+                head = 0
+
+    for i in pick_priors(labels, seed):
+        settle(i)
     while len(order) < n:
-        ranked = rank_features(features, known, config=config)
-        step = batch_size(len(known), n, every_record_up_to, growth)
-        for i in ranked[:step]:
-            order.append(i)
-            known[i] = labels[i]
-            if labels[i] == 1 and retrain_on_relevant:
-                break
+        while done[queue[head]]:
+            head += 1
+        settle(int(queue[head]))
     return order

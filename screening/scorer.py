@@ -2,8 +2,8 @@
 
 An adapter over screening.ranking: it fits the same classifier on the same features the queue
 was ranked with, and keeps the fitted vectorisers and classifier, so a record imported after
-the retrain can be scored at once (a transform and a dot product, no refit). When ranking
-exposes its own fit/score functions, ``fit_scorer`` becomes a call to them.
+the retrain can be scored at once (a transform and a dot product, no refit), through
+ranking's own fit_model and score.
 
 Priorities: a retrain writes ``TOP - position`` for the head of the queue and 0 for the rest
 (screening.prioritise). ``priority_for`` places a new record's score among the scores of that
@@ -11,7 +11,7 @@ head, so it is served where the model would have ranked it. No Django here.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,7 +33,7 @@ class Scorer:
         """Scores of the texts (see ranking.record_text), higher is likelier relevant."""
         matrix = ranking.Features(matrix=None, vectorizers=self.vectorizers).transform(
             [text or "" for text in texts])
-        return _decision(self.model, self.kind, matrix)
+        return ranking.score(self.model, matrix)
 
     def priority_for(self, score: float) -> float:
         """The priority of one score; see :meth:`priorities`."""
@@ -62,36 +62,19 @@ class Scorer:
         return out
 
 
-def _decision(model, kind, matrix):
-    if kind == "nb":
-        log_proba = model.predict_log_proba(matrix)
-        return log_proba[:, 1] - log_proba[:, 0]
-    return model.decision_function(matrix)
-
-
 def fit_scorer(features: ranking.Features, labels: Mapping[int, int], *, top: int,
                head: Sequence[int], config: ranking.RankerConfig = ranking.DEFAULT):
-    """Fit the classifier of ``config`` on the labelled rows (both classes present) as
-    ranking does, and keep the scores of the ``head`` rows (the queue's first, best first).
-    None when there is nothing to fit (no relevant or no irrelevant record yet). An
-    ensemble config is fitted as its first member: one model is enough to place records."""
-    y = np.array([labels[i] for i in labels])
-    if y.min() == y.max():
+    """Fit the ranking model (ranking.fit_model) on the labelled rows, both classes present,
+    and keep the scores of the ``head`` rows (the queue's first, best first). None when
+    there is nothing to fit (no relevant or no irrelevant record yet). The kept model holds
+    no feature matrix: only its coefficients, so the file a retrain writes stays small."""
+    y = np.fromiter(labels.values(), dtype=np.int64, count=len(labels))
+    if not len(y) or y.min() == y.max():
         return None
-    kind = config.classifier.split("+")[0]
-    config = replace(config, classifier=kind)
-    index = np.array(list(labels))
-    model = ranking._classifier(config)
-    x = features.matrix[index]
-    if kind == "nb":
-        weights = None
-        if config.balance:  # as ranking._single_scores: relevant weighted up to the rest
-            n_pos = int(y.sum())
-            weights = np.where(y == 1, (len(y) - n_pos) / n_pos, 1.0)
-        model.fit(x, y, sample_weight=weights)
-    else:
-        model.fit(x, y)
+    fitted = ranking.fit_model(features, labels, config)
+    model = ranking.Model(fitted.config, None, fitted.parts)
     head = list(head)
-    scores = _decision(model, kind, features.matrix[head]) if head else np.array([])
-    return Scorer(vectorizers=features.vectorizers, model=model, kind=kind, top=top,
+    scores = ranking.score(model, features.matrix[head]) if head else np.array([])
+    return Scorer(vectorizers=features.vectorizers, model=model,
+                  kind="+".join(part[0] for part in fitted.parts), top=top,
                   head=sorted((float(s) for s in scores), reverse=True))

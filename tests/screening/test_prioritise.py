@@ -30,9 +30,9 @@ def test_with_no_relevant_record_the_order_stays_stable(screening_team):
     assert [i.id for i in queue] == [i.id for i in screening_team.items]
 
 
-def test_retraining_comes_often_at_first_and_in_growing_batches_later():
+def test_retraining_comes_after_every_label_at_first_and_in_growing_batches_later():
     from screening.prioritise import retrain_due
 
     assert retrain_due(1, 0, first_include=True)
-    assert not retrain_due(9, 0) and retrain_due(10, 0)
-    assert not retrain_due(1050, 1000) and retrain_due(1100, 1000)
+    assert retrain_due(1, 0) and retrain_due(150, 149) and retrain_due(999, 998)
+    assert not retrain_due(2099, 2000) and retrain_due(2100, 2000)
