@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from reviews.access import can, review_view
 from reviews.files import SafeWriter
 from reviews.ids import parse_id, parse_ids
+from reviews.pages import page_service_call, refusal_texts
 
 from ..models import Decision, ExclusionReason, ItemStatus, Stage
 from . import selectors, services
@@ -51,7 +52,7 @@ def _with_names(rows, review, zh):
 
 
 def _messages(exc):
-    return "; ".join(getattr(exc, "messages", [str(exc)]))
+    return "; ".join(refusal_texts(exc))
 
 
 @review_view(GET="read")
@@ -133,54 +134,37 @@ def _back_to(review, record_id):
     return redirect(reverse("record_detail", args=[review.id, record_id]))
 
 
+def _record_action(request, review, record_id, service, success="", **kwargs):
+    # Every action of the record page: the service's refusal becomes a message on the page.
+    record = _record(review, record_id)
+    page_service_call(request, service, success, review_id=review.id, record_id=record.id,
+                      **kwargs)
+    return _back_to(review, record.id)
+
+
 @review_view(POST="screen")
 def record_labels(request, review, membership, record_id):
-    record = _record(review, record_id)
-    try:
-        services.record_label_set(actor=request.user, review_id=review.id, record_id=record.id,
-                                  label_id=parse_id(request.POST.get("label", "")),
-                                  on=request.POST.get("on") == "1")
-    except ValidationError as exc:
-        messages.error(request, _messages(exc))
-    return _back_to(review, record.id)
+    return _record_action(request, review, record_id, services.record_label_set,
+                          label_id=parse_id(request.POST.get("label", "")),
+                          on=request.POST.get("on") == "1")
 
 
 @review_view(POST="screen")
 def record_comment(request, review, membership, record_id):
-    record = _record(review, record_id)
-    try:
-        services.comment_add(actor=request.user, review_id=review.id, record_id=record.id,
-                             text=request.POST.get("text", ""))
-    except ValidationError as exc:
-        messages.error(request, _messages(exc))
-    else:
-        messages.success(request, _("Comment added."))
-    return _back_to(review, record.id)
+    return _record_action(request, review, record_id, services.comment_add,
+                          _("Comment added."), text=request.POST.get("text", ""))
 
 
 @review_view(POST="adjudicate")
 def record_reopen(request, review, membership, record_id):
-    record = _record(review, record_id)
-    try:
-        services.record_reopen(actor=request.user, review_id=review.id, record_id=record.id)
-    except ValidationError as exc:
-        messages.error(request, _messages(exc))
-    else:
-        messages.success(request, _("Record reopened."))
-    return _back_to(review, record.id)
+    return _record_action(request, review, record_id, services.record_reopen,
+                          _("Record reopened."))
 
 
 @review_view(POST="manage")
 def record_move(request, review, membership, record_id):
-    record = _record(review, record_id)
-    try:
-        services.record_move(actor=request.user, review_id=review.id, record_id=record.id,
-                             stage=request.POST.get("stage", ""))
-    except ValidationError as exc:
-        messages.error(request, _messages(exc))
-    else:
-        messages.success(request, _("Record moved."))
-    return _back_to(review, record.id)
+    return _record_action(request, review, record_id, services.record_move,
+                          _("Record moved."), stage=request.POST.get("stage", ""))
 
 
 @review_view(POST="manage")
