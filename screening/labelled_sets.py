@@ -54,7 +54,19 @@ def _text_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
     else:
         # European spreadsheet exports use ";"; pick whichever the header uses most.
         delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if delimiter == "\t":
+        # Tab-delimited exports do not quote their cells: a double quote that opens an abstract
+        # is text (as in reviews.importers). A file that does quote CSV-style (a spreadsheet's
+        # "save as TSV" of a cell holding a tab or a line break) is read as quoted, when the
+        # unquoted reading gives rows of another width than the header.
+        rows = _read(path, text, delimiter, csv.QUOTE_NONE)
+        if not rows or all(len(cells) == len(rows[0][1]) for _line, cells in rows):
+            return rows
+    return _read(path, text, delimiter, csv.QUOTE_MINIMAL)
+
+
+def _read(path, text, delimiter, quoting):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
     rows = []
     line = 1
     try:
