@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .access import review_for
 from .audit import audit_record
-from .errors import Conflict
+from .errors import Conflict, Missing
 from .models import (
     Invitation,
     Membership,
@@ -111,7 +111,7 @@ def invitation_create(*, actor, review_id, invitee, role):
                                   % {"who": invitee}) from None
     elif existing is None:
         # A username must name an account: a mistyped one would make a link nobody can use.
-        raise ValidationError(_("No account has the username “%(who)s”. Check the spelling, "
+        raise Missing(_("No account has the username “%(who)s”. Check the spelling, "
                                 "or invite by email address someone who has no account yet.")
                               % {"who": invitee})
     if existing and Membership.objects.filter(review=review, user=existing).exists():

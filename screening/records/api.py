@@ -1,12 +1,15 @@
 """REST API of the records workbench: the list (same filters as the page), a record, its
 labels and comments, the label list, and the owner's actions."""
+from django import forms
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from reviews.api_access import ReviewScopedAPIView, id_field
+from reviews.ids import MAX_ID
 
 from ..models import Stage
 from . import selectors, services
@@ -44,8 +47,22 @@ class RecordListOutput(serializers.Serializer):
     results = RecordRowOutput(many=True)
 
 
-FILTER_PARAMS = [OpenApiParameter(name, str, required=False)
-                 for name in RecordFilterForm.base_fields]
+def _filter_param(name, field):
+    """The query parameter a filter form field takes, with the form's own rules (the choices,
+    the range), so the schema allows exactly what the list accepts."""
+    if isinstance(field, forms.TypedChoiceField):  # a label or reason of this review: an id
+        schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    elif isinstance(field, forms.ChoiceField):
+        schema = {"type": "string", "enum": [str(v) for v, _label in field.choices if v != ""]}
+    elif isinstance(field, forms.IntegerField):
+        schema = {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
+    else:
+        schema = {"type": "string", "maxLength": field.max_length}
+    return OpenApiParameter(name, schema, required=False)
+
+
+FILTER_PARAMS = [_filter_param(name, field)
+                 for name, field in RecordFilterForm.base_fields.items()]
 
 
 class RecordLabelSetOutput(serializers.Serializer):
@@ -65,11 +82,21 @@ class RecordListApi(ReviewScopedAPIView):
         indexing = index_soon(self.review)
         form = RecordFilterForm(request.query_params or None, review=self.review)
         if request.query_params and not form.is_valid():
-            raise ValidationError(form.errors)
+            _refuse(form)
         page = selectors.records_page(membership=self.membership, review=self.review,
                                       filters=form.filters() if request.query_params else {})
         return Response({"count": page.count, "page": page.number, "pages": page.pages,
                          "indexing": indexing, "results": page.rows})
+
+
+def _refuse(form):
+    # A label or reason id that is not this review's names something missing (404), as an
+    # unknown id in the address would; any other bad value is a bad request (400).
+    errors = form.errors.as_data()
+    if set(errors) <= {"label", "reason"} and all(
+            e.code == "invalid_choice" for problems in errors.values() for e in problems):
+        raise NotFound(_("This review has no such label or exclusion reason."))
+    raise ValidationError(form.errors)
 
 
 def _record(view, record_id):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from reviews.access import can, review_for
 from reviews.audit import audit_record
 from reviews.db import analyze_after_commit
+from reviews.errors import Conflict, Missing
 from reviews.models import Record
 
 from .. import counts, services
@@ -74,7 +75,7 @@ def _record(review, record_id):
 def _label(review, label_id):
     label = Label.objects.filter(pk=label_id, review=review).first()
     if label is None:
-        raise ValidationError({"label": [_("Choose one of this review's labels.")]})
+        raise Missing({"label": [_("Choose one of this review's labels.")]})
     return label
 
 
@@ -85,9 +86,9 @@ def label_create(*, actor, review_id, name):
     if not name:
         raise ValidationError({"name": [_("Give the label a name.")]})
     if Label.objects.filter(review=review, name__iexact=name).exists():
-        raise ValidationError({"name": [_("This review already has that label.")]})
+        raise Conflict({"name": [_("This review already has that label.")]})
     if Label.objects.filter(review=review).count() >= MAX_LABELS:
-        raise ValidationError({"name": [_("A review has at most %(n)s labels.")
+        raise Conflict({"name": [_("A review has at most %(n)s labels.")
                                         % {"n": MAX_LABELS}]})
     label = Label.objects.create(review=review, name=name)
     audit_record(review=review, actor=actor, verb="label.create", obj=label,

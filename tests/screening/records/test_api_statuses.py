@@ -1,0 +1,47 @@
+"""The records API answers as its schema says (the fuzzer's positive-data check): a label or
+reason that is not this review's is missing (404), a label name taken is a conflict (409), a
+bad value is a bad request (400), and the filters document exactly what they accept."""
+import json
+
+from screening.records.api import FILTER_PARAMS
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_an_unknown_label_or_reason_in_the_filters_is_not_found(library):
+    t = library
+    base = f"/api/reviews/{t.review.id}/records/"
+    owner = t.client("owner")
+    assert owner.get(f"{base}?label=999999").status_code == 404
+    assert owner.get(f"{base}?reason=999999").status_code == 404
+    assert owner.get(f"{base}?year_to=12").status_code == 400  # out of the documented range
+    assert owner.get(f"{base}?label=999999&year_to=12").status_code == 400
+
+
+def test_a_label_name_taken_is_a_conflict_and_an_unknown_label_is_missing(library):
+    t = library
+    owner = t.client("owner")
+    labels = f"/api/reviews/{t.review.id}/records/labels/"
+    assert _post(owner, labels, {"name": "Background"}).status_code == 201
+    assert _post(owner, labels, {"name": "background"}).status_code == 409
+    bulk = f"/api/reviews/{t.review.id}/records/bulk-label/"
+    response = _post(owner, bulk, {"label": 999999, "records": [t.records[0].id]})
+    assert response.status_code == 404
+
+
+def test_inviting_an_unknown_username_is_not_found(library):
+    t = library
+    response = _post(t.client("owner"), f"/api/reviews/{t.review.id}/members/",
+                     {"invitee": "nobody-by-this-name", "role": "viewer"})
+    assert response.status_code == 404
+    assert "No account has the username" in response.content.decode()
+
+
+def test_the_filter_parameters_carry_the_forms_rules():
+    schemas = {p.name: p.type for p in FILTER_PARAMS}
+    assert schemas["year_to"] == {"type": "integer", "minimum": 1000, "maximum": 3000}
+    assert set(schemas["conflict"]["enum"]) == {"yes", "no"}
+    assert "none" in schemas["stage"]["enum"] and "" not in schemas["stage"]["enum"]
+    assert schemas["label"]["type"] == "integer"
