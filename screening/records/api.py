@@ -297,10 +297,29 @@ class LabelListApi(ReviewScopedAPIView):
         return Response(RecordLabelOutput(label).data, status=201)
 
 
+def _filter_serializer_field(field):
+    """The filter form's field as a serializer field with the same rules (see _filter_param)."""
+    if isinstance(field, forms.TypedChoiceField):
+        return id_field(required=False)
+    if isinstance(field, forms.ChoiceField):
+        return serializers.ChoiceField(
+            choices=[str(v) for v, _label in field.choices if v != ""], required=False)
+    if isinstance(field, forms.IntegerField):
+        return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value,
+                                        required=False)
+    return serializers.CharField(max_length=field.max_length, required=False, allow_blank=True)
+
+
+RecordFiltersInput = type("RecordFiltersInput", (serializers.Serializer,), {
+    name: _filter_serializer_field(field)
+    for name, field in RecordFilterForm.base_fields.items()})
+
+
 class RecordBulkLabelInput(serializers.Serializer):
     label = id_field()
-    records = serializers.ListField(child=id_field(), required=False, max_length=100_000)
-    filters = serializers.DictField(required=False, help_text="the list's filters instead")
+    records = serializers.ListField(child=id_field(), required=False, max_length=100_000,
+                                    help_text="the records to label; none labels none")
+    filters = RecordFiltersInput(required=False, help_text="the list's filters instead")
 
 
 class RecordBulkLabelApi(ReviewScopedAPIView):
@@ -312,14 +331,17 @@ class RecordBulkLabelApi(ReviewScopedAPIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         if "filters" in v:
-            form = RecordFilterForm(v["filters"], review=self.review)
+            form = RecordFilterForm(
+                {k: str(value) for k, value in v["filters"].items()}, review=self.review)
             if not form.is_valid():
-                raise ValidationError({"filters": form.errors})
+                _refuse(form)
             ids = list(selectors.records_for_review(
                 membership=self.membership, review=self.review, filters=form.filters())
                 .values_list("id", flat=True))
         else:
             ids = v.get("records", [])
+            if not ids:  # nothing asked, nothing done (the page asks for a tick instead)
+                return Response({"labelled": 0})
         n = services.labels_apply_bulk(actor=request.user, review_id=self.review.id,
                                        label_id=v["label"], record_ids=ids)
         return Response({"labelled": n})

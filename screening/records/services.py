@@ -148,7 +148,7 @@ def labels_apply_bulk(*, actor, review_id, label_id, record_ids):
                      .values_list("id", flat=True))
     strangers = [i for i in wanted if i not in found]
     if strangers:
-        raise ValidationError({"records": [_("Not records of this review: %(ids)s.")
+        raise Missing({"records": [_("Not records of this review: %(ids)s.")
                                            % {"ids": ", ".join(map(str, strangers[:10]))}]})
     already = set(RecordLabel.objects.filter(label=label).values_list("record_id", flat=True))
     new = [i for i in wanted if i not in already]
@@ -194,7 +194,7 @@ def record_reopen(*, actor, review_id, record_id, membership=None):
     record = _record(review, record_id)
     item = _current_item(review, record)
     if item is None:
-        raise ValidationError(_("This record is not in screening."))
+        raise Conflict(_("This record is not in screening."))
     return services.item_reopen(actor=actor, item_id=item.id, review_id=review.id,
                                 membership=membership)
 
@@ -214,13 +214,13 @@ def record_move(*, actor, review_id, record_id, stage):
     record = _record(review, record_id)
     ta = Item.objects.filter(record=record, stage=Stage.TITLE_ABSTRACT).first()
     if ta is None:
-        raise ValidationError(_("This record is not in screening."))
+        raise Conflict(_("This record is not in screening."))
     item, _m = services._locked_item(actor, ta.id, "manage", review_id=review.id,
                                      membership=membership)
     ft = Item.objects.select_for_update().filter(record=record, stage=Stage.FULL_TEXT).first()
     current = Stage.FULL_TEXT if ft else Stage.TITLE_ABSTRACT
     if current == stage:
-        raise ValidationError(_("The record is at that stage already."))
+        raise Conflict(_("The record is at that stage already."))
     if stage == Stage.FULL_TEXT:
         tracked = counts.Tracked(item)
         before = {"stage": current, "status": item.status}
@@ -232,7 +232,7 @@ def record_move(*, actor, review_id, record_id, stage):
         tracked.moved(item)
     else:
         if Vote.objects.filter(item=ft).exists():
-            raise ValidationError(_("Its full text has votes already; reopen that first."))
+            raise Conflict(_("Its full text has votes already; reopen that first."))
         before = {"stage": current, "status": item.status}
         if item.status in SETTLED_STATUSES:
             item = services.item_reopen(actor=actor, item_id=item.id, review_id=review.id,

@@ -45,3 +45,25 @@ def test_the_filter_parameters_carry_the_forms_rules():
     assert set(schemas["conflict"]["enum"]) == {"yes", "no"}
     assert "none" in schemas["stage"]["enum"] and "" not in schemas["stage"]["enum"]
     assert schemas["label"]["type"] == "integer"
+
+
+def test_bulk_label_by_filters_takes_the_lists_rules(library):
+    t = library
+    owner = t.client("owner")
+    label = _post(owner, f"/api/reviews/{t.review.id}/records/labels/", {"name": "Ask author"})
+    bulk = f"/api/reviews/{t.review.id}/records/bulk-label/"
+    body = {"label": label.json()["id"], "filters": {"q": "statins"}}
+    assert _post(owner, bulk, body).json() == {"labelled": 1}
+    body["filters"] = {"year_to": 12}
+    assert _post(owner, bulk, body).status_code == 400  # the schema's range
+    body["filters"] = {"label": 999999}
+    assert _post(owner, bulk, body).status_code == 404
+    assert _post(owner, bulk, {"label": label.json()["id"]}).json() == {"labelled": 0}
+
+
+def test_moving_a_record_to_its_own_stage_is_a_conflict(library):
+    t = library
+    a = t.records[0]
+    response = _post(t.client("owner"), f"/api/reviews/{t.review.id}/records/{a.id}/move/",
+                     {"stage": "ta"})
+    assert response.status_code == 409
