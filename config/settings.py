@@ -217,6 +217,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "reviews.models.Role",
         "SearchSourceEnum": "reviews.models.Search.Source",
         "ConsensusSourceEnum": ["a", "b", "typed"],
+        "YesNoEnum": ["yes", "no"],  # the records list's has-full-text and conflict filters
+        "RecordsDecisionFilterEnum": ["include", "exclude"],
     },
 }
 

@@ -102,13 +102,14 @@ def invitation_create(*, actor, review_id, invitee, role):
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
     existing = _find_user(invitee)
-    if "@" in invitee:
+    if "@" in invitee and existing is None:
         # Someone without an account yet is invited by email: they sign up from the link.
+        # Neither an account nor an address names somebody missing (404 in the API).
         try:
             validate_email(invitee)
         except ValidationError:
-            raise ValidationError(_("“%(who)s” is not a valid email address.")
-                                  % {"who": invitee}) from None
+            raise Missing(_("“%(who)s” is not a valid email address, nor an account's "
+                            "username.") % {"who": invitee}) from None
     elif existing is None:
         # A username must name an account: a mistyped one would make a link nobody can use.
         raise Missing(_("No account has the username “%(who)s”. Check the spelling, "

@@ -58,7 +58,8 @@ class RecordFilterForm(forms.Form):
         data = super().clean()
         if (data.get("year_from") and data.get("year_to")
                 and data["year_from"] > data["year_to"]):
-            self.add_error("year_to", _("The last year comes before the first."))
+            # Years typed the wrong way round mean the range between them.
+            data["year_from"], data["year_to"] = data["year_to"], data["year_from"]
         return data
 
     def filters(self):

@@ -67,3 +67,11 @@ def test_moving_a_record_to_its_own_stage_is_a_conflict(library):
     response = _post(t.client("owner"), f"/api/reviews/{t.review.id}/records/{a.id}/move/",
                      {"stage": "ta"})
     assert response.status_code == 409
+
+
+def test_inviting_neither_an_account_nor_an_address_is_not_found(library):
+    t = library
+    response = _post(t.client("owner"), f"/api/reviews/{t.review.id}/members/",
+                     {"invitee": "no@@where", "role": "viewer"})
+    assert response.status_code == 404
+    assert "not a valid email address" in response.content.decode()
