@@ -57,6 +57,19 @@ def _body(response):
     return response.content.decode("utf-8", "replace")
 
 
+def _voted_urls(t):
+    """The URLs of one record or item, again for the records and items that get the votes:
+    the factories' record is another one, and a record page must blind its own votes."""
+    ids = {"record_id": [t.ta_item.record_id, t.ft_item.record_id], "item_id": [t.ft_item.id]}
+    urls = set()
+    for route, pattern in GET_URLS:
+        args = set(_args(route)) - {"review_id"}
+        if len(args) == 1 and (name := args.pop()) in ids:
+            urls.update(reverse(pattern.name, kwargs={"review_id": t.review.id, name: value})
+                        for value in ids[name])
+    return urls
+
+
 def _marks(text):
     return {m: text.count(m) for m in (NOTE, REASON, DECISION)}
 
@@ -104,7 +117,7 @@ def test_no_get_url_shows_a_co_reviewers_vote_to_anyone_who_may_still_vote(blind
     t = blinded_team
     personas = [p for p in ("owner", "reviewer", "adjudicator", "viewer", "outsider")
                 if p != voter]
-    urls = sorted({_url(t, route, p) for route, p in GET_URLS})
+    urls = sorted({_url(t, route, p) for route, p in GET_URLS} | _voted_urls(t))
     assert len(urls) > 25  # the walk reaches pages, API, exports and the audit log
     before = _walk(t, personas, urls)
     _co_reviewer_votes(t, voter)
