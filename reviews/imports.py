@@ -397,12 +397,14 @@ def search_requeue(*, actor, review_id, search_id):
     """Hand a stuck search (search_stuck) to the workers again: its reading or its import. A
     task delivered twice does no harm (both tasks act only on a search still waiting)."""
     review, _m = review_for(actor, review_id, "manage")
-    search = Search.objects.select_for_update().get(
-        pk=search_id, review=review, status__in=[Search.Status.READING, Search.Status.QUEUED])
+    search = Search.objects.select_for_update().get(pk=search_id, review=review)
+    # Both refusals are the search's state, not the request's: 409 in the API.
+    if search.status not in (Search.Status.READING, Search.Status.QUEUED):
+        raise Conflict(_("This search is no longer waiting for a worker."), code="not_waiting")
     if not search_stuck(search):
-        raise ValidationError(_("This search is still being worked on; it can be queued again "
-                                "only when nothing has moved for %(s)s seconds.")
-                              % {"s": settings.SEARCH_STUCK_SECONDS}, code="not_stuck")
+        raise Conflict(_("This search is still being worked on; it can be queued again "
+                         "only when nothing has moved for %(s)s seconds.")
+                       % {"s": settings.SEARCH_STUCK_SECONDS}, code="not_stuck")
     search.queued_at = timezone.now()
     search.save(update_fields=["queued_at"])
     audit_record(review=review, actor=actor, verb="search.requeue", obj=search,

@@ -10,6 +10,7 @@ from .access import review_view
 from .forms import ColumnMappingForm, SearchUploadForm
 from .importers import ParseError
 from .models import Search
+from .pages import page_service_call
 
 
 def _search(review, search_id):
@@ -102,14 +103,8 @@ def search_import(request, review, membership, search_id):
 @review_view(POST="manage")
 def search_requeue(request, review, membership, search_id):
     """A search whose task message was lost (nothing moved for a while): send it again."""
-    try:
-        imports.search_requeue(actor=request.user, review_id=review.id,
-                               search_id=_search(review, search_id).id)
-    except Search.DoesNotExist:
-        messages.error(request, _("This search is no longer waiting for a worker."))
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    if page_service_call(request, imports.search_requeue, None, review_id=review.id,
+                         search_id=_search(review, search_id).id):
         messages.info(request, _("The search was queued again."))
     return redirect("search_detail", review_id=review.id, search_id=search_id)
 

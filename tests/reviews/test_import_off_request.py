@@ -230,3 +230,18 @@ def test_with_workers_a_mapping_that_leaves_nothing_to_read_fails_visibly(
     page = team.client("owner").get(
         f"/reviews/{team.review.id}/searches/{search.id}/").content.decode()
     assert 'id="mapping-form"' in page  # the owner can choose the columns again
+
+
+def test_a_search_no_longer_waiting_is_not_queued_again(team, sent):
+    search = imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+                                    upload=_file(), source="pubmed", scan_now=True)
+    _stuck(search)
+    owner = APIClient()
+    owner.force_authenticate(team.users["owner"])
+    answer = owner.post(f"/api/reviews/{team.review.id}/searches/{search.id}/requeue/")
+    assert answer.status_code == 409
+    assert answer.json()["detail"] == "This search is no longer waiting for a worker."
+    page = team.client("owner").post(
+        f"/reviews/{team.review.id}/searches/{search.id}/requeue/", follow=True)
+    assert "This search is no longer waiting for a worker." in page.content.decode()
+    assert sent == [] and not AuditEvent.objects.filter(verb="search.requeue").exists()
