@@ -367,7 +367,7 @@ def search_progress(search):
     """How far the worker got: bytes of the file while it is read, records while they are
     imported; `stuck` when the search waits with no sign of a worker (see search_stuck)."""
     reading = search.status == Search.Status.READING
-    beat = cache.get(read_key(search.id) if reading else progress_key(search.id))
+    beat = _beat_of(search)
     done = beat["done"] if isinstance(beat, dict) else 0
     if search.status == Search.Status.DONE:
         done = search.record_count
@@ -377,14 +377,23 @@ def search_progress(search):
             "stuck": search_stuck(search, beat)}
 
 
-def search_stuck(search, beat=None):
+def _beat_of(search):
+    """The last sign of a worker at work on the search (_beat), None when there is none."""
+    reading = search.status == Search.Status.READING
+    return cache.get(read_key(search.id) if reading else progress_key(search.id))
+
+
+_NOT_READ = object()  # search_stuck's beat not looked up yet (None means: there is none)
+
+
+def search_stuck(search, beat=_NOT_READ):
     """A search handed to a worker (read or import) longer ago than SEARCH_STUCK_SECONDS with
-    no progress reported for as long: its task message was most likely lost."""
+    no progress reported for as long: its task message was most likely lost. `beat`: the
+    search's _beat_of when the caller has it (the progress poll), so it is read once."""
     if search.status not in (Search.Status.READING, Search.Status.QUEUED):
         return False
-    if beat is None:
-        reading = search.status == Search.Status.READING
-        beat = cache.get(read_key(search.id) if reading else progress_key(search.id))
+    if beat is _NOT_READ:
+        beat = _beat_of(search)
     limit = settings.SEARCH_STUCK_SECONDS
     if isinstance(beat, dict) and time.time() - beat["at"] < limit:
         return False
