@@ -10,7 +10,7 @@ from .access import review_view
 from .forms import ColumnMappingForm, SearchUploadForm
 from .importers import ParseError
 from .models import Search
-from .pages import page_service_call
+from .pages import page_service_call, refusal_text
 
 
 def _search(review, search_id):
@@ -38,7 +38,7 @@ def searches(request, review, membership):
             except ParseError as exc:
                 form.add_error("file", str(exc))
             except ValidationError as exc:
-                form.add_error(None, "; ".join(exc.messages))
+                form.add_error(None, refusal_text(exc))
             else:
                 return redirect("search_detail", review_id=review.id, search_id=search.id)
         status = 400
@@ -81,7 +81,7 @@ def search_mapping(request, review, membership, search_id):
         except ParseError as exc:
             form.add_error(None, exc.reason)
         except ValidationError as exc:
-            form.add_error(None, "; ".join(exc.messages))
+            form.add_error(None, refusal_text(exc))
         else:
             messages.success(request, _("The file is being read again with your column "
                                         "choices.") if search.status == Search.Status.READING
