@@ -55,7 +55,7 @@ def rob_tools_update(*, actor, review, keys):
     dropped = sorted(used - set(keys))
     if dropped:
         raise Conflict({"keys": _("Assessments use %(k)s; it cannot be dropped.")
-                               % {"k": ", ".join(dropped)}})
+                        % {"k": ", ".join(dropped)}})
     RobTool.objects.filter(review=review, definition__isnull=True).exclude(key__in=keys).delete()
     RobTool.objects.filter(review=review).exclude(key__in=keys).update(chosen=False)
     for position, key in enumerate(dict.fromkeys(keys)):

@@ -156,7 +156,7 @@ def _delete_definition(*, actor, review, model, obj_id, used_by, verb):
     obj = model.objects.select_for_update().get(pk=obj_id, review=review)
     if Cell.objects.filter(**{used_by: obj}).exists():
         raise Conflict(_("Values are entered for “%(name)s”; it cannot be deleted.")
-                              % {"name": obj})
+                       % {"name": obj})
     audit_record(review=review, actor=actor, verb=verb, obj=obj, before={"name": str(obj)})
     obj.delete()
 

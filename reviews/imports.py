@@ -367,7 +367,7 @@ def search_progress(search):
     """How far the worker got: bytes of the file while it is read, records while they are
     imported; `stuck` when the search waits with no sign of a worker (see search_stuck)."""
     reading = search.status == Search.Status.READING
-    beat = cache.get(read_key(search.id) if reading else progress_key(search.id))
+    beat = _beat_of(search)
     done = beat["done"] if isinstance(beat, dict) else 0
     if search.status == Search.Status.DONE:
         done = search.record_count
@@ -377,14 +377,23 @@ def search_progress(search):
             "stuck": search_stuck(search, beat)}
 
 
-def search_stuck(search, beat=None):
+def _beat_of(search):
+    """The last sign of a worker at work on the search (_beat), None when there is none."""
+    reading = search.status == Search.Status.READING
+    return cache.get(read_key(search.id) if reading else progress_key(search.id))
+
+
+_NOT_READ = object()  # search_stuck's beat not looked up yet (None means: there is none)
+
+
+def search_stuck(search, beat=_NOT_READ):
     """A search handed to a worker (read or import) longer ago than SEARCH_STUCK_SECONDS with
-    no progress reported for as long: its task message was most likely lost."""
+    no progress reported for as long: its task message was most likely lost. `beat`: the
+    search's _beat_of when the caller has it (the progress poll), so it is read once."""
     if search.status not in (Search.Status.READING, Search.Status.QUEUED):
         return False
-    if beat is None:
-        reading = search.status == Search.Status.READING
-        beat = cache.get(read_key(search.id) if reading else progress_key(search.id))
+    if beat is _NOT_READ:
+        beat = _beat_of(search)
     limit = settings.SEARCH_STUCK_SECONDS
     if isinstance(beat, dict) and time.time() - beat["at"] < limit:
         return False
@@ -397,12 +406,14 @@ def search_requeue(*, actor, review_id, search_id):
     """Hand a stuck search (search_stuck) to the workers again: its reading or its import. A
     task delivered twice does no harm (both tasks act only on a search still waiting)."""
     review, _m = review_for(actor, review_id, "manage")
-    search = Search.objects.select_for_update().get(
-        pk=search_id, review=review, status__in=[Search.Status.READING, Search.Status.QUEUED])
+    search = Search.objects.select_for_update().get(pk=search_id, review=review)
+    # Both refusals are the search's state, not the request's: 409 in the API.
+    if search.status not in (Search.Status.READING, Search.Status.QUEUED):
+        raise Conflict(_("This search is no longer waiting for a worker."), code="not_waiting")
     if not search_stuck(search):
-        raise ValidationError(_("This search is still being worked on; it can be queued again "
-                                "only when nothing has moved for %(s)s seconds.")
-                              % {"s": settings.SEARCH_STUCK_SECONDS}, code="not_stuck")
+        raise Conflict(_("This search is still being worked on; it can be queued again "
+                         "only when nothing has moved for %(s)s seconds.")
+                       % {"s": settings.SEARCH_STUCK_SECONDS}, code="not_stuck")
     search.queued_at = timezone.now()
     search.save(update_fields=["queued_at"])
     audit_record(review=review, actor=actor, verb="search.requeue", obj=search,

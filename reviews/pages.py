@@ -5,9 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 
 def refusal_texts(exc):
+    """A refusal's texts, one per field it named (a field's several errors joined)."""
     if hasattr(exc, "message_dict"):
         return ["; ".join(m) for m in exc.message_dict.values()]
     return getattr(exc, "messages", [str(exc)])
+
+
+def refusal_text(exc):
+    """A refusal as one text, for a form's error or a single message."""
+    return "; ".join(refusal_texts(exc))
 
 
 def page_service_call(request, service, success, **kwargs):

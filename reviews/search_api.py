@@ -1,5 +1,4 @@
 """REST API of the import stage: upload (preview), import, progress, list."""
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -116,12 +115,6 @@ class SearchRequeueApi(ReviewScopedAPIView):
         "search no longer waits.")
     def post(self, request, review_id, search_id):
         get_object_or_404(Search, pk=search_id, review=self.review)
-        try:
-            search = imports.search_requeue(actor=request.user, review_id=review_id,
-                                            search_id=search_id)
-        except Search.DoesNotExist:
-            return Response({"detail": "This search is no longer waiting for a worker."},
-                            status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+        search = imports.search_requeue(actor=request.user, review_id=review_id,
+                                        search_id=search_id)
         return Response(SearchOutput(search).data, status=status.HTTP_202_ACCEPTED)

@@ -10,6 +10,7 @@ from .access import review_view
 from .forms import ColumnMappingForm, SearchUploadForm
 from .importers import ParseError
 from .models import Search
+from .pages import page_service_call, refusal_text
 
 
 def _search(review, search_id):
@@ -37,7 +38,7 @@ def searches(request, review, membership):
             except ParseError as exc:
                 form.add_error("file", str(exc))
             except ValidationError as exc:
-                form.add_error(None, "; ".join(exc.messages))
+                form.add_error(None, refusal_text(exc))
             else:
                 return redirect("search_detail", review_id=review.id, search_id=search.id)
         status = 400
@@ -80,7 +81,7 @@ def search_mapping(request, review, membership, search_id):
         except ParseError as exc:
             form.add_error(None, exc.reason)
         except ValidationError as exc:
-            form.add_error(None, "; ".join(exc.messages))
+            form.add_error(None, refusal_text(exc))
         else:
             messages.success(request, _("The file is being read again with your column "
                                         "choices.") if search.status == Search.Status.READING
@@ -102,14 +103,8 @@ def search_import(request, review, membership, search_id):
 @review_view(POST="manage")
 def search_requeue(request, review, membership, search_id):
     """A search whose task message was lost (nothing moved for a while): send it again."""
-    try:
-        imports.search_requeue(actor=request.user, review_id=review.id,
-                               search_id=_search(review, search_id).id)
-    except Search.DoesNotExist:
-        messages.error(request, _("This search is no longer waiting for a worker."))
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    if page_service_call(request, imports.search_requeue, None, review_id=review.id,
+                         search_id=_search(review, search_id).id):
         messages.info(request, _("The search was queued again."))
     return redirect("search_detail", review_id=review.id, search_id=search_id)
 

@@ -113,8 +113,8 @@ def invitation_create(*, actor, review_id, invitee, role):
     elif existing is None:
         # A username must name an account: a mistyped one would make a link nobody can use.
         raise Missing(_("No account has the username “%(who)s”. Check the spelling, "
-                                "or invite by email address someone who has no account yet.")
-                              % {"who": invitee})
+                        "or invite by email address someone who has no account yet.")
+                      % {"who": invitee})
     if existing and Membership.objects.filter(review=review, user=existing).exists():
         raise Conflict(_("%(who)s is already a member of this review.") % {"who": invitee})
     invitation = Invitation.objects.create(

@@ -29,10 +29,7 @@ from .forms import (
 from .ids import parse_id
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Invitation, Membership
-
-
-def _errors(exc):
-    return "; ".join(exc.messages) if hasattr(exc, "messages") else str(exc)
+from .pages import refusal_text
 
 
 @login_required
@@ -77,7 +74,7 @@ def members(request, review, membership):
                 actor=request.user, review_id=review.id, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error("invitee", _errors(exc))
+            form.add_error("invitee", refusal_text(exc))
         else:
             new_link = services.invitation_url(invitation, request)
             form = InviteForm()
@@ -113,7 +110,7 @@ def member_role(request, review, membership, membership_id):
         except Membership.DoesNotExist as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, refusal_text(exc))
     else:
         messages.error(request, _("Choose a role."))
     return redirect("members", review_id=review.id)
@@ -128,7 +125,7 @@ def member_remove(request, review, membership, membership_id):
     except Membership.DoesNotExist as exc:
         raise Http404 from exc
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, refusal_text(exc))
     return redirect("members", review_id=review.id)
 
 
@@ -256,7 +253,7 @@ def invitation_detail(request, token):
             messages.error(request, str(exc))
             return redirect("dashboard")
         except ValidationError as exc:
-            raise Http404(_errors(exc)) from exc
+            raise Http404(refusal_text(exc)) from exc
         messages.success(request, _("You joined the review."))
         return redirect("review_home", review_id=invitation.review_id)
     return render(
@@ -286,7 +283,7 @@ def _invitation_signup(request, invitation):
                 )
             user = services.user_signup(**form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, refusal_text(exc))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             services.invitation_accept(actor=user, token=invitation.token)
@@ -313,7 +310,7 @@ def api_tokens(request):
             try:
                 created, secret = tokens.token_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, _errors(exc))
+                form.add_error(None, refusal_text(exc))
             else:
                 form = ApiTokenForm()
                 messages.success(request, _("Token \u201c%(name)s\u201d created.")

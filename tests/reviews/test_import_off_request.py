@@ -4,6 +4,7 @@ queued again or the file discarded by the owner."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -230,3 +231,33 @@ def test_with_workers_a_mapping_that_leaves_nothing_to_read_fails_visibly(
     page = team.client("owner").get(
         f"/reviews/{team.review.id}/searches/{search.id}/").content.decode()
     assert 'id="mapping-form"' in page  # the owner can choose the columns again
+
+
+def test_a_search_no_longer_waiting_is_not_queued_again(team, sent):
+    search = imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+                                    upload=_file(), source="pubmed", scan_now=True)
+    _stuck(search)
+    owner = APIClient()
+    owner.force_authenticate(team.users["owner"])
+    answer = owner.post(f"/api/reviews/{team.review.id}/searches/{search.id}/requeue/")
+    assert answer.status_code == 409
+    assert answer.json()["detail"] == "This search is no longer waiting for a worker."
+    page = team.client("owner").post(
+        f"/reviews/{team.review.id}/searches/{search.id}/requeue/", follow=True)
+    assert "This search is no longer waiting for a worker." in page.content.decode()
+    assert sent == [] and not AuditEvent.objects.filter(verb="search.requeue").exists()
+
+
+def test_the_progress_poll_looks_up_the_workers_sign_once(team, sent, monkeypatch):
+    """The page polls search_progress every second or so: with no worker's sign yet (the usual
+    case while a task waits) it is still one cache read, not one for the progress and another
+    for `stuck`."""
+    search = imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+                                    upload=_file(), source="pubmed")
+    _stuck(search)
+    keys, backend = [], caches["default"]  # the backend behind imports.cache, this thread
+    real_get = backend.get
+    monkeypatch.setattr(backend, "get", lambda key, *a: keys.append(key) or real_get(key, *a))
+    progress = imports.search_progress(Search.objects.get())
+    assert progress["stuck"] is True and progress["done"] == 0
+    assert keys == [imports.read_key(search.id)]
