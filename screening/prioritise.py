@@ -178,19 +178,40 @@ def _load_scorer(review_id):
     not belong together (a retrain wrote one between the reads: the next run reads both)."""
     import joblib
 
-    from .ranking import Features
-
     path = model_path(review_id)
     if not path.exists():
         return None
     kept = joblib.load(path)
-    vectorizers = joblib.load(_vectorizers_path(review_id))
-    if kept["stamp"] != vectorizers["stamp"]:
+    features = _kept_features(review_id, kept["stamp"])
+    if features is None:
         return None
     scorer = kept["scorer"]
-    scorer.model.features = Features(None, vectorizers["vectorizers"],
-                                     vectorizers.get("weights", []))
+    scorer.model.features = features
     return scorer
+
+
+_VOCABULARIES = {}  # review id -> (stamp, vectorisers as ranking.Features, without matrix)
+
+
+def _kept_features(review_id, stamp):
+    """The vectorisers written with ``stamp``, read from their file once per stamp: a retrain
+    on new labels rewrites only the small model file, and reading the vocabulary again after
+    each one (every label, early on) would cost the screening page far more than scoring."""
+    import joblib
+
+    from .ranking import Features
+
+    cached = _VOCABULARIES.get(review_id)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    saved = joblib.load(_vectorizers_path(review_id))
+    if saved["stamp"] != stamp:
+        return None
+    features = Features(None, saved["vectorizers"], saved.get("weights", []))
+    if len(_VOCABULARIES) > 20:
+        _VOCABULARIES.clear()
+    _VOCABULARIES[review_id] = (stamp, features)
+    return features
 
 
 def items_score_new_run(*, review_id, after_id):
