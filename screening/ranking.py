@@ -14,7 +14,8 @@ Pure (no Django). The API other code uses:
   imported after the features were fitted; their terms unknown to the features are ignored,
   so refit the features when many new records arrive).
 - ``rank_features(features, labels, query=...)`` / ``rank(texts, labels, query=...)``: the
-  unlabelled row indices, most likely relevant first.
+  unlabelled row indices, most likely relevant first; ``unlabelled_by_score(scores, labels)``
+  the same from scores already computed (the live queue keeps the model it fitted).
 - ``retrain_due(settled, last, first_include)`` (from screening/schedule.py): the retrain
   schedule, shared by the live queue (screening/prioritise.py) and ``simulate``, so a replay
   measures what reviewers get.
