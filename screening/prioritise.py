@@ -81,11 +81,15 @@ def items_prioritise_run(*, review_id):
               if row[STATUS] in SETTLED_STATUSES}
     if not any(labels.values()):
         return 0  # no relevant record yet: the stable order stays
-    from .ranking import rank_features
+    from .ranking import fit_model, score, unlabelled_by_score
 
     features = _features(review_id, rows)
-    order = rank_features(features, labels)
-    _keep_model(review_id, features, labels, order[:TOP])
+    # One fit serves both the queue and the kept scorer (ranking.rank_features would fit
+    # the same model again).
+    model = fit_model(features, labels)
+    scores = score(model, features)
+    order = unlabelled_by_score(scores, labels)
+    _keep_model(review_id, model, scores, labels, order[:TOP])
     # Only the head of the queue is served before the next retrain, so only the head is
     # written: the rest fall back to priority 0 (then id order). Writing every item's score
     # on a 50,000-record review kept the database busy for seconds per retrain.
@@ -148,24 +152,25 @@ def _dump(obj, path):
 _KEPT_FEATURES = {}  # review id -> (features object whose vectorisers are on disk, stamp)
 
 
-def _keep_model(review_id, features, labels, head):
+def _keep_model(review_id, model, scores, labels, head):
     """Save the model this retrain ranked with, for records that arrive before the next."""
-    from .scorer import fit_scorer
+    from .scorer import has_both_classes, keep_scorer
 
-    scorer = fit_scorer(features, labels, top=TOP, head=head)
-    if scorer is None:
+    if not has_both_classes(labels):
         return
+    features = model.features
     kept = _KEPT_FEATURES.get(review_id)
     vectorizers_file = _vectorizers_path(review_id)
     # The very object, held here: an id() could be reused by the next features object.
     if kept is None or kept[0] is not features or not vectorizers_file.exists():
         kept = (features, uuid.uuid4().hex)
-        _dump({"stamp": kept[1], "vectorizers": features.vectorizers}, vectorizers_file)
+        _dump({"stamp": kept[1], "vectorizers": features.vectorizers,
+               "weights": features.weights}, vectorizers_file)
         _KEPT_FEATURES.clear()
         _KEPT_FEATURES[review_id] = kept
-    stamp = kept[1]
-    scorer.vectorizers = None  # kept apart, see model_path
-    _dump({"stamp": stamp, "scorer": scorer}, model_path(review_id))
+    scorer = keep_scorer(model, scores, top=TOP, head=head)
+    scorer.model.features = None  # kept apart, see model_path
+    _dump({"stamp": kept[1], "scorer": scorer}, model_path(review_id))
 
 
 def _load_scorer(review_id):
@@ -177,12 +182,36 @@ def _load_scorer(review_id):
     if not path.exists():
         return None
     kept = joblib.load(path)
-    vectorizers = joblib.load(_vectorizers_path(review_id))
-    if kept["stamp"] != vectorizers["stamp"]:
+    features = _kept_features(review_id, kept["stamp"])
+    if features is None:
         return None
     scorer = kept["scorer"]
-    scorer.vectorizers = vectorizers["vectorizers"]
+    scorer.model.features = features
     return scorer
+
+
+_VOCABULARIES = {}  # review id -> (stamp, vectorisers as ranking.Features, without matrix)
+
+
+def _kept_features(review_id, stamp):
+    """The vectorisers written with ``stamp``, read from their file once per stamp: a retrain
+    on new labels rewrites only the small model file, and reading the vocabulary again after
+    each one (every label, early on) would cost the screening page far more than scoring."""
+    import joblib
+
+    from .ranking import Features
+
+    cached = _VOCABULARIES.get(review_id)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    saved = joblib.load(_vectorizers_path(review_id))
+    if saved["stamp"] != stamp:
+        return None
+    features = Features(None, saved["vectorizers"], saved.get("weights", []))
+    if len(_VOCABULARIES) > 20:
+        _VOCABULARIES.clear()
+    _VOCABULARIES[review_id] = (stamp, features)
+    return features
 
 
 def items_score_new_run(*, review_id, after_id):

@@ -14,7 +14,8 @@ Pure (no Django). The API other code uses:
   imported after the features were fitted; their terms unknown to the features are ignored,
   so refit the features when many new records arrive).
 - ``rank_features(features, labels, query=...)`` / ``rank(texts, labels, query=...)``: the
-  unlabelled row indices, most likely relevant first.
+  unlabelled row indices, most likely relevant first; ``unlabelled_by_score(scores, labels)``
+  the same from scores already computed (the live queue keeps the model it fitted).
 - ``retrain_due(settled, last, first_include)`` (from screening/schedule.py): the retrain
   schedule, shared by the live queue (screening/prioritise.py) and ``simulate``, so a replay
   measures what reviewers get.
@@ -332,19 +333,13 @@ def score(model: Model, features_or_texts) -> np.ndarray:
     return total
 
 
-def classifier_scores(
-    matrix: sparse.csr_matrix, index: Sequence[int], y: Sequence[int], config: RankerConfig
-) -> np.ndarray:
-    """Train on the labelled rows (``index``, ``y``; both classes present) and score every row."""
-    features = Features(matrix, [])
-    return score(fit_model(features, (index, y), config), matrix)
-
-
-def _order_by_score(candidates, scores: np.ndarray) -> list[int]:
-    # Stable: equal scores keep input order, so the result never depends on sort internals.
-    candidates = np.asarray(candidates, dtype=np.int64)
-    if not len(candidates):
-        return []
+def unlabelled_by_score(scores: np.ndarray, labels: Mapping[int, int]) -> list[int]:
+    """The rows not in ``labels``, highest score first; equal scores keep row order (a
+    stable sort, so the result never depends on sort internals)."""
+    mask = np.ones(len(scores), dtype=bool)
+    if labels:
+        mask[np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))] = False
+    candidates = np.flatnonzero(mask)
     return candidates[np.argsort(-scores[candidates], kind="stable")].tolist()
 
 
@@ -356,24 +351,13 @@ def rank_features(
     config: RankerConfig = DEFAULT,
 ) -> list[int]:
     """Like :func:`rank`, on features already computed (reuse them between calls)."""
-    n = features.matrix.shape[0]
-    mask = np.ones(n, dtype=bool)
-    if labels:
-        mask[np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))] = False
-    candidates = np.flatnonzero(mask)
-    has_pos = any(y == 1 for y in labels.values())
-    has_neg = any(y == 0 for y in labels.values())
-    if has_pos and has_neg:
-        return _order_by_score(candidates, score(fit_model(features, labels, config), features))
-    # Cold start: no classifier can be trained yet, so rank by likeness to what is wanted.
-    scores = np.zeros(n)
-    if has_pos:
-        scores += score(fit_model(features, labels, config), features)
-    if query and query.strip():
+    # fit_model covers the cold start too: likeness to the relevant records while there is
+    # no irrelevant one, all scores 0 (input order) while there is no relevant one.
+    scores = score(fit_model(features, labels, config), features)
+    if query and query.strip() and len(set(labels.values())) < 2:
+        # No classifier yet: the question also says what is wanted.
         scores += np.asarray(features.matrix @ features.transform([query]).T.toarray()).ravel()
-    if not scores.any():
-        return candidates.tolist()
-    return _order_by_score(candidates, scores)
+    return unlabelled_by_score(scores, labels)
 
 
 def rank(

@@ -1,9 +1,8 @@
 """A fitted prioritisation model kept between retrains, to score records that arrive meanwhile.
 
-An adapter over screening.ranking: it fits the same classifier on the same features the queue
-was ranked with, and keeps the fitted vectorisers and classifier, so a record imported after
-the retrain can be scored at once (a transform and a dot product, no refit), through
-ranking's own fit_model and score.
+An adapter over screening.ranking: it keeps the very model (ranking.Model) the queue was
+ranked with, fitted vectorisers and classifier, so a record imported after the retrain can be
+scored at once (a transform and a dot product, no refit) by ranking's own score.
 
 Priorities: a retrain writes ``TOP - position`` for the head of the queue and 0 for the rest
 (screening.prioritise). ``priority_for`` places a new record's score among the scores of that
@@ -20,20 +19,16 @@ from . import ranking
 
 @dataclass
 class Scorer:
-    """Fitted vectorisers and classifier; ``head`` holds the scores of the queue's head at
-    the retrain, best first (position p was given priority ``top - p``)."""
+    """The ranking model of the last retrain; ``head`` holds the scores of the queue's head
+    at that retrain, best first (position p was given priority ``top - p``)."""
 
-    vectorizers: list
-    model: object
-    kind: str
+    model: ranking.Model  # its features: the fitted vectorisers, without the matrix
     top: int
     head: list[float]
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """Scores of the texts (see ranking.record_text), higher is likelier relevant."""
-        matrix = ranking.Features(matrix=None, vectorizers=self.vectorizers).transform(
-            [text or "" for text in texts])
-        return ranking.score(self.model, matrix)
+        return ranking.score(self.model, texts)
 
     def priority_for(self, score: float) -> float:
         """The priority of one score; see :meth:`priorities`."""
@@ -62,19 +57,29 @@ class Scorer:
         return out
 
 
+def has_both_classes(labels: Mapping[int, int]) -> bool:
+    """Whether the labels hold a relevant and an irrelevant record, as a scorer needs."""
+    return len(set(labels.values())) == 2
+
+
+def keep_scorer(model: ranking.Model, scores: np.ndarray, *, top: int,
+                head: Sequence[int]) -> Scorer:
+    """A scorer from a model fitted on both classes and its ``scores`` of every row of its
+    features, keeping those of the ``head`` rows (the queue's first, best first). The kept
+    model holds no feature matrix: only the vectorisers and coefficients, so the file a
+    retrain writes stays small."""
+    features = ranking.Features(None, model.features.vectorizers, model.features.weights)
+    kept = ranking.Model(model.config, features, model.parts)
+    return Scorer(model=kept, top=top,
+                  head=sorted((float(scores[i]) for i in head), reverse=True))
+
+
 def fit_scorer(features: ranking.Features, labels: Mapping[int, int], *, top: int,
                head: Sequence[int], config: ranking.RankerConfig = ranking.DEFAULT):
-    """Fit the ranking model (ranking.fit_model) on the labelled rows, both classes present,
-    and keep the scores of the ``head`` rows (the queue's first, best first). None when
-    there is nothing to fit (no relevant or no irrelevant record yet). The kept model holds
-    no feature matrix: only its coefficients, so the file a retrain writes stays small."""
-    y = np.fromiter(labels.values(), dtype=np.int64, count=len(labels))
-    if not len(y) or y.min() == y.max():
+    """Fit the ranking model (ranking.fit_model) on the labelled rows and keep it (see
+    :func:`keep_scorer`); None when there is nothing to fit (no relevant or no irrelevant
+    record yet)."""
+    if not has_both_classes(labels):
         return None
-    fitted = ranking.fit_model(features, labels, config)
-    model = ranking.Model(fitted.config, None, fitted.parts)
-    head = list(head)
-    scores = ranking.score(model, features.matrix[head]) if head else np.array([])
-    return Scorer(vectorizers=features.vectorizers, model=model,
-                  kind="+".join(part[0] for part in fitted.parts), top=top,
-                  head=sorted((float(s) for s in scores), reverse=True))
+    model = ranking.fit_model(features, labels, config)
+    return keep_scorer(model, ranking.score(model, features), top=top, head=head)

@@ -171,6 +171,34 @@ def test_a_retrain_on_new_labels_rewrites_only_the_small_model(team,
     assert _relevance_of(team, NEW_RELEVANT[0]) > _relevance_of(team, IRRELEVANT[7])
 
 
+def test_the_vocabulary_is_read_once_while_retrains_keep_it(team,
+                                                             django_capture_on_commit_callbacks,
+                                                             monkeypatch):
+    import joblib
+
+    from screening.prioritise import _vectorizers_path
+
+    _trained(team, django_capture_on_commit_callbacks)
+    vectorizers = _vectorizers_path(team.review.id)
+    read = []
+    real = joblib.load
+
+    def counted(path, *args, **kwargs):
+        read.append(path == vectorizers)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(joblib, "load", counted)
+    before = _relevance_of(team, RELEVANT[3])
+    for who in ("reviewer", "owner"):
+        services.vote_cast(actor=team.users[who], item_id=_item(team.review, IRRELEVANT[2]).id,
+                           decision="exclude")
+    items_prioritise_run(review_id=team.review.id)  # new labels, same records
+    after = _relevance_of(team, RELEVANT[3])
+    assert after is not None and after != before  # the new model scored it
+    assert read.count(True) <= 1  # ... with the vocabulary read at most once
+    assert read.count(False) >= 1  # while the retrained model itself was read again
+
+
 def _relevance_of(team, title):
     from screening.prioritise import relevance_of
     from screening.ranking import record_text

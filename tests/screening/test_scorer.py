@@ -9,7 +9,7 @@ from screening.scorer import Scorer, fit_scorer
 
 
 def _scorer(head, top=2000):
-    return Scorer(vectorizers=[], model=None, kind="nb", top=top, head=head)
+    return Scorer(model=None, top=top, head=head)
 
 
 def test_a_score_lands_between_its_neighbours_in_the_head():

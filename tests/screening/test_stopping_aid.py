@@ -76,6 +76,25 @@ def test_a_single_vote_does_not_move_the_figures(nearly_done):
         before.p_value, before.n_seen, before.r_seen, before.since_last_relevant)
 
 
+def test_the_figures_are_computed_once_per_set_of_settled_decisions(nearly_done, monkeypatch):
+    from screening import stopping
+
+    calls = []
+    real = stopping.stopping_figures
+
+    def counted(labels, n_total, **kwargs):
+        calls.append(len(labels))
+        return real(labels, n_total, **kwargs)
+
+    monkeypatch.setattr(stopping, "stopping_figures", counted)
+    first = selectors.stopping_for_review(review=nearly_done.review)["figures"]
+    again = selectors.stopping_for_review(review=nearly_done.review)["figures"]
+    assert again == first and calls == [43]  # the second read came from the cache
+    _settle([nearly_done.voted], included=0)  # one more settled: new inputs, new figures
+    after = selectors.stopping_for_review(review=nearly_done.review)["figures"]
+    assert calls == [43, 44] and after.n_seen == 44
+
+
 def test_adopting_sets_aside_the_unvoted_records_and_records_the_decision(nearly_done):
     team = nearly_done
     response = team.client("owner").post(_stop_url(team))
