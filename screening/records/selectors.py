@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
+    Count,
     DateTimeField,
     Exists,
     Expression,
@@ -28,7 +29,7 @@ from reviews.models import AuditEvent, Record, Search
 from .. import blinding
 from ..models import Adjudication, FullText, Item, ItemStatus, Stage, Vote
 from . import query
-from .blinding import CommentRule, shown_status
+from .blinding import shown_status, visible_comments
 from .models import Comment, Label, RecordLabel
 
 PAGE_SIZE = 50
@@ -241,6 +242,14 @@ class Page:
         return max(1, -(-self.count // self.size))
 
     @property
+    def start(self):
+        return (self.number - 1) * self.size
+
+    @property
+    def end(self):
+        return self.number * self.size
+
+    @property
     def has_next(self):
         return self.number < self.pages
 
@@ -259,21 +268,19 @@ def records_page(*, membership, review, filters, size=PAGE_SIZE):
         records = records_for_review(membership=membership, review=review, filters=filters,
                                      matches=ranks)
         found = sorted(records.values_list("id", flat=True), key=lambda i: (-ranks[i], i))
-        count = len(found)
-        number = min(filters.get("page") or 1, max(1, -(-count // size)))
-        ids = found[(number - 1) * size:number * size]
+        page = Page(rows=[], number=0, count=len(found), size=size)
+        page.number = min(filters.get("page") or 1, page.pages)
+        ids = found[page.start:page.end]
     else:
         records = records_for_review(membership=membership, review=review, filters=filters)
-        count = records.count()
-        number = min(filters.get("page") or 1, max(1, -(-count // size)))
+        page = Page(rows=[], number=0, count=records.count(), size=size)
+        page.number = min(filters.get("page") or 1, page.pages)
         # The page's ids first, sorted over narrow rows; then only those records are read
         # whole. Sorting whole records (abstracts and all) cost more than the search.
-        ids = list(ordered(records, filters).values_list("id", flat=True)[
-            (number - 1) * size:number * size])
+        ids = list(ordered(records, filters).values_list("id", flat=True)[page.start:page.end])
     by_id = Record.objects.in_bulk(ids)
-    chunk = [by_id[i] for i in ids]
-    return Page(rows=rows_for(chunk, membership=membership, review=review),
-                number=number, count=count, size=size)
+    page.rows = rows_for([by_id[i] for i in ids], membership=membership, review=review)
+    return page
 
 
 def records_export(*, membership, review, filters, chunk=1000):
@@ -344,6 +351,11 @@ def labels_for_review(*, review):
     return Label.objects.filter(review=review)
 
 
+def labels_with_counts(*, review):
+    """The label list with `records`, how many records carry each: one query, not one a row."""
+    return labels_for_review(review=review).annotate(records=Count("applied"))
+
+
 def record_for_review(*, review, record_id):
     """A record of this review (a merged duplicate too), or None."""
     return (Record.objects.filter(pk=record_id, review=review)
@@ -376,7 +388,7 @@ def record_detail(*, membership, review, record):
                                   .select_related("adjudicator", "reason"))
             if visible or item.settled else [],
         })
-    comments, hidden_comments = _comments(membership, kept)
+    comments, hidden_comments = comments_for_record(membership=membership, record=kept)
     return {
         "record": kept, "requested": record, "group": group,
         "duplicates": [m for m in members if m.id != kept.id],
@@ -391,15 +403,10 @@ def record_detail(*, membership, review, record):
     }
 
 
-def _comments(membership, record):
-    comments = list(Comment.objects.filter(record=record).select_related("author"))
-    rule = CommentRule(membership=membership, record_ids={record.id})
-    shown = [c for c in comments if not rule.hidden(c)]
-    return shown, len(comments) - len(shown)
-
-
 def comments_for_record(*, membership, record):
-    return _comments(membership, record)
+    """The record's comments this member may read, and how many are hidden from them."""
+    return visible_comments(Comment.objects.filter(record=record).select_related("author"),
+                            membership=membership)
 
 
 def history_for(*, membership, record, items):
