@@ -28,6 +28,7 @@ from reviews.models import AuditEvent, Record, Search
 
 from .. import blinding
 from ..models import Adjudication, FullText, Item, ItemStatus, Stage, Vote
+from ..services import unblinded_stages
 from . import query
 from .blinding import shown_status, visible_comments
 from .models import Comment, Label, RecordLabel
@@ -315,13 +316,14 @@ def rows_for(records, *, membership, review):
     with_text = set(FullText.objects.filter(record_id__in=ids)
                     .values_list("record_id", flat=True))
     source_names = dict(Search.Source.choices)
+    unblinded = unblinded_stages(review)
     rows = []
     for record in records:
         stages = items.get(record.id, {})
         item = stages.get(Stage.FULL_TEXT) or stages.get(Stage.TITLE_ABSTRACT)
         my = mine.get(item.id) if item else None
         visible = item is not None and blinding.votes_visible(
-            membership=membership, item=item, mine=my)
+            membership=membership, item=item, mine=my, unblinded=unblinded)
         rows.append({
             "id": record.id,
             "title": record.title or record.title_translated or "",

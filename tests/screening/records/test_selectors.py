@@ -197,3 +197,28 @@ def test_the_search_reads_its_matches_through_the_gin_index_on_postgresql(librar
         cursor.execute("EXPLAIN " + _MATCHES, [tsquery, t.review.id, tsquery])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "screening_recordindex_fts" in plan
+
+
+def test_a_page_of_a_blinded_review_reads_the_screening_settings_once(library):
+    # The blinding rule needs the review's unblinded stages: read once for the page, not once
+    # a row (each read is a round trip to the cache; the CSV export has thousands of rows).
+    from unittest import mock
+
+    import screening.services as screening_services
+    from screening.records import selectors
+
+    t = library
+    t.review.blind_screening = True
+    t.review.save()
+    real = screening_services.cache.get
+    reads = []
+
+    def counted(key, *args, **kwargs):
+        reads.append(key)
+        return real(key, *args, **kwargs)
+
+    with mock.patch.object(screening_services.cache, "get", side_effect=counted):
+        rows = selectors.rows_for(t.records, membership=t.memberships["reviewer"],
+                                  review=t.review)
+    assert [r["status"] for r in rows] == ["pending"] * len(t.records)
+    assert len(reads) == 1
