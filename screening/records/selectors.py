@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     DateTimeField,
     Exists,
@@ -17,11 +18,12 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest
 
 from reviews import blinding as policy
 from reviews.models import AuditEvent, Record, Search
@@ -372,7 +374,11 @@ def record_detail(*, membership, review, record):
     group = {"members": members,
              "sources": sorted({str(m.search.get_source_display()) for m in members})}
     items = list(Item.objects.filter(record=kept).select_related("reason")
-                 .order_by("created_at", "id"))
+                 .order_by("created_at", "id").prefetch_related(
+                     Prefetch("votes", Vote.objects.select_related("reviewer", "reason")
+                              .order_by("created_at")),
+                     Prefetch("adjudications", Adjudication.objects.select_related(
+                         "adjudicator", "reason"))))
     mine = {v.item_id: v for v in Vote.objects.filter(
         item__in=items, reviewer_id=membership.user_id, superseded_at__isnull=True)}
     stages = []
@@ -380,15 +386,13 @@ def record_detail(*, membership, review, record):
         item.review = review
         visible = blinding.votes_visible(membership=membership, item=item,
                                          mine=mine.get(item.id))
-        votes = list(item.votes.select_related("reviewer", "reason").order_by("created_at"))
+        votes = list(item.votes.all())
         stages.append({
             "item": item, "visible": visible, "status": shown_status(item, visible),
             "my_vote": mine.get(item.id),
             "votes": votes if visible else [v for v in votes
                                             if v.reviewer_id == membership.user_id],
-            "adjudications": list(Adjudication.objects.filter(item=item)
-                                  .select_related("adjudicator", "reason"))
-            if visible or item.settled else [],
+            "adjudications": list(item.adjudications.all()) if visible or item.settled else [],
         })
     comments, hidden_comments = comments_for_record(membership=membership, record=kept)
     return {
@@ -414,12 +418,14 @@ def comments_for_record(*, membership, record):
 def history_for(*, membership, record, items):
     """The record's audit trail (votes, settlements, conflicts, adjudications, reopenings,
     moves, labels, comments), newest first, redacted by the one blinding policy."""
+    def ids(rows):  # an audit event names its object by its id as text
+        return rows.annotate(text_id=Cast("pk", CharField())).values("text_id")
+
     item_ids = [str(i.id) for i in items]
-    vote_ids = [str(v) for v in Vote.objects.filter(item__in=items).values_list("id", flat=True)]
-    adj_ids = [str(a) for a in Adjudication.objects.filter(item__in=items)
-               .values_list("id", flat=True)]
-    comment_ids = [str(c) for c in Comment.objects.filter(record=record)
-                   .values_list("id", flat=True)]
+    vote_ids = ids(Vote.objects.filter(item__in=items))
+    adj_ids = ids(Adjudication.objects.filter(item__in=items))
+    comment_ids = ids(Comment.objects.filter(record=record))
+    # One query: the votes, adjudications and comments are subqueries of it.
     events = (AuditEvent.objects.filter(review=record.review_id).filter(
         Q(object_type="screening.item", object_id__in=item_ids)
         | Q(object_type="screening.vote", object_id__in=vote_ids)
