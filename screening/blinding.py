@@ -22,14 +22,16 @@ def _unblinded(review):
     return unblinded_stages(review)
 
 
-def votes_visible(*, membership, item, mine):
-    """`mine`: the viewer's live vote on the item, or None."""
+def votes_visible(*, membership, item, mine, unblinded=None):
+    """`mine`: the viewer's live vote on the item, or None. `unblinded`: the review's
+    unblinded stages where the caller has read them once for many items (a list of records
+    would otherwise read the settings cache once a row)."""
     review = item.review
     if not review.blind_screening or mine:
         return True
     if can(membership, "adjudicate") and item.status != ItemStatus.PENDING:
         return True
-    return item.stage in _unblinded(review)
+    return item.stage in (_unblinded(review) if unblinded is None else unblinded)
 
 
 def visible_items(*, membership, review):

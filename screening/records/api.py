@@ -3,13 +3,12 @@ labels and comments, the label list, and the owner's actions."""
 from django import forms
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from reviews.api_access import ReviewScopedAPIView, id_field
-from reviews.ids import MAX_ID
 
 from ..models import Stage
 from . import selectors, services
@@ -47,22 +46,23 @@ class RecordListOutput(serializers.Serializer):
     results = RecordRowOutput(many=True)
 
 
-def _filter_param(name, field):
-    """The query parameter a filter form field takes, with the form's own rules (the choices,
-    the range), so the schema allows exactly what the list accepts."""
+def _filter_serializer_field(field):
+    """The filter form's field as a serializer field with the same rules (the choices, the
+    range), so the schema (list parameters and bulk-label body) allows what the list accepts."""
     if isinstance(field, forms.TypedChoiceField):  # a label or reason of this review: an id
-        schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-    elif isinstance(field, forms.ChoiceField):
-        schema = {"type": "string", "enum": [str(v) for v, _label in field.choices if v != ""]}
-    elif isinstance(field, forms.IntegerField):
-        schema = {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
-    else:
-        schema = {"type": "string", "maxLength": field.max_length}
-    return OpenApiParameter(name, schema, required=False)
+        return id_field(required=False)
+    if isinstance(field, forms.ChoiceField):
+        return serializers.ChoiceField(
+            choices=[str(v) for v, _label in field.choices if v != ""], required=False)
+    if isinstance(field, forms.IntegerField):
+        return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value,
+                                        required=False)
+    return serializers.CharField(max_length=field.max_length, required=False, allow_blank=True)
 
 
-FILTER_PARAMS = [_filter_param(name, field)
-                 for name, field in RecordFilterForm.base_fields.items()]
+RecordFiltersInput = type("RecordFiltersInput", (serializers.Serializer,), {
+    name: _filter_serializer_field(field)
+    for name, field in RecordFilterForm.base_fields.items()})
 
 
 class RecordLabelSetOutput(serializers.Serializer):
@@ -76,7 +76,7 @@ class RecordBulkLabelOutput(serializers.Serializer):
 class RecordListApi(ReviewScopedAPIView):
     review_access = {"GET": "read"}
 
-    @extend_schema(responses=RecordListOutput, parameters=FILTER_PARAMS,
+    @extend_schema(responses=RecordListOutput, parameters=[RecordFiltersInput],
                    operation_id="records_list")
     def get(self, request, review_id):
         indexing = index_soon(self.review)
@@ -295,24 +295,6 @@ class LabelListApi(ReviewScopedAPIView):
         label = services.label_create(actor=request.user,
                                       review_id=self.review.id, name=data.validated_data["name"])
         return Response(RecordLabelOutput(label).data, status=201)
-
-
-def _filter_serializer_field(field):
-    """The filter form's field as a serializer field with the same rules (see _filter_param)."""
-    if isinstance(field, forms.TypedChoiceField):
-        return id_field(required=False)
-    if isinstance(field, forms.ChoiceField):
-        return serializers.ChoiceField(
-            choices=[str(v) for v, _label in field.choices if v != ""], required=False)
-    if isinstance(field, forms.IntegerField):
-        return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value,
-                                        required=False)
-    return serializers.CharField(max_length=field.max_length, required=False, allow_blank=True)
-
-
-RecordFiltersInput = type("RecordFiltersInput", (serializers.Serializer,), {
-    name: _filter_serializer_field(field)
-    for name, field in RecordFilterForm.base_fields.items()})
 
 
 class RecordBulkLabelInput(serializers.Serializer):

@@ -24,6 +24,7 @@ from reviews.ids import parse_id
 
 from ..blinding import votes_visible
 from ..models import SETTLED_STATUSES, Item, ItemStatus, Vote
+from ..services import unblinded_stages
 
 HIDDEN = "hidden"
 
@@ -52,6 +53,7 @@ class CommentRule:
         self.mine = {i: True for i in votes.filter(
             reviewer_id=membership.user_id, superseded_at__isnull=True
         ).values_list("item_id", flat=True)}
+        self.unblinded = unblinded_stages(review)  # read once, not once a comment
 
     def hidden(self, comment):
         item = self.items.get((comment.record_id, comment.stage))
@@ -62,7 +64,7 @@ class CommentRule:
         if item.status in SETTLED_STATUSES:
             return False
         return not votes_visible(membership=self.membership, item=item,
-                                 mine=self.mine.get(item.id))
+                                 mine=self.mine.get(item.id), unblinded=self.unblinded)
 
 
 def visible_comments(comments, *, membership):

@@ -10,25 +10,29 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
+    CharField,
+    Count,
     DateTimeField,
     Exists,
     Expression,
     F,
     FloatField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest
 
 from reviews import blinding as policy
 from reviews.models import AuditEvent, Record, Search
 
 from .. import blinding
 from ..models import Adjudication, FullText, Item, ItemStatus, Stage, Vote
+from ..services import unblinded_stages
 from . import query
-from .blinding import CommentRule, shown_status
+from .blinding import shown_status, visible_comments
 from .models import Comment, Label, RecordLabel
 
 PAGE_SIZE = 50
@@ -241,6 +245,14 @@ class Page:
         return max(1, -(-self.count // self.size))
 
     @property
+    def start(self):
+        return (self.number - 1) * self.size
+
+    @property
+    def end(self):
+        return self.number * self.size
+
+    @property
     def has_next(self):
         return self.number < self.pages
 
@@ -259,21 +271,19 @@ def records_page(*, membership, review, filters, size=PAGE_SIZE):
         records = records_for_review(membership=membership, review=review, filters=filters,
                                      matches=ranks)
         found = sorted(records.values_list("id", flat=True), key=lambda i: (-ranks[i], i))
-        count = len(found)
-        number = min(filters.get("page") or 1, max(1, -(-count // size)))
-        ids = found[(number - 1) * size:number * size]
+        page = Page(rows=[], number=0, count=len(found), size=size)
+        page.number = min(filters.get("page") or 1, page.pages)
+        ids = found[page.start:page.end]
     else:
         records = records_for_review(membership=membership, review=review, filters=filters)
-        count = records.count()
-        number = min(filters.get("page") or 1, max(1, -(-count // size)))
+        page = Page(rows=[], number=0, count=records.count(), size=size)
+        page.number = min(filters.get("page") or 1, page.pages)
         # The page's ids first, sorted over narrow rows; then only those records are read
         # whole. Sorting whole records (abstracts and all) cost more than the search.
-        ids = list(ordered(records, filters).values_list("id", flat=True)[
-            (number - 1) * size:number * size])
+        ids = list(ordered(records, filters).values_list("id", flat=True)[page.start:page.end])
     by_id = Record.objects.in_bulk(ids)
-    chunk = [by_id[i] for i in ids]
-    return Page(rows=rows_for(chunk, membership=membership, review=review),
-                number=number, count=count, size=size)
+    page.rows = rows_for([by_id[i] for i in ids], membership=membership, review=review)
+    return page
 
 
 def records_export(*, membership, review, filters, chunk=1000):
@@ -308,13 +318,14 @@ def rows_for(records, *, membership, review):
     with_text = set(FullText.objects.filter(record_id__in=ids)
                     .values_list("record_id", flat=True))
     source_names = dict(Search.Source.choices)
+    unblinded = unblinded_stages(review)
     rows = []
     for record in records:
         stages = items.get(record.id, {})
         item = stages.get(Stage.FULL_TEXT) or stages.get(Stage.TITLE_ABSTRACT)
         my = mine.get(item.id) if item else None
         visible = item is not None and blinding.votes_visible(
-            membership=membership, item=item, mine=my)
+            membership=membership, item=item, mine=my, unblinded=unblinded)
         rows.append({
             "id": record.id,
             "title": record.title or record.title_translated or "",
@@ -344,6 +355,11 @@ def labels_for_review(*, review):
     return Label.objects.filter(review=review)
 
 
+def labels_with_counts(*, review):
+    """The label list with `records`, how many records carry each: one query, not one a row."""
+    return labels_for_review(review=review).annotate(records=Count("applied"))
+
+
 def record_for_review(*, review, record_id):
     """A record of this review (a merged duplicate too), or None."""
     return (Record.objects.filter(pk=record_id, review=review)
@@ -358,7 +374,11 @@ def record_detail(*, membership, review, record):
     group = {"members": members,
              "sources": sorted({str(m.search.get_source_display()) for m in members})}
     items = list(Item.objects.filter(record=kept).select_related("reason")
-                 .order_by("created_at", "id"))
+                 .order_by("created_at", "id").prefetch_related(
+                     Prefetch("votes", Vote.objects.select_related("reviewer", "reason")
+                              .order_by("created_at")),
+                     Prefetch("adjudications", Adjudication.objects.select_related(
+                         "adjudicator", "reason"))))
     mine = {v.item_id: v for v in Vote.objects.filter(
         item__in=items, reviewer_id=membership.user_id, superseded_at__isnull=True)}
     stages = []
@@ -366,17 +386,15 @@ def record_detail(*, membership, review, record):
         item.review = review
         visible = blinding.votes_visible(membership=membership, item=item,
                                          mine=mine.get(item.id))
-        votes = list(item.votes.select_related("reviewer", "reason").order_by("created_at"))
+        votes = list(item.votes.all())
         stages.append({
             "item": item, "visible": visible, "status": shown_status(item, visible),
             "my_vote": mine.get(item.id),
             "votes": votes if visible else [v for v in votes
                                             if v.reviewer_id == membership.user_id],
-            "adjudications": list(Adjudication.objects.filter(item=item)
-                                  .select_related("adjudicator", "reason"))
-            if visible or item.settled else [],
+            "adjudications": list(item.adjudications.all()) if visible or item.settled else [],
         })
-    comments, hidden_comments = _comments(membership, kept)
+    comments, hidden_comments = comments_for_record(membership=membership, record=kept)
     return {
         "record": kept, "requested": record, "group": group,
         "duplicates": [m for m in members if m.id != kept.id],
@@ -391,26 +409,23 @@ def record_detail(*, membership, review, record):
     }
 
 
-def _comments(membership, record):
-    comments = list(Comment.objects.filter(record=record).select_related("author"))
-    rule = CommentRule(membership=membership, record_ids={record.id})
-    shown = [c for c in comments if not rule.hidden(c)]
-    return shown, len(comments) - len(shown)
-
-
 def comments_for_record(*, membership, record):
-    return _comments(membership, record)
+    """The record's comments this member may read, and how many are hidden from them."""
+    return visible_comments(Comment.objects.filter(record=record).select_related("author"),
+                            membership=membership)
 
 
 def history_for(*, membership, record, items):
     """The record's audit trail (votes, settlements, conflicts, adjudications, reopenings,
     moves, labels, comments), newest first, redacted by the one blinding policy."""
+    def ids(rows):  # an audit event names its object by its id as text
+        return rows.annotate(text_id=Cast("pk", CharField())).values("text_id")
+
     item_ids = [str(i.id) for i in items]
-    vote_ids = [str(v) for v in Vote.objects.filter(item__in=items).values_list("id", flat=True)]
-    adj_ids = [str(a) for a in Adjudication.objects.filter(item__in=items)
-               .values_list("id", flat=True)]
-    comment_ids = [str(c) for c in Comment.objects.filter(record=record)
-                   .values_list("id", flat=True)]
+    vote_ids = ids(Vote.objects.filter(item__in=items))
+    adj_ids = ids(Adjudication.objects.filter(item__in=items))
+    comment_ids = ids(Comment.objects.filter(record=record))
+    # One query: the votes, adjudications and comments are subqueries of it.
     events = (AuditEvent.objects.filter(review=record.review_id).filter(
         Q(object_type="screening.item", object_id__in=item_ids)
         | Q(object_type="screening.vote", object_id__in=vote_ids)

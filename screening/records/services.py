@@ -181,18 +181,18 @@ def comment_add(*, actor, review_id, record_id, text):
     return comment
 
 
-def _current_item(review, record):
+def _current_item(record):
     items = {i.stage: i for i in Item.objects.filter(record=record)}
     return items.get(Stage.FULL_TEXT) or items.get(Stage.TITLE_ABSTRACT)
 
 
 @transaction.atomic
-def record_reopen(*, actor, review_id, record_id, membership=None):
+def record_reopen(*, actor, review_id, record_id):
     """Reopen the record's settled item at its current stage (screening.services.item_reopen,
     which an adjudicator or the owner may do)."""
     review, membership = review_for(actor, review_id, "adjudicate")
     record = _record(review, record_id)
-    item = _current_item(review, record)
+    item = _current_item(record)
     if item is None:
         raise Conflict(_("This record is not in screening."))
     return services.item_reopen(actor=actor, item_id=item.id, review_id=review.id,

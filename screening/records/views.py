@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from reviews.access import can, review_view
-from reviews.files import SafeWriter
+from reviews.files import SafeWriter, attachment
 from reviews.ids import parse_id, parse_ids
 from reviews.pages import page_service_call, refusal_texts
 
 from ..models import Decision, ExclusionReason, ItemStatus, Stage
 from . import selectors, services
+from .blinding import HIDDEN
 from .forms import RecordFilterForm
 from .tasks import index_soon
 
@@ -35,7 +36,7 @@ def _named(code, choices):
     return str(dict(choices).get(code, code)) if code else None
 
 
-STATUS_NAMES = [*ItemStatus.choices, ("hidden", _lazy("Votes in (hidden)"))]
+STATUS_NAMES = [*ItemStatus.choices, (HIDDEN, _lazy("Votes in (hidden)"))]
 
 
 def _with_names(rows, review, zh):
@@ -98,9 +99,8 @@ def records_export(request, review, membership):
                 "" if r["conflict"] is None else ("yes" if r["conflict"] else "no"),
                 "; ".join(r["labels"]), "yes" if r["has_full_text"] else "no"])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="review-{review.id}-records.csv"'
-    return response
+    return attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"),
+                      f"review-{review.id}-records.csv")
 
 
 def _record(review, record_id):
@@ -124,7 +124,7 @@ def record_detail(request, review, membership, record_id):
         "can_screen": can(membership, "screen"),
         "can_adjudicate": can(membership, "adjudicate"),
         "can_manage": can(membership, "manage"),
-        "stages": detail["stages"], "stage_choices": Stage.choices,
+        "stage_choices": Stage.choices,
         "back": request.GET.get("back", "") if request.GET.get("back", "").startswith(
             "?") else "",
     })
@@ -203,18 +203,15 @@ def _query_dict(text):
 @review_view(GET="read", POST="manage")
 def labels(request, review, membership):
     if request.method == "POST":
-        try:
-            if request.POST.get("delete"):
-                services.label_delete(actor=request.user, review_id=review.id,
-                                      label_id=parse_id(request.POST["delete"]))
-            else:
-                services.label_create(actor=request.user, review_id=review.id,
-                                      name=request.POST.get("name", ""))
-        except ValidationError as exc:
-            messages.error(request, _messages(exc))
+        if request.POST.get("delete"):
+            page_service_call(request, services.label_delete, "", review_id=review.id,
+                              label_id=parse_id(request.POST["delete"]))
+        else:
+            page_service_call(request, services.label_create, "", review_id=review.id,
+                              name=request.POST.get("name", ""))
         return redirect("record_labels_manage", review_id=review.id)
-    counted = selectors.labels_for_review(review=review)
     return render(request, "screening/records/labels.html", {
-        "review": review, "membership": membership, "labels": counted,
+        "review": review, "membership": membership,
+        "labels": selectors.labels_with_counts(review=review),
         "can_manage": can(membership, "manage")})
 

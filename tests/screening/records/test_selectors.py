@@ -197,3 +197,83 @@ def test_the_search_reads_its_matches_through_the_gin_index_on_postgresql(librar
         cursor.execute("EXPLAIN " + _MATCHES, [tsquery, t.review.id, tsquery])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "screening_recordindex_fts" in plan
+
+
+def test_a_page_of_a_blinded_review_reads_the_screening_settings_once(library):
+    # The blinding rule needs the review's unblinded stages: read once for the page, not once
+    # a row (each read is a round trip to the cache; the CSV export has thousands of rows).
+    from unittest import mock
+
+    import screening.services as screening_services
+    from screening.records import selectors
+
+    t = library
+    t.review.blind_screening = True
+    t.review.save()
+    real = screening_services.cache.get
+    reads = []
+
+    def counted(key, *args, **kwargs):
+        reads.append(key)
+        return real(key, *args, **kwargs)
+
+    with mock.patch.object(screening_services.cache, "get", side_effect=counted):
+        rows = selectors.rows_for(t.records, membership=t.memberships["reviewer"],
+                                  review=t.review)
+    assert [r["status"] for r in rows] == ["pending"] * len(t.records)
+    assert len(reads) == 1
+
+
+def test_the_record_page_reads_its_history_whole_in_a_fixed_number_of_queries(library):
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from screening import services as screening_services
+    from screening.records import services as record_services
+
+    t = library
+    a, b = t.records[0], t.records[1]
+
+    def judge(record):
+        item = t.items[record.id]
+        screening_services.vote_cast(actor=t.users["reviewer"], item_id=item.id,
+                                     decision="include")
+        screening_services.vote_cast(actor=t.users["adjudicator"], item_id=item.id,
+                                     decision="exclude")
+        screening_services.conflict_resolve(actor=t.users["owner"], item_id=item.id,
+                                            decision="include", note="fits")
+        record_services.comment_add(actor=t.users["owner"], review_id=t.review.id,
+                                    record_id=record.id, text="seen")
+
+    judge(a)
+    detail = selectors.record_detail(membership=t.memberships["owner"], review=t.review,
+                                     record=a)
+    verbs = {e.verb for e in detail["history"]}
+    assert {"vote.cast", "conflict.resolve", "item.settle", "comment.add"} <= verbs
+    assert [len(s["votes"]) for s in detail["stages"]] == [2, 0]
+    assert len(detail["stages"][0]["adjudications"]) == 1
+
+    def page_reads(record):
+        # The page's own reads: the redaction of its history (the blinding resolvers of
+        # reviews.blinding, tested on their own) is left out of the count.
+        unredacted = mock.patch.object(
+            selectors.policy, "redact_events",
+            side_effect=lambda events, membership: [_shown(e) for e in events])
+        with unredacted, CaptureQueriesContext(connection) as reads:
+            assert owner.get(f"/reviews/{t.review.id}/records/{record.id}/").status_code == 200
+        return len(reads)
+
+    owner = t.client("owner")
+    page_reads(b)  # the session's first request reads more (session, caches)
+    bare = page_reads(b)
+    judge(b)
+    # Two stages with votes, an adjudication and a comment cost the comment rule's three
+    # reads (items, voters, own votes), never a read per stage, vote or event.
+    assert page_reads(b) == bare + 3
+
+
+def _shown(event):
+    event.redacted = False
+    return event

@@ -170,3 +170,41 @@ def test_a_record_of_another_review_is_not_found(library):
                                     record_id=foreign.id, text="x")
     assert t.client("owner").get(
         f"/reviews/{t.review.id}/records/{foreign.id}/").status_code == 404
+
+
+def test_the_label_page_counts_records_in_one_query_and_shows_refusals(library):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = library
+    owner = t.users["owner"]
+    labels = [record_services.label_create(actor=owner, review_id=t.review.id, name=name)
+              for name in ("ask author", "background", "later")]
+    for record in t.records[:3]:
+        record_services.record_label_set(actor=owner, review_id=t.review.id,
+                                         record_id=record.id, label_id=labels[0].id, on=True)
+    record_services.record_label_set(actor=owner, review_id=t.review.id,
+                                     record_id=t.records[4].id, label_id=labels[1].id, on=True)
+    client = t.client("viewer")
+    url = f"/reviews/{t.review.id}/records/labels/"
+    client.get(url)  # the first request of a session reads more (session, caches)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    counts = [c.decode() for c in _cells(response.content, "num")]
+    assert counts == ["3", "1", "0"]
+    more = record_services.label_create(actor=owner, review_id=t.review.id, name="zz")
+    record_services.record_label_set(actor=owner, review_id=t.review.id,
+                                     record_id=t.records[1].id, label_id=more.id, on=True)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)  # no query per label
+    refused = t.client("owner").post(url, {"name": "Background"}, follow=True)
+    assert "already has that label" in refused.content.decode()
+    assert Label.objects.filter(review=t.review).count() == 4
+
+
+def _cells(html, cls):
+    import re
+
+    return [m.group(1) for m in re.finditer(
+        rb'<td class="' + cls.encode() + rb'"><a [^>]*>([^<]*)</a>', html)]
