@@ -80,6 +80,11 @@ class RecordListApi(ReviewScopedAPIView):
                    operation_id="records_list")
     def get(self, request, review_id):
         indexing = index_soon(self.review)
+        if request.query_params:
+            # The schema's rules first (no blank choice or number: leave a filter out
+            # instead), so the API accepts exactly what it documents; the page's form takes
+            # blanks. A plain dict, since DRF reads a blank in a query dict as "left out".
+            RecordFiltersInput(data=request.query_params.dict()).is_valid(raise_exception=True)
         form = RecordFilterForm(request.query_params or None, review=self.review)
         if request.query_params and not form.is_valid():
             _refuse(form)
