@@ -185,7 +185,8 @@ class AuditListApi(ReviewScopedAPIView):
                          description="Only events on or before this day (YYYY-MM-DD)."),
     )
     def get(self, request, review_id):
-        filters = AuditFilterInput(data=request.query_params)
+        # A plain dict: DRF reads a blank in a query dict as "left out", the schema does not.
+        filters = AuditFilterInput(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         events = selectors.audit_events_for_review(
             user=request.user, review_id=review_id,

@@ -83,7 +83,7 @@ class PrismaFlowApi(ReviewScopedAPIView):
                     OpenApiParameter("previous_reports", {"type": "integer", "minimum": 0})],
         responses=PrismaFlowOutput)
     def get(self, request, review_id):
-        query = PrismaQuery(data=request.query_params)
+        query = PrismaQuery(data=request.query_params.dict())  # a blank is not "left out"
         query.is_valid(raise_exception=True)
         previous = previous_from(query.validated_data)
         return Response(prisma_flow(review=self.review, previous=previous))

@@ -81,6 +81,9 @@ def test_filters_by_person_kind_and_day(team):
     assert [e["id"] for e in data["results"]] == [old.pk]
     assert api.get(f"/api/reviews/{team.review.id}/audit/",
                    {"since": "yesterday"}).status_code == 400
+    # A blank date is not a date (the schema says so); a blank name filters nothing.
+    assert api.get(f"/api/reviews/{team.review.id}/audit/", {"since": ""}).status_code == 400
+    assert api.get(f"/api/reviews/{team.review.id}/audit/", {"verb": ""}).status_code == 200
     csv_filtered = b"".join(client.get(f"/reviews/{team.review.id}/audit.csv",
                                        {"verb": "test.a"}).streaming_content).decode()
     assert [r["verb"] for r in csv.DictReader(io.StringIO(csv_filtered))] == ["test.a"] * 3

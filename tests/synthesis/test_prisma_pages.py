@@ -103,6 +103,8 @@ def test_the_api_returns_the_counts(team, review):
     updated = team.client("viewer").get(
         f"/api/reviews/{review.id}/prisma/?previous_studies=1&previous_reports=1").json()
     assert updated["template"] == "updated"
+    blank = team.client("viewer").get(f"/api/reviews/{review.id}/prisma/?previous_studies=")
+    assert blank.status_code == 400  # not quietly "no previous version"
 
 
 def test_the_api_is_documented_in_the_schema(team):
