@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reviews.access import review_for
 from reviews.audit import audit_record
+from reviews.errors import Conflict
 from reviews.files import delete_on_commit, save_file
 from reviews.models import Record
 
@@ -44,7 +45,20 @@ def fulltext_attach(*, actor, record_id, upload):
     audit_record(review=review, actor=actor, verb="fulltext.attach", obj=ft,
                  before={"file": old.file_name} if old else None,
                  after={"record": record.id, "file": ft.file_name})
+    _mark_retrieved(actor, review, record)
     return ft
+
+
+def _mark_retrieved(actor, review, record):
+    # The full text has arrived: a report marked not retrieved is retrieved now.
+    for item in Item.objects.select_for_update(of=("self",)).filter(
+            record=record, stage=Stage.FULL_TEXT, not_retrieved=True):
+        tracked = counts.Tracked(item)
+        item.not_retrieved = False
+        item.save(update_fields=["not_retrieved"])
+        audit_record(review=review, actor=actor, verb="fulltext.not_retrieved", obj=item,
+                     before={"not_retrieved": True}, after={"not_retrieved": False})
+        tracked.moved(item)
 
 
 @transaction.atomic
@@ -55,6 +69,11 @@ def fulltext_not_retrieved(*, actor, item_id, value=True):
         raise ValidationError(_("Only a full-text report can be marked not retrieved."))
     if item.not_retrieved == value:
         return item  # a double submit: nothing changes, nothing is audited twice
+    if value and (item.settled or item.votes.filter(superseded_at__isnull=True).exists()):
+        # A report with votes was retrieved and is being assessed; PRISMA cannot count it
+        # both ways.
+        raise Conflict(_("This report already has votes; retract them (or reopen the "
+                         "record) before marking it not retrieved."))
     # A report not retrieved leaves the counts of records needing votes (counts.buckets).
     tracked = counts.Tracked(item)
     item.not_retrieved = value

@@ -192,6 +192,11 @@ def vote_cast(*, actor, item_id, decision, reason_id=None, reason_text="", note=
     if item.settled:
         raise Conflict(_("This record is settled; an adjudicator or the owner can "
                                 "reopen it."))
+    if item.not_retrieved:
+        # PRISMA counts a report not retrieved apart from the reports assessed: it cannot be
+        # both.
+        raise Conflict(_("This report is marked not retrieved; attach its full text or clear "
+                         "the mark before voting."))
     tracked = counts.Tracked(item)
     reason, reason_text = _reason(item, decision, reason_id, reason_text)
     live = _live_votes(item)

@@ -1,6 +1,12 @@
 """A full-text report marked not retrieved leaves the queue and the count of records
 needing votes (PRISMA already counted it apart); clearing the mark brings it back."""
-from screening import counts, fulltext, selectors
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reviews.errors import Conflict
+from reviews.models import AuditEvent
+from screening import counts, fulltext, selectors, services
+from screening.models import Item, Vote
 
 from .test_votes import ft_item
 
@@ -45,3 +51,31 @@ def test_clearing_the_mark_brings_the_report_back(screening_team,
     assert counts.team_counts(t.review, "ft")["pending"] == 1
     assert selectors.next_for_reviewer(user=t.users["owner"], review=t.review,
                                        stage="ft").id == ft.id
+
+
+def test_a_report_not_retrieved_takes_no_vote_and_a_voted_report_cannot_be_marked(
+        screening_team):
+    # PRISMA counts reports not retrieved apart from reports assessed: never both.
+    t = screening_team
+    ft = ft_item(t, t.items[0])
+    fulltext.fulltext_not_retrieved(actor=t.users["reviewer"], item_id=ft.id)
+    with pytest.raises(Conflict, match="not retrieved"):
+        services.vote_cast(actor=t.users["reviewer"], item_id=ft.id, decision="include")
+    assert not Vote.objects.filter(item=ft).exists()
+    fulltext.fulltext_not_retrieved(actor=t.users["reviewer"], item_id=ft.id, value=False)
+    services.vote_cast(actor=t.users["reviewer"], item_id=ft.id, decision="include")
+    with pytest.raises(Conflict, match="already has votes"):
+        fulltext.fulltext_not_retrieved(actor=t.users["owner"], item_id=ft.id)
+    assert not Item.objects.get(pk=ft.pk).not_retrieved
+
+
+def test_attaching_the_full_text_clears_the_mark(screening_team):
+    t = screening_team
+    ft = ft_item(t, t.items[0])
+    fulltext.fulltext_not_retrieved(actor=t.users["reviewer"], item_id=ft.id)
+    pdf = SimpleUploadedFile("found.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    fulltext.fulltext_attach(actor=t.users["reviewer"], record_id=ft.record_id, upload=pdf)
+    assert not Item.objects.get(pk=ft.pk).not_retrieved
+    assert AuditEvent.objects.filter(verb="fulltext.not_retrieved",
+                                     after={"not_retrieved": False}).count() == 1
+    services.vote_cast(actor=t.users["reviewer"], item_id=ft.id, decision="include")

@@ -55,11 +55,11 @@ def rich_review(capture_on_commit):
         conflict_resolve(actor=users["demo-adjudicator"], item_id=conflict.id,
                          decision="include", note="meets the criteria")
     pending = Item.objects.filter(review=review, status="pending", live_votes=0).first()
-    vote_cast(actor=r1, item_id=pending.id, decision="include")
-    vote_cast(actor=r1, item_id=pending.id, decision="maybe", note="changed my mind")
     pdf = SimpleUploadedFile("granel 2015.pdf", b"%PDF-1.4\n% a full text\n%%EOF\n",
                              content_type="application/pdf")
-    fulltext_attach(actor=owner, record_id=pending.record_id, upload=pdf)
+    fulltext_attach(actor=owner, record_id=pending.record_id, upload=pdf)  # retrieved now
+    vote_cast(actor=r1, item_id=pending.id, decision="include")
+    vote_cast(actor=r1, item_id=pending.id, decision="maybe", note="changed my mind")
     invitation_create(actor=owner, review_id=review.id, invitee="new.colleague@example.org",
                       role="viewer")
     analysis = Analysis.objects.filter(review=review).order_by("id").first()
