@@ -11,6 +11,7 @@ from reviews.auth_views import (
     ThrottledLoginView,
     ThrottledObtainAuthToken,
 )
+from reviews.searches.urls import api_urlpatterns as searches_api
 from reviews.urls import api_urlpatterns as reviews_api
 from screening.records.urls import api_urlpatterns as records_api
 from screening.urls import api_urlpatterns as screening_api
@@ -25,6 +26,7 @@ api_patterns = [
     # so the Content Security Policy (reviews.security) holds on the API docs too.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     *reviews_api,
+    *searches_api,
     *screening_api,
     *records_api,
     *extraction_api,
@@ -48,6 +50,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("", include("reviews.urls")),
+    path("", include("reviews.searches.urls")),
     path("", include("screening.urls")),
     path("", include("screening.records.urls")),
     path("", include("extraction.urls")),

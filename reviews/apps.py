@@ -18,3 +18,6 @@ class ReviewsConfig(AppConfig):
         user_login_failed.connect(on_login_failed, dispatch_uid="reviews.throttle")
         # Connects the receiver that ends a user's API tokens when their password changes.
         from . import tokens  # noqa: F401
+
+        # A worker discovers only <app>.tasks: the concepts' own task modules register here.
+        from .searches import tasks as _searches_tasks  # noqa: F401

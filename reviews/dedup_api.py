@@ -9,8 +9,8 @@ from . import dedup_services, selectors
 from .api_access import Pages, ReviewScopedAPIView
 from .api_errors import refusal_body
 from .api_schema import paginated
-from .importers import RECORD_KEYS
 from .models import DuplicatePair, Record
+from .searches.importers import RECORD_KEYS
 
 
 class RecordOutput(serializers.ModelSerializer):

@@ -20,8 +20,8 @@ from .audit import audit_record
 from .db import analyze_after_commit
 from .dedup import dedupe, merge_records
 from .errors import Conflict
-from .importers import RECORD_KEYS
 from .models import AuditEvent, DuplicatePair, Record, Review
+from .searches.importers import RECORD_KEYS
 from .signals import announce_unique_records_changed
 
 log = logging.getLogger(__name__)

@@ -177,7 +177,7 @@ class AuditEvent(models.Model):
         raise TypeError("Audit events are append-only.")
 
 
-# The import formats (reviews.importers.FORMATS, the stable --format names) as people call
+# The import formats (reviews.searches.importers.FORMATS, the stable --format names) as people call
 # them; tests/reviews/test_page_fixes.py checks that every format has one.
 FORMAT_LABELS = {
     "ris": "RIS",

@@ -77,20 +77,14 @@ def audit_events_for_review(*, user, review_id, verb=None, actor=None, since=Non
 
 
 def stage_counts(*, review):
-    """The review home's import counts: searches done and records identified."""
-    from django.db.models import Sum
+    """The review home's counts of the import and de-duplication stages."""
     from django.utils.translation import gettext_lazy as _
 
-    from .models import Search
+    from .searches.selectors import import_counts
 
-    done = Search.objects.filter(review=review, status=Search.Status.DONE)
-    totals = done.aggregate(n=Count("id"), records=Sum("record_count"))
     dedup = duplicate_counts(review=review)
     return {
-        "import": [
-            (_("Searches"), totals["n"] or 0),
-            (_("Records identified"), totals["records"] or 0),
-        ],
+        "import": import_counts(review=review),
         "dedup": [
             (_("Duplicates removed automatically"), dedup["removed_automatically"]),
             (_("Duplicates removed by a person"), dedup["removed_by_person"]),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, dedup_api, dedup_views, search_api, search_views, views
+from . import api, dedup_api, dedup_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -29,19 +29,6 @@ urlpatterns = [
     ),
     path("reviews/<id:review_id>/audit/", views.audit_log, name="audit_log"),
     path("reviews/<id:review_id>/audit.csv", views.audit_export, name="audit_export"),
-    path("reviews/<id:review_id>/searches/", search_views.searches, name="searches"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/", search_views.search_detail,
-         name="search_detail"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/import/", search_views.search_import,
-         name="search_import"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/discard/",
-         search_views.search_discard, name="search_discard"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/requeue/",
-         search_views.search_requeue, name="search_requeue"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/mapping/",
-         search_views.search_mapping, name="search_mapping"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/progress/",
-         search_views.search_progress, name="search_progress"),
     path("reviews/<id:review_id>/duplicates/", dedup_views.duplicates, name="duplicates"),
     path("reviews/<id:review_id>/duplicates/<id:pair_id>/decide/",
          dedup_views.duplicate_decide, name="duplicate_decide"),
@@ -64,14 +51,6 @@ api_urlpatterns = [
         name="api_member",
     ),
     path("reviews/<id:review_id>/audit/", api.AuditListApi.as_view(), name="api_audit"),
-    path("reviews/<id:review_id>/searches/", search_api.SearchListApi.as_view(),
-         name="api_searches"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/", search_api.SearchDetailApi.as_view(),
-         name="api_search"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/import/",
-         search_api.SearchImportApi.as_view(), name="api_search_import"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/requeue/",
-         search_api.SearchRequeueApi.as_view(), name="api_search_requeue"),
     path("reviews/<id:review_id>/duplicates/", dedup_api.DuplicatePairListApi.as_view(),
          name="api_duplicates"),
     path("reviews/<id:review_id>/duplicates/counts/", dedup_api.DuplicateCountsApi.as_view(),

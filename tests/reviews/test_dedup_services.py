@@ -355,17 +355,18 @@ RIS = (
 def test_an_import_is_followed_by_a_dedup_run(team, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from reviews import imports
+    from reviews.searches import services as search_services
 
     owner = team.users["owner"]
     # Two databases' exports of the same trial (different bytes, so both are imported).
     for source, extra in (("pubmed", b""), ("embase", b"VL  - 10\n")):
         upload = SimpleUploadedFile(f"{source}.ris", RIS.replace(b"ER  -", extra + b"ER  -"))
-        search = imports.search_preview(
+        search = search_services.search_preview(
             actor=owner, review_id=team.review.id, upload=upload, source=source
         )
         with django_capture_on_commit_callbacks(execute=True):
-            imports.search_import_start(actor=owner, review_id=team.review.id, search_id=search.id)
+            search_services.search_import_start(actor=owner, review_id=team.review.id,
+                                                search_id=search.id)
 
     assert Record.objects.filter(review=team.review).count() == 2
     assert not Record.objects.filter(review=team.review, dedup_checked=False).exists()

@@ -3,8 +3,8 @@ Embase, citation searching) with duplicates across them, imported, de-duplicated
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews.dedup_services import review_dedupe
-from reviews.imports import search_import_run, search_preview
 from reviews.models import Search
+from reviews.searches.services import search_import_run, search_preview
 from screening.models import Item
 from screening.services import items_sync
 

@@ -4,7 +4,7 @@ import pytest
 
 from reviews.dedup import dedupe
 from reviews.dedup.evaluate import count, true_labels
-from reviews.importers import parse
+from reviews.searches.importers import parse
 from tests.conftest import shared_path
 
 from .labelled import SETS, label_id, read_clusters, set_files

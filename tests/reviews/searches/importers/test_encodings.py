@@ -2,8 +2,8 @@
 
 import pytest
 
-from reviews.importers import parse
-from reviews.importers.encoding import sniff_encoding
+from reviews.searches.importers import parse
+from reviews.searches.importers.encoding import sniff_encoding
 
 from .test_formats import RIS
 

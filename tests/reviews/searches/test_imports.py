@@ -4,11 +4,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models as dj_models
 from rest_framework.test import APIClient
 
-from reviews import imports
-from reviews.importers import ParseError
 from reviews.models import AuditEvent, Record, Search
+from reviews.searches import services
+from reviews.searches.importers import ParseError
 
-from ..conftest import shared_path
+from ...conftest import shared_path
 
 RIS = """TY  - JOUR
 TI  - Autologous adipose-derived stromal vascular fraction in systemic sclerosis
@@ -43,13 +43,13 @@ def _upload(text=RIS, name="pubmed.ris"):
 
 
 def _preview(team, upload=None, **kw):
-    return imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+    return services.search_preview(actor=team.users["owner"], review_id=team.review.id,
                                   upload=upload or _upload(), source=kw.pop("source", "pubmed"),
                                   **kw)
 
 
 def _import(team, search):
-    return imports.search_import_start(actor=team.users["owner"], review_id=team.review.id,
+    return services.search_import_start(actor=team.users["owner"], review_id=team.review.id,
                                        search_id=search.id)
 
 
@@ -81,7 +81,7 @@ def test_reimporting_the_same_file_adds_nothing_and_says_so(team,
                                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _import(team, _preview(team))
-    with pytest.raises(imports.AlreadyImported) as exc:
+    with pytest.raises(services.AlreadyImported) as exc:
         _preview(team, upload=_upload(name="renamed.ris"), source="embase")
     assert "already imported" in exc.value.messages[0]
     assert Record.objects.count() == 3 and Search.objects.count() == 1
@@ -97,8 +97,8 @@ def test_a_malformed_file_is_rejected_with_its_line_and_nothing_is_stored(team):
 
 def test_a_file_over_the_limit_is_refused_before_reading(team, settings, monkeypatch):
     settings.IMPORT_MAX_BYTES = 100
-    monkeypatch.setattr(imports, "scan_file", lambda *a, **k: pytest.fail("file was read"))
-    with pytest.raises(imports.ValidationError) as exc:
+    monkeypatch.setattr(services, "scan_file", lambda *a, **k: pytest.fail("file was read"))
+    with pytest.raises(services.ValidationError) as exc:
         _preview(team)
     assert "refused" in exc.value.messages[0]
     assert Search.objects.count() == 0
@@ -106,7 +106,7 @@ def test_a_file_over_the_limit_is_refused_before_reading(team, settings, monkeyp
 
 def test_an_import_that_fails_midway_stores_nothing(team, monkeypatch,
                                                     django_capture_on_commit_callbacks):
-    monkeypatch.setattr(imports, "BATCH", 1)
+    monkeypatch.setattr(services, "BATCH", 1)
     calls = {"n": 0}
     real = dj_models.QuerySet.bulk_create
 
@@ -128,8 +128,8 @@ def test_an_import_that_fails_midway_stores_nothing(team, monkeypatch,
 def test_running_the_import_task_twice_imports_once(team):
     search = _preview(team)
     Search.objects.filter(pk=search.pk).update(status="queued")
-    assert imports.search_import_run(search_id=search.id) is True
-    assert imports.search_import_run(search_id=search.id) is False
+    assert services.search_import_run(search_id=search.id) is True
+    assert services.search_import_run(search_id=search.id) is False
     assert Record.objects.filter(search=search).count() == 3
 
 

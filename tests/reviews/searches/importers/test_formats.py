@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 
-from reviews.importers import FORMATS, ParseError, detect_format, iter_records, parse
+from reviews.searches.importers import FORMATS, ParseError, detect_format, iter_records, parse
 
 RIS = (
     "TY  - JOUR\n"

@@ -1,13 +1,12 @@
 """Services of the import stage: preview an export, import it all-or-nothing, discard it.
 
-Parsing lives in `reviews.importers` (pure); this module stores what it reads.
+Parsing lives in `reviews.searches.importers` (pure); this module stores what it reads.
 """
 import hashlib
 import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,11 +15,12 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import review_for
-from .audit import audit_record
-from .db import analyze_after_commit
-from .errors import Conflict
-from .files import delete_on_commit, save_file
+from ..access import review_for
+from ..audit import audit_record
+from ..db import analyze_after_commit
+from ..errors import Conflict
+from ..files import delete_on_commit, save_file
+from ..models import Record, Search
 from .importers import (
     FORMATS,
     RECORD_KEYS,
@@ -29,10 +29,9 @@ from .importers import (
     iter_records,
     open_export,
     read_records,
-    tabular_columns,
 )
 from .importers.tabular import MAPPABLE_FIELDS, table_columns
-from .models import Record, Search
+from .selectors import discardable, progress_key, read_key, search_columns, search_stuck
 
 log = logging.getLogger(__name__)
 
@@ -215,10 +214,6 @@ def _refusal(stored):
     return ValidationError(stored["message"], code=stored.get("code"))
 
 
-def read_key(search_id):
-    return f"prismflow:search-read:{search_id}"
-
-
 def _beat(key, done):
     # A sign of a worker at work: how far it got, and when.
     cache.set(key, {"done": done, "at": time.time()}, 3600)
@@ -274,22 +269,6 @@ def _refuse(search_id, message, stored):
         preview={"refused": stored})
     log.info("preview of search %s refused: %s", search_id, message)
     return False
-
-
-def search_columns(search, samples=3):
-    """The columns of a previewed spreadsheet search: (name, field in use, recognised field,
-    first values); empty for the other formats."""
-    if search.format not in TABULAR_FORMATS:
-        return []
-    try:
-        with search.file.open("rb") as fh:
-            columns = tabular_columns(fh, filename=search.file_name, format=search.format,
-                                      samples=samples)
-    except (ParseError, OSError):
-        return []
-    mapping = search.mapping or {}
-    return [(name, mapping.get(name, recognised or "ignore"), recognised, values)
-            for name, recognised, values in columns]
 
 
 @transaction.atomic
@@ -357,48 +336,6 @@ def search_import_start(*, actor, review_id, search_id):
 
     transaction.on_commit(lambda: search_import.delay(search.id))
     return search
-
-
-def progress_key(search_id):
-    return f"prismflow:search-import:{search_id}"
-
-
-def search_progress(search):
-    """How far the worker got: bytes of the file while it is read, records while they are
-    imported; `stuck` when the search waits with no sign of a worker (see search_stuck)."""
-    reading = search.status == Search.Status.READING
-    beat = _beat_of(search)
-    done = beat["done"] if isinstance(beat, dict) else 0
-    if search.status == Search.Status.DONE:
-        done = search.record_count
-    return {"status": search.status, "done": done,
-            "total": search.file_size if reading else search.record_count,
-            "unit": "bytes" if reading else "records", "error": search.error,
-            "stuck": search_stuck(search, beat)}
-
-
-def _beat_of(search):
-    """The last sign of a worker at work on the search (_beat), None when there is none."""
-    reading = search.status == Search.Status.READING
-    return cache.get(read_key(search.id) if reading else progress_key(search.id))
-
-
-_NOT_READ = object()  # search_stuck's beat not looked up yet (None means: there is none)
-
-
-def search_stuck(search, beat=_NOT_READ):
-    """A search handed to a worker (read or import) longer ago than SEARCH_STUCK_SECONDS with
-    no progress reported for as long: its task message was most likely lost. `beat`: the
-    search's _beat_of when the caller has it (the progress poll), so it is read once."""
-    if search.status not in (Search.Status.READING, Search.Status.QUEUED):
-        return False
-    if beat is _NOT_READ:
-        beat = _beat_of(search)
-    limit = settings.SEARCH_STUCK_SECONDS
-    if isinstance(beat, dict) and time.time() - beat["at"] < limit:
-        return False
-    return search.queued_at is None or search.queued_at < timezone.now() - timedelta(
-        seconds=limit)
 
 
 @transaction.atomic
@@ -534,13 +471,6 @@ def _copy_records(search, rows):
         for count, fields in enumerate(rows, 1):
             copy.write_row([make(fields) for make in makers])
             yield count, fields
-
-
-def discardable(search):
-    """Previewed, failed, still being read (a read in progress stops harmlessly: it writes
-    only a search still being read) or queued for import and stuck."""
-    return search.status in (Search.Status.PREVIEW, Search.Status.FAILED,
-                             Search.Status.READING) or search_stuck(search)
 
 
 @transaction.atomic

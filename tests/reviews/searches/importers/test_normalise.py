@@ -2,7 +2,7 @@
 
 import pytest
 
-from reviews.importers.normalise import (
+from reviews.searches.importers.normalise import (
     guess_language,
     normalise_author,
     normalise_doi,

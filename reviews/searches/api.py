@@ -5,11 +5,11 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from . import imports
-from .api_access import ReviewScopedAPIView
-from .api_errors import refusal, refusal_body
+from ..api_access import ReviewScopedAPIView
+from ..api_errors import refusal, refusal_body
+from ..models import Search
+from . import selectors, services
 from .importers import FORMATS, ParseError
-from .models import Search
 
 
 class SearchOutput(serializers.ModelSerializer):
@@ -23,7 +23,7 @@ class SearchOutput(serializers.ModelSerializer):
                   "progress"]
 
     def get_progress(self, search) -> dict:
-        return imports.search_progress(search)
+        return selectors.search_progress(search)
 
 
 class SearchUploadInput(serializers.Serializer):
@@ -42,7 +42,7 @@ class AlreadyImportedOutput(serializers.Serializer):
     search = serializers.IntegerField(help_text="the search that imported this file")
 
 
-@refusal_body(imports.AlreadyImported)
+@refusal_body(services.AlreadyImported)
 def _already_imported(exc):
     return {"search": exc.search.id}
 
@@ -74,7 +74,7 @@ class SearchListApi(ReviewScopedAPIView):
         data = SearchUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        search = imports.search_preview(actor=request.user, review_id=review_id,
+        search = services.search_preview(actor=request.user, review_id=review_id,
                                         upload=values.pop("file"), **values)
         return Response(SearchOutput(search).data, status=status.HTTP_201_CREATED)
 
@@ -94,7 +94,7 @@ class SearchImportApi(ReviewScopedAPIView):
     @extend_schema(request=None, responses={202: SearchOutput})
     def post(self, request, review_id, search_id):
         get_object_or_404(Search, pk=search_id, review=self.review)
-        search = imports.search_import_start(actor=request.user, review_id=review_id,
+        search = services.search_import_start(actor=request.user, review_id=review_id,
                                              search_id=search_id)
         search.refresh_from_db()
         return Response(SearchOutput(search).data, status=status.HTTP_202_ACCEPTED)
@@ -115,6 +115,6 @@ class SearchRequeueApi(ReviewScopedAPIView):
         "search no longer waits.")
     def post(self, request, review_id, search_id):
         get_object_or_404(Search, pk=search_id, review=self.review)
-        search = imports.search_requeue(actor=request.user, review_id=review_id,
+        search = services.search_requeue(actor=request.user, review_id=review_id,
                                         search_id=search_id)
         return Response(SearchOutput(search).data, status=status.HTTP_202_ACCEPTED)

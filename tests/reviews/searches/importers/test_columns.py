@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 
-from reviews.importers import ParseError, tabular_columns
+from reviews.searches.importers import ParseError, tabular_columns
 
 CSV = 'Titel,Autoren,Year,DOI,Notes\nA trial,"Li, X; Wu, Y",2020,10.1/a,\nB trial,,2021,,kept\n'
 

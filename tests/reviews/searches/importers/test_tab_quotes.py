@@ -3,7 +3,7 @@ its quoting."""
 
 import pytest
 
-from reviews.importers import ParseError, detect_format, iter_records, tabular_columns
+from reviews.searches.importers import ParseError, detect_format, iter_records, tabular_columns
 
 WOS_HEADER = "PT\tAU\tAF\tTI\tSO\tLA\tDT\tAB\tPY\tVL\tIS\tBP\tEP\tDI\tUT\n"
 

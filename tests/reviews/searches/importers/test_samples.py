@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from reviews.importers import RECORD_KEYS, parse
+from reviews.searches.importers import RECORD_KEYS, parse
 from tests.conftest import shared_path
 
 pytestmark = pytest.mark.shared_data

@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reviews import imports
-from reviews.importers import ParseError
 from reviews.models import AuditEvent, Record, Search
+from reviews.searches import selectors, services
+from reviews.searches.importers import ParseError
 
 CSV = (
     "Titel,Verfasser,Jahr,DOI,Bemerkung\n"
@@ -23,13 +23,13 @@ MAPPING = {
 
 def _preview(team, text=CSV, name="export.csv"):
     upload = SimpleUploadedFile(name, text.encode("utf-8"))
-    return imports.search_preview(
+    return services.search_preview(
         actor=team.users["owner"], review_id=team.review.id, upload=upload, source="other_database"
     )
 
 
 def _remap(team, search, mapping=MAPPING, persona="owner"):
-    return imports.search_remap(
+    return services.search_remap(
         actor=team.users[persona], review_id=team.review.id, search_id=search.id, mapping=mapping
     )
 
@@ -37,7 +37,7 @@ def _remap(team, search, mapping=MAPPING, persona="owner"):
 def test_unrecognised_columns_are_listed_with_their_first_values(team):
     search = _preview(team)
     assert search.preview["first"][0]["title"] is None  # "Titel" is not recognised
-    columns = imports.search_columns(search)
+    columns = selectors.search_columns(search)
     assert columns[0] == (
         "Titel",
         "ignore",
@@ -56,13 +56,13 @@ def test_remapping_redoes_the_preview_stores_the_mapping_and_is_audited(team):
     assert search.problem_count == 0 and search.preview["problems"] == []
     event = AuditEvent.objects.get(verb="search.remap")
     assert event.after["mapping"] == MAPPING and event.before["mapping"] == {}
-    assert imports.search_columns(search)[0][1] == "title"
+    assert selectors.search_columns(search)[0][1] == "title"
 
 
 def test_the_import_uses_the_mapping_chosen(team, django_capture_on_commit_callbacks):
     search = _remap(team, _preview(team))
     with django_capture_on_commit_callbacks(execute=True):
-        imports.search_import_start(
+        services.search_import_start(
             actor=team.users["owner"], review_id=team.review.id, search_id=search.id
         )
     titles = list(Record.objects.filter(search=search).values_list("title", flat=True))
@@ -82,12 +82,12 @@ def test_a_mapping_that_leaves_nothing_to_read_changes_nothing(team):
 
 def test_unknown_fields_columns_and_formats_are_refused(team):
     search = _preview(team)
-    with pytest.raises(imports.ValidationError):
+    with pytest.raises(services.ValidationError):
         _remap(team, search, {"Titel": "headline"})
-    with pytest.raises(imports.ValidationError):
+    with pytest.raises(services.ValidationError):
         _remap(team, search, {"Nope": "title"})
     ris = _preview(team, "TY  - JOUR\nTI  - A\nER  - \n", name="a.ris")
-    with pytest.raises(imports.ValidationError):
+    with pytest.raises(services.ValidationError):
         _remap(team, ris, {"TI": "title"})
 
 
@@ -170,14 +170,14 @@ def test_other_unreadable_files_are_still_refused(team):
 
 def test_a_mapping_given_at_upload_is_checked_like_a_remap(team):
     def upload(text, name, mapping):
-        return imports.search_preview(
+        return services.search_preview(
             actor=team.users["owner"], review_id=team.review.id, source="other_database",
             upload=SimpleUploadedFile(name, text.encode("utf-8")), mapping=mapping)
 
-    with pytest.raises(imports.ValidationError) as unknown:
+    with pytest.raises(services.ValidationError) as unknown:
         upload(CSV, "export.csv", {"Titel": "headline"})
     assert "headline" in str(unknown.value)
-    with pytest.raises(imports.ValidationError) as not_tabular:
+    with pytest.raises(services.ValidationError) as not_tabular:
         upload("TY  - JOUR\nTI  - A\nER  - \n", "a.ris", {"TI": "title"})
     assert "CSV" in str(not_tabular.value)
     assert not Search.objects.filter(review=team.review).exists()  # nothing half-stored

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from reviews import imports, tasks
 from reviews.models import AuditEvent, Search
+from reviews.searches import selectors, services, tasks
 
 from .test_imports import RIS
 
@@ -59,18 +59,18 @@ def test_the_upload_request_only_stores_the_file_and_sends_the_reading_to_a_work
 
 
 def test_reading_reports_how_far_it_got_in_bytes(team, sent, monkeypatch):
-    search = imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+    search = services.search_preview(actor=team.users["owner"], review_id=team.review.id,
                                     upload=_file(RIS * 400), source="pubmed")
     seen = []
-    real = imports._beat
+    real = services._beat
 
     def beat(key, done):
         seen.append(done)
         real(key, done)
 
-    monkeypatch.setattr(imports, "_beat", beat)
-    monkeypatch.setattr(imports.time, "monotonic", iter(range(0, 10**6, 10)).__next__)
-    assert imports.search_scan_run(search_id=search.id)
+    monkeypatch.setattr(services, "_beat", beat)
+    monkeypatch.setattr(services.time, "monotonic", iter(range(0, 10**6, 10)).__next__)
+    assert services.search_scan_run(search_id=search.id)
     assert seen[0] == 0 and max(seen) > 0 and seen == sorted(seen)
     assert max(seen) <= search.file_size
 
@@ -89,7 +89,7 @@ def test_a_file_that_cannot_be_read_becomes_a_visible_failed_search_not_a_hidden
         f"/reviews/{team.review.id}/searches/{search.id}/").content.decode()
     assert "bad.ris" in page and 'id="discard-submit"' in page and "import-submit" not in page
     # Nothing to import: the import is not started.
-    imports.search_import_start(actor=team.users["owner"], review_id=team.review.id,
+    services.search_import_start(actor=team.users["owner"], review_id=team.review.id,
                                 search_id=search.id)
     assert Search.objects.get().status == "failed" and ("import", search.id) not in sent
     stored = search.file.path
@@ -162,17 +162,17 @@ def test_a_lost_reading_task_can_be_queued_again_by_the_owner(
 
 def test_a_lost_import_task_can_be_queued_again_or_the_file_discarded(
         team, sent, django_capture_on_commit_callbacks):
-    search = imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+    search = services.search_preview(actor=team.users["owner"], review_id=team.review.id,
                                     upload=_file(), source="pubmed", scan_now=True)
     with django_capture_on_commit_callbacks(execute=True):
-        imports.search_import_start(actor=team.users["owner"], review_id=team.review.id,
+        services.search_import_start(actor=team.users["owner"], review_id=team.review.id,
                                     search_id=search.id)
     assert sent == [("import", search.id)]
     discard = f"/reviews/{team.review.id}/searches/{search.id}/discard/"
     # A queued import that may be running is not discarded.
     assert team.client("owner").post(discard).status_code == 404
     _stuck(search)
-    progress = imports.search_progress(Search.objects.get())
+    progress = selectors.search_progress(Search.objects.get())
     assert progress["stuck"] is True
     owner = APIClient()
     owner.force_authenticate(team.users["owner"])
@@ -187,11 +187,11 @@ def test_a_lost_import_task_can_be_queued_again_or_the_file_discarded(
 
 
 def test_a_search_with_a_worker_at_work_is_not_stuck(team, sent):
-    search = imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+    search = services.search_preview(actor=team.users["owner"], review_id=team.review.id,
                                     upload=_file(), source="pubmed")
     _stuck(search)
-    imports._beat(imports.read_key(search.id), 10)
-    assert imports.search_progress(Search.objects.get())["stuck"] is False
+    services._beat(selectors.read_key(search.id), 10)
+    assert selectors.search_progress(Search.objects.get())["stuck"] is False
 
 
 MAPPED_CSV = "Titel,Jahr\nMesenchymal stem cells in systemic sclerosis,2013\nAdipose cells,2015\n"
@@ -199,7 +199,7 @@ MAPPED_CSV = "Titel,Jahr\nMesenchymal stem cells in systemic sclerosis,2013\nAdi
 
 def test_with_workers_a_new_column_mapping_is_read_by_a_worker_too(
         team, sent, django_capture_on_commit_callbacks):
-    search = imports.search_preview(
+    search = services.search_preview(
         actor=team.users["owner"], review_id=team.review.id, scan_now=True,
         upload=_file(MAPPED_CSV, "export.csv"), source="other_database")
     assert (search.status, search.record_count) == ("preview", 0)  # nothing recognised
@@ -219,11 +219,11 @@ def test_with_workers_a_new_column_mapping_is_read_by_a_worker_too(
 
 def test_with_workers_a_mapping_that_leaves_nothing_to_read_fails_visibly(
         team, sent, django_capture_on_commit_callbacks):
-    search = imports.search_preview(
+    search = services.search_preview(
         actor=team.users["owner"], review_id=team.review.id, scan_now=True,
         upload=_file(MAPPED_CSV, "export.csv"), source="other_database")
     with django_capture_on_commit_callbacks(execute=True):
-        imports.search_remap(actor=team.users["owner"], review_id=team.review.id,
+        services.search_remap(actor=team.users["owner"], review_id=team.review.id,
                              search_id=search.id, mapping={"Titel": "ignore", "Jahr": "ignore"})
     tasks.search_scan(search.id)
     search.refresh_from_db()
@@ -234,7 +234,7 @@ def test_with_workers_a_mapping_that_leaves_nothing_to_read_fails_visibly(
 
 
 def test_a_search_no_longer_waiting_is_not_queued_again(team, sent):
-    search = imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+    search = services.search_preview(actor=team.users["owner"], review_id=team.review.id,
                                     upload=_file(), source="pubmed", scan_now=True)
     _stuck(search)
     owner = APIClient()
@@ -252,12 +252,12 @@ def test_the_progress_poll_looks_up_the_workers_sign_once(team, sent, monkeypatc
     """The page polls search_progress every second or so: with no worker's sign yet (the usual
     case while a task waits) it is still one cache read, not one for the progress and another
     for `stuck`."""
-    search = imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+    search = services.search_preview(actor=team.users["owner"], review_id=team.review.id,
                                     upload=_file(), source="pubmed")
     _stuck(search)
-    keys, backend = [], caches["default"]  # the backend behind imports.cache, this thread
+    keys, backend = [], caches["default"]  # the backend behind services.cache, this thread
     real_get = backend.get
     monkeypatch.setattr(backend, "get", lambda key, *a: keys.append(key) or real_get(key, *a))
-    progress = imports.search_progress(Search.objects.get())
+    progress = selectors.search_progress(Search.objects.get())
     assert progress["stuck"] is True and progress["done"] == 0
-    assert keys == [imports.read_key(search.id)]
+    assert keys == [selectors.read_key(search.id)]

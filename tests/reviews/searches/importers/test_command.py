@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from .test_formats import RIS
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def test_it_writes_one_json_object_per_record(tmp_path):

@@ -5,12 +5,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import imports
-from .access import review_view
+from ..access import review_view
+from ..models import Search
+from ..pages import page_service_call, refusal_text
+from . import selectors, services
 from .forms import ColumnMappingForm, SearchUploadForm
 from .importers import ParseError
-from .models import Search
-from .pages import page_service_call, refusal_text
 
 
 def _search(review, search_id):
@@ -29,10 +29,10 @@ def searches(request, review, membership):
             data = dict(form.cleaned_data)
             upload = data.pop("file")
             try:
-                search = imports.search_preview(
+                search = services.search_preview(
                     actor=request.user, review_id=review.id, upload=upload,
                     format=data.pop("format") or None, **data)
-            except imports.AlreadyImported as exc:
+            except services.AlreadyImported as exc:
                 messages.info(request, exc.messages[0])
                 return redirect("search_detail", review_id=review.id, search_id=exc.search.id)
             except ParseError as exc:
@@ -57,12 +57,12 @@ def search_detail(request, review, membership, search_id):
 
 def _detail(request, review, membership, search, mapping_form=None, status=200):
     if mapping_form is None and search.status in (Search.Status.PREVIEW, Search.Status.FAILED):
-        columns = imports.search_columns(search)
+        columns = selectors.search_columns(search)
         mapping_form = ColumnMappingForm(columns) if columns else None
     return render(request, "reviews/search_detail.html", {
         "review": review, "membership": membership, "search": search,
-        "progress": imports.search_progress(search),
-        "mapping_form": mapping_form, "discardable": imports.discardable(search),
+        "progress": selectors.search_progress(search),
+        "mapping_form": mapping_form, "discardable": selectors.discardable(search),
     }, status=status)
 
 
@@ -73,10 +73,10 @@ def search_mapping(request, review, membership, search_id):
     if search.status not in (Search.Status.PREVIEW, Search.Status.FAILED):
         messages.error(request, _("This search was imported; its columns can no longer change."))
         return redirect("search_detail", review_id=review.id, search_id=search.id)
-    form = ColumnMappingForm(imports.search_columns(search), request.POST)
+    form = ColumnMappingForm(selectors.search_columns(search), request.POST)
     if form.is_valid():
         try:
-            search = imports.search_remap(actor=request.user, review_id=review.id,
+            search = services.search_remap(actor=request.user, review_id=review.id,
                                           search_id=search.id, mapping=form.mapping())
         except ParseError as exc:
             form.add_error(None, exc.reason)
@@ -92,7 +92,7 @@ def search_mapping(request, review, membership, search_id):
 
 @review_view(POST="manage")
 def search_import(request, review, membership, search_id):
-    search = imports.search_import_start(actor=request.user, review_id=review.id,
+    search = services.search_import_start(actor=request.user, review_id=review.id,
                                          search_id=_search(review, search_id).id)
     search.refresh_from_db()
     if search.status == Search.Status.DONE:
@@ -103,7 +103,7 @@ def search_import(request, review, membership, search_id):
 @review_view(POST="manage")
 def search_requeue(request, review, membership, search_id):
     """A search whose task message was lost (nothing moved for a while): send it again."""
-    if page_service_call(request, imports.search_requeue, None, review_id=review.id,
+    if page_service_call(request, services.search_requeue, None, review_id=review.id,
                          search_id=_search(review, search_id).id):
         messages.info(request, _("The search was queued again."))
     return redirect("search_detail", review_id=review.id, search_id=search_id)
@@ -112,7 +112,7 @@ def search_requeue(request, review, membership, search_id):
 @review_view(POST="manage")
 def search_discard(request, review, membership, search_id):
     try:
-        imports.search_discard(actor=request.user, review_id=review.id,
+        services.search_discard(actor=request.user, review_id=review.id,
                                search_id=_search(review, search_id).id)
     except Search.DoesNotExist as exc:
         raise Http404 from exc
@@ -122,4 +122,4 @@ def search_discard(request, review, membership, search_id):
 
 @review_view(GET="read")
 def search_progress(request, review, membership, search_id):
-    return JsonResponse(imports.search_progress(_search(review, search_id)))
+    return JsonResponse(selectors.search_progress(_search(review, search_id)))

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviews.importers import FORMATS, RECORD_KEYS, ParseError, parse
+from reviews.searches.importers import FORMATS, RECORD_KEYS, ParseError, parse
 
 from .test_encodings import NOTEEXPRESS
 from .test_formats import ENDNOTE_XML, MEDLINE, RIS
