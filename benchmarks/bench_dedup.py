@@ -39,8 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviews.dedup import decide, dedupe, normalise  # noqa: E402
-from reviews.dedup.evaluate import count, true_labels  # noqa: E402
+from reviews.duplicates.matching import decide, dedupe, normalise  # noqa: E402
+from reviews.duplicates.matching.evaluate import count, true_labels  # noqa: E402
 from reviews.searches.importers import parse  # noqa: E402
 
 SETS_DIR = ROOT.parent / "shared" / "data" / "dedup" / "sets"

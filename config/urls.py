@@ -11,6 +11,7 @@ from reviews.auth_views import (
     ThrottledLoginView,
     ThrottledObtainAuthToken,
 )
+from reviews.duplicates.urls import api_urlpatterns as duplicates_api
 from reviews.searches.urls import api_urlpatterns as searches_api
 from reviews.urls import api_urlpatterns as reviews_api
 from screening.records.urls import api_urlpatterns as records_api
@@ -27,6 +28,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     *reviews_api,
     *searches_api,
+    *duplicates_api,
     *screening_api,
     *records_api,
     *extraction_api,
@@ -51,6 +53,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("", include("reviews.urls")),
     path("", include("reviews.searches.urls")),
+    path("", include("reviews.duplicates.urls")),
     path("", include("screening.urls")),
     path("", include("screening.records.urls")),
     path("", include("extraction.urls")),

@@ -20,4 +20,5 @@ class ReviewsConfig(AppConfig):
         from . import tokens  # noqa: F401
 
         # A worker discovers only <app>.tasks: the concepts' own task modules register here.
+        from .duplicates import tasks as _duplicates_tasks  # noqa: F401
         from .searches import tasks as _searches_tasks  # noqa: F401

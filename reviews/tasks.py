@@ -8,10 +8,3 @@ from . import services
 @shared_task(name="reviews.invitation_send")
 def invitation_send(invitation_id):
     return services.invitation_mail(invitation_id=invitation_id)
-
-
-@shared_task(name="reviews.dedupe_review")
-def dedupe_review(review_id):
-    from .dedup_services import review_dedupe
-
-    return review_dedupe(review_id=review_id)

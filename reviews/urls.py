@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, dedup_api, dedup_views, views
+from . import api, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -29,13 +29,6 @@ urlpatterns = [
     ),
     path("reviews/<id:review_id>/audit/", views.audit_log, name="audit_log"),
     path("reviews/<id:review_id>/audit.csv", views.audit_export, name="audit_export"),
-    path("reviews/<id:review_id>/duplicates/", dedup_views.duplicates, name="duplicates"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/decide/",
-         dedup_views.duplicate_decide, name="duplicate_decide"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/split/",
-         dedup_views.duplicate_split, name="duplicate_split"),
-    path("reviews/<id:review_id>/records/<id:record_id>/unmerge/",
-         dedup_views.record_unmerge, name="record_unmerge"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
     path("account/language/", views.set_language, name="set_language"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
@@ -51,18 +44,4 @@ api_urlpatterns = [
         name="api_member",
     ),
     path("reviews/<id:review_id>/audit/", api.AuditListApi.as_view(), name="api_audit"),
-    path("reviews/<id:review_id>/duplicates/", dedup_api.DuplicatePairListApi.as_view(),
-         name="api_duplicates"),
-    path("reviews/<id:review_id>/duplicates/counts/", dedup_api.DuplicateCountsApi.as_view(),
-         name="api_duplicate_counts"),
-    path("reviews/<id:review_id>/duplicates/groups/", dedup_api.DuplicateGroupListApi.as_view(),
-         name="api_duplicate_groups"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/",
-         dedup_api.DuplicatePairDetailApi.as_view(), name="api_duplicate"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/decision/",
-         dedup_api.DuplicateDecisionApi.as_view(), name="api_duplicate_decision"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/split/",
-         dedup_api.DuplicateSplitApi.as_view(), name="api_duplicate_split"),
-    path("reviews/<id:review_id>/records/<id:record_id>/unmerge/",
-         dedup_api.RecordUnmergeApi.as_view(), name="api_record_unmerge"),
 ]

@@ -4,7 +4,7 @@ they had as reviews.tasks (queued messages and worker configs name them)."""
 from celery import shared_task
 from django.db import transaction
 
-from ..tasks import dedupe_review
+from ..duplicates.tasks import dedupe_review
 
 
 @shared_task(name="reviews.search_import")

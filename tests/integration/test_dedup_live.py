@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from reviews import dedup_services as ds
+from reviews.duplicates import services as ds
+from reviews.duplicates.selectors import unique_records_for_review
 from reviews.models import AuditEvent, DuplicatePair, Record
 from reviews.searches import services
-from reviews.selectors import unique_records_for_review
-from tests.reviews.test_dedup_services import (
+from tests.reviews.duplicates.test_dedup_services import (
     CONFERENCE,
     OTHER,
     TRIAL,

@@ -3,9 +3,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from reviews.duplicates.selectors import unique_records_for_review
 from reviews.models import Record, Search
 from reviews.searches import selectors, services
-from reviews.selectors import unique_records_for_review
 from screening.models import Item
 
 from .conftest import wait_for

@@ -4,7 +4,7 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.dedup import dedupe
+from reviews.duplicates.matching import dedupe
 from reviews.searches.importers import ParseError, parse
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from reviews.dedup import dedupe
-from reviews.dedup.evaluate import count, true_labels
+from reviews.duplicates.matching import dedupe
+from reviews.duplicates.matching.evaluate import count, true_labels
 from reviews.searches.importers import parse
 from tests.conftest import shared_path
 

@@ -1,7 +1,7 @@
 """The hard cases, decided pair by pair."""
 
-from reviews.dedup import DISTINCT, DUPLICATE, POSSIBLE, decide, normalise
-from reviews.dedup.scoring import CONFLICT, journal_agreement
+from reviews.duplicates.matching import DISTINCT, DUPLICATE, POSSIBLE, decide, normalise
+from reviews.duplicates.matching.scoring import CONFLICT, journal_agreement
 
 from .fixtures import TRIAL, record
 

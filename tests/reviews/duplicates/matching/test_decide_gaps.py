@@ -1,8 +1,8 @@
 """Pairs one field leaves in doubt (no title, no pages, a mistyped page, a translated title):
 merged when the rest is as strong as a full match, kept apart when it is not."""
 
-from reviews.dedup import DUPLICATE, decide, dedupe, normalise
-from reviews.dedup.normalise import is_translated_title
+from reviews.duplicates.matching import DUPLICATE, decide, dedupe, normalise
+from reviews.duplicates.matching.normalise import is_translated_title
 
 from .fixtures import record
 

@@ -26,7 +26,8 @@ merge_records(records) -> dict
     The merged record of a cluster: the best value of each field, and `sources`, the
     source ids of every member.
 
-The evaluation helpers used by the benchmark and tests are in reviews.dedup.evaluate.
+The evaluation helpers used by the benchmark and tests are in
+reviews.duplicates.matching.evaluate.
 """
 
 from .decide import DISTINCT, DUPLICATE, POSSIBLE, Decision, decide

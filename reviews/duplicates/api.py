@@ -5,12 +5,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from . import dedup_services, selectors
-from .api_access import Pages, ReviewScopedAPIView
-from .api_errors import refusal_body
-from .api_schema import paginated
-from .models import DuplicatePair, Record
-from .searches.importers import RECORD_KEYS
+from ..api_access import Pages, ReviewScopedAPIView
+from ..api_errors import refusal_body
+from ..api_schema import paginated
+from ..models import DuplicatePair, Record
+from ..searches.importers import RECORD_KEYS
+from . import selectors, services
 
 
 class RecordOutput(serializers.ModelSerializer):
@@ -68,10 +68,10 @@ class AlreadyDecidedOutput(serializers.Serializer):
 
 
 class DecisionInput(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=sorted(dedup_services.DECISIONS))
+    decision = serializers.ChoiceField(choices=sorted(services.DECISIONS))
 
 
-@refusal_body(dedup_services.AlreadyDecided)
+@refusal_body(services.AlreadyDecided)
 def _already_decided(exc):
     return {"pair": PairOutput(exc.pair).data}
 
@@ -129,7 +129,7 @@ class DuplicateDecisionApi(ReviewScopedAPIView):
         get_object_or_404(DuplicatePair, pk=pair_id, review=self.review)
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        pair = dedup_services.pair_decide(
+        pair = services.pair_decide(
             actor=request.user, review_id=review_id, pair_id=pair_id, **data.validated_data
         )
         return Response(PairOutput(pair).data)
@@ -143,7 +143,7 @@ class DuplicateSplitApi(ReviewScopedAPIView):
     @extend_schema(request=None, responses=PairOutput)
     def post(self, request, review_id, pair_id):
         get_object_or_404(DuplicatePair, pk=pair_id, review=self.review)
-        pair = dedup_services.pair_split(actor=request.user, review_id=review_id, pair_id=pair_id)
+        pair = services.pair_split(actor=request.user, review_id=review_id, pair_id=pair_id)
         return Response(PairOutput(pair).data)
 
 
@@ -166,7 +166,7 @@ class DuplicateGroupListApi(ReviewScopedAPIView):
             selectors.duplicate_clusters_for_review(review=self.review), request, view=self
         )
         groups = [
-            {**dedup_services.merged_group(kept), "kept": kept.id} for kept in page
+            {**services.merged_group(kept), "kept": kept.id} for kept in page
         ]
         return pager.get_paginated_response(GroupOutput(groups, many=True).data)
 
@@ -177,7 +177,7 @@ class RecordUnmergeApi(ReviewScopedAPIView):
     @extend_schema(request=None, responses=RecordOutput)
     def post(self, request, review_id, record_id):
         get_object_or_404(Record, pk=record_id, review=self.review)
-        record = dedup_services.record_unmerge(
+        record = services.record_unmerge(
             actor=request.user, review_id=review_id, record_id=record_id
         )
         return Response(RecordOutput(record).data)

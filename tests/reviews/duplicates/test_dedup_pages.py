@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from reviews import dedup_services as ds
+from reviews.duplicates import services as ds
 from reviews.models import AuditEvent, DuplicatePair, Record
 
 from .test_dedup_services import CONFERENCE, OTHER, TRIAL, TRIAL_SHORT, add_records, make_search

@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.http import Http404
 
-from reviews import dedup_services as ds
-from reviews.dedup import dedupe
+from reviews.duplicates import services as ds
+from reviews.duplicates.matching import dedupe
+from reviews.duplicates.selectors import duplicate_counts, unique_records_for_review
 from reviews.models import AuditEvent, DuplicatePair, Record, Search
-from reviews.selectors import duplicate_counts, stage_counts, unique_records_for_review
+from reviews.selectors import stage_counts
 
 TRIAL = {
     "title": "Mesenchymal stem cells for systemic sclerosis: a phase 1 trial",
@@ -218,7 +219,7 @@ def test_not_a_duplicate_is_remembered_by_later_runs(team):
 
 
 def duplicate_queue_has(team, x, y):
-    from reviews.selectors import duplicate_queue_for_review
+    from reviews.duplicates.selectors import duplicate_queue_for_review
 
     ids = {x.id, y.id}
     return any(

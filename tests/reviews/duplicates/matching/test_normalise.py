@@ -1,6 +1,6 @@
 """Normalisation: the forms records are compared in."""
 
-from reviews.dedup.normalise import (
+from reviews.duplicates.matching.normalise import (
     author_names,
     norm_doi,
     norm_issue,
@@ -138,7 +138,7 @@ def test_thousands_written_with_a_space_are_one_number():
 
 def test_a_cluster_where_no_copy_has_authors_merges_with_no_authors():
     # Seen on the record page: a group of two author-less records crashed the merge.
-    from reviews.dedup import merge_records
+    from reviews.duplicates.matching import merge_records
 
     merged = merge_records([{"id": "a", "title": "Stem cells", "authors": []},
                             {"id": "b", "title": "Stem cells"}])

@@ -1,6 +1,6 @@
 """Services of the de-duplication stage: the run after each import, merges, splits, decisions.
 
-The engine (`reviews.dedup`) is pure; this module stores what it finds. A cluster is a
+The engine (`reviews.duplicates.matching`) is pure; this module stores what it finds. A cluster is a
 connected group of merged DuplicatePair rows; each record's `duplicate_of` points at its
 cluster's kept record, recomputed from those pairs after every change. Every write here locks
 the review row first, so a run and people's decisions on one review take turns and never
@@ -15,14 +15,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import review_for
-from .audit import audit_record
-from .db import analyze_after_commit
-from .dedup import dedupe, merge_records
-from .errors import Conflict
-from .models import AuditEvent, DuplicatePair, Record, Review
-from .searches.importers import RECORD_KEYS
-from .signals import announce_unique_records_changed
+from ..access import review_for
+from ..audit import audit_record
+from ..db import analyze_after_commit
+from ..errors import Conflict
+from ..models import AuditEvent, DuplicatePair, Record, Review
+from ..searches.importers import RECORD_KEYS
+from ..signals import announce_unique_records_changed
+from .matching import dedupe, merge_records
 
 log = logging.getLogger(__name__)
 

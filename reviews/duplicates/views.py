@@ -12,10 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import dedup_services, selectors
-from .access import can, review_view
-from .dedup import norm_text
-from .models import DuplicatePair, Record
+from ..access import can, review_view
+from ..models import DuplicatePair, Record
+from . import selectors, services
+from .matching import norm_text
 
 PER_PAGE = 20
 # (field, label); "source" is the database the record was imported from.
@@ -72,7 +72,7 @@ def compare(a, b):
 
 
 def _cluster_view(kept):
-    return dedup_services.merged_group(kept, source=lambda search: search.get_source_display())
+    return services.merged_group(kept, source=lambda search: search.get_source_display())
 
 
 @review_view(GET="read")
@@ -124,7 +124,7 @@ def duplicate_decide(request, review, membership, pair_id):
     if not DuplicatePair.objects.filter(pk=pair_id, review=review).exists():
         raise Http404  # another review's pair is not found, whatever the form says
     decision = request.POST.get("decision", "")
-    if _run(request, review, dedup_services.pair_decide, pair_id=pair_id, decision=decision):
+    if _run(request, review, services.pair_decide, pair_id=pair_id, decision=decision):
         if decision == "merge":
             messages.success(request, _("Merged: the duplicate leaves the screening set."))
         else:
@@ -134,13 +134,13 @@ def duplicate_decide(request, review, membership, pair_id):
 
 @review_view(POST="screen")
 def duplicate_split(request, review, membership, pair_id):
-    if _run(request, review, dedup_services.pair_split, pair_id=pair_id):
+    if _run(request, review, services.pair_split, pair_id=pair_id):
         messages.success(request, _("Split: both records are unique again."))
     return _back(request, review)
 
 
 @review_view(POST="screen")
 def record_unmerge(request, review, membership, record_id):
-    if _run(request, review, dedup_services.record_unmerge, record_id=record_id):
+    if _run(request, review, services.record_unmerge, record_id=record_id):
         messages.success(request, _("The record was taken out of its group."))
     return _back(request, review)

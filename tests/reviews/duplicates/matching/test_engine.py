@@ -1,6 +1,6 @@
 """Runs over many records: clustering, cannot-link, incremental runs, merging."""
 
-from reviews.dedup import dedupe, merge_records
+from reviews.duplicates.matching import dedupe, merge_records
 
 from .fixtures import TRIAL, record
 
