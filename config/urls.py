@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from extraction.urls import api_urlpatterns as extraction_api
+from reviews.audit.urls import api_urlpatterns as audit_api
 from reviews.auth_views import (
     PasswordResetRequestView,
     ThrottledAdminAuthenticationForm,
@@ -27,6 +28,7 @@ api_patterns = [
     # so the Content Security Policy (reviews.security) holds on the API docs too.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     *reviews_api,
+    *audit_api,
     *searches_api,
     *duplicates_api,
     *screening_api,
@@ -52,6 +54,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("", include("reviews.urls")),
+    path("", include("reviews.audit.urls")),
     path("", include("reviews.searches.urls")),
     path("", include("reviews.duplicates.urls")),
     path("", include("screening.urls")),

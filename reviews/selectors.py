@@ -3,7 +3,7 @@
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from .access import review_for
-from .models import AuditEvent, Invitation, Membership, Review
+from .models import Invitation, Membership, Review
 
 
 def reviews_for_user(*, user):
@@ -51,29 +51,6 @@ def open_invitations_for_user(*, user):
                                       expires_at__gt=timezone.now())
             .exclude(review__memberships__user=user)
             .select_related("review", "invited_by").order_by("-created_at"))
-
-
-def audit_events_for_review(*, user, review_id, verb=None, actor=None, since=None,
-                            until=None):
-    """The review's audit events, newest first, filtered by kind (verb), person (username)
-    and day: `since` and `until` are dates, both days included, in the site's time zone."""
-    from datetime import datetime, time, timedelta
-
-    from django.utils import timezone
-
-    review, _ = review_for(user, review_id, "manage")
-    events = AuditEvent.objects.filter(review=review).select_related("actor")
-    if verb:
-        events = events.filter(verb=verb)
-    if actor:
-        events = events.filter(Q(actor__username=actor))
-    zone = timezone.get_current_timezone()
-    if since:
-        events = events.filter(created_at__gte=datetime.combine(since, time.min, tzinfo=zone))
-    if until:
-        events = events.filter(
-            created_at__lt=datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone))
-    return events
 
 
 def stage_counts(*, review):

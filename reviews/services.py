@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import review_for
-from .audit import audit_record
+from .audit.services import audit_record
 from .errors import Conflict, Missing
 from .models import (
     Invitation,

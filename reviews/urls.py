@@ -27,8 +27,6 @@ urlpatterns = [
         views.invitation_resend,
         name="invitation_resend",
     ),
-    path("reviews/<id:review_id>/audit/", views.audit_log, name="audit_log"),
-    path("reviews/<id:review_id>/audit.csv", views.audit_export, name="audit_export"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
     path("account/language/", views.set_language, name="set_language"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
@@ -43,5 +41,4 @@ api_urlpatterns = [
         api.MemberDetailApi.as_view(),
         name="api_member",
     ),
-    path("reviews/<id:review_id>/audit/", api.AuditListApi.as_view(), name="api_audit"),
 ]

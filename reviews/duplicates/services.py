@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access import review_for
-from ..audit import audit_record
+from ..audit.services import audit_record
 from ..db import analyze_after_commit
 from ..errors import Conflict
 from ..models import AuditEvent, DuplicatePair, Record, Review

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from reviews.audit import audit_changes, audit_record
+from reviews.audit.services import audit_record
+from reviews.audit.views import audit_changes
 from reviews.models import AuditEvent
 
 
