@@ -1,17 +1,12 @@
 """Top-level URL configuration."""
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from extraction.urls import api_urlpatterns as extraction_api
+from reviews.accounts.urls import api_urlpatterns as accounts_api
+from reviews.accounts.views import ThrottledAdminAuthenticationForm
 from reviews.audit.urls import api_urlpatterns as audit_api
-from reviews.auth_views import (
-    PasswordResetRequestView,
-    ThrottledAdminAuthenticationForm,
-    ThrottledLoginView,
-    ThrottledObtainAuthToken,
-)
 from reviews.duplicates.urls import api_urlpatterns as duplicates_api
 from reviews.searches.urls import api_urlpatterns as searches_api
 from reviews.urls import api_urlpatterns as reviews_api
@@ -22,7 +17,7 @@ from synthesis.urls import api_urlpatterns as synthesis_api
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 api_patterns = [
-    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api_token"),
+    *accounts_api,
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up code as a script file: no inline script,
     # so the Content Security Policy (reviews.security) holds on the API docs too.
@@ -38,19 +33,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(),
-         name="password_change"),
-    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
-    path("accounts/password/reset/", PasswordResetRequestView.as_view(), name="password_reset"),
-    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(),
-         name="password_reset_done"),
-    path("accounts/password/reset/<uidb64>/<token>/",
-         auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
-    path("accounts/password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
+    path("", include("reviews.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("", include("reviews.urls")),

@@ -205,8 +205,8 @@ def format_label(name):
 
 
 class ApiToken(models.Model):
-    """A named API token of one user (reviews.tokens). Only a SHA-256 digest of the secret is
-    kept: the secret is shown once, when the token is made, and cannot be read back."""
+    """A named API token of one user (reviews.accounts.tokens). Only a SHA-256 digest of the
+    secret is kept: the secret is shown once, when the token is made, and cannot be read back."""
 
     class Issuer(models.TextChoices):
         PAGE = "page", _("API tokens page")

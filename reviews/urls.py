@@ -28,8 +28,6 @@ urlpatterns = [
         name="invitation_resend",
     ),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
-    path("account/language/", views.set_language, name="set_language"),
-    path("account/tokens/", views.api_tokens, name="api_tokens"),
 ]
 
 api_urlpatterns = [

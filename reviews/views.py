@@ -1,29 +1,24 @@
-"""Pages for reviews, members, invitations and account preferences."""
+"""Pages for reviews, members and invitations."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from . import selectors, services, tokens
+from . import selectors, services
 from .access import can, review_view
+from .accounts.services import user_signup
 from .forms import (
-    ApiTokenForm,
     InviteForm,
-    LanguageForm,
     ReviewForm,
     RoleForm,
     SignupForm,
     readonly_rows,
 )
-from .ids import parse_id
-from .middleware import LANGUAGE_SESSION_KEY
 from .models import Invitation, Membership
 from .pages import refusal_text
 
@@ -195,7 +190,7 @@ def _invitation_signup(request, invitation):
                 raise ValidationError(
                     _("Use the username or email address the invitation was sent to.")
                 )
-            user = services.user_signup(**form.cleaned_data)
+            user = user_signup(**form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, refusal_text(exc))
         else:
@@ -203,46 +198,3 @@ def _invitation_signup(request, invitation):
             services.invitation_accept(actor=user, token=invitation.token)
             return redirect("review_home", review_id=invitation.review_id)
     return render(request, "reviews/invitation.html", {"invitation": invitation, "form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def api_tokens(request):
-    """The user's API tokens: make one with a name and a lifetime (its secret shown once),
-    see them all, revoke any."""
-    form, secret = ApiTokenForm(), None
-    if request.method == "POST" and request.POST.get("action") == "revoke":
-        token_id = parse_id(request.POST.get("token"))
-        if token_id is None:
-            raise Http404("No such token.")
-        tokens.token_revoke(actor=request.user, token_id=token_id)
-        messages.success(request, _("Token revoked: it no longer works."))
-        return redirect("api_tokens")
-    if request.method == "POST":
-        form = ApiTokenForm(request.POST)
-        if form.is_valid():
-            try:
-                created, secret = tokens.token_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, refusal_text(exc))
-            else:
-                form = ApiTokenForm()
-                messages.success(request, _("Token \u201c%(name)s\u201d created.")
-                                 % {"name": created.name})
-    return render(request, "reviews/tokens.html", {
-        "tokens": tokens.tokens_for(user=request.user), "form": form, "secret": secret,
-        "sign_in_days": settings.API_TOKEN_DAYS})
-
-
-@require_POST
-def set_language(request):
-    form = LanguageForm(request.POST)
-    if form.is_valid():
-        language = form.cleaned_data["language"]
-        request.session[LANGUAGE_SESSION_KEY] = language
-        if request.user.is_authenticated:
-            services.profile_set_language(actor=request.user, language=language)
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return redirect(target)

@@ -8,8 +8,8 @@ and all at once when the owner's password changes. Every such change is written 
 account's event log (AccountEvent).
 
 The API tokens page (/account/tokens/) makes tokens with a name and a lifetime (default
-TOKEN_DEFAULT_DAYS, at most TOKEN_MAX_DAYS); POST /api/auth/token/ (throttled, reviews.auth_views)
-issues one named SIGN_IN_NAME that lives API_TOKEN_DAYS.
+TOKEN_DEFAULT_DAYS, at most TOKEN_MAX_DAYS); POST /api/auth/token/ (throttled,
+reviews.accounts.api) issues one named SIGN_IN_NAME that lives API_TOKEN_DAYS.
 """
 import hashlib
 import secrets
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from .models import AccountEvent, ApiToken
+from ..models import AccountEvent, ApiToken
 
 TOKEN_DEFAULT_DAYS = 90
 TOKEN_MAX_DAYS = 366  # a year, leap years included

@@ -1,17 +1,24 @@
-"""Sign-in with throttling (reviews.throttle): the login page and the API token endpoint."""
+"""Account pages: sign-in with throttling (reviews.accounts.throttle), password reset, the API
+tokens page and the language preference."""
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.response import Response
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework import status
 
-from . import throttle, tokens
+from ..ids import parse_id
+from ..middleware import LANGUAGE_SESSION_KEY
+from ..pages import refusal_text
+from . import services, throttle, tokens
+from .forms import ApiTokenForm, LanguageForm
 
 
 class _Throttled:
@@ -73,40 +80,44 @@ class ThrottledLoginView(LoginView):
         return response
 
 
-class LockedOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    retry_after = serializers.IntegerField()
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The user's API tokens: make one with a name and a lifetime (its secret shown once),
+    see them all, revoke any."""
+    form, secret = ApiTokenForm(), None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        token_id = parse_id(request.POST.get("token"))
+        if token_id is None:
+            raise Http404("No such token.")
+        tokens.token_revoke(actor=request.user, token_id=token_id)
+        messages.success(request, _("Token revoked: it no longer works."))
+        return redirect("api_tokens")
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                created, secret = tokens.token_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, refusal_text(exc))
+            else:
+                form = ApiTokenForm()
+                messages.success(request, _("Token \u201c%(name)s\u201d created.")
+                                 % {"name": created.name})
+    return render(request, "reviews/tokens.html", {
+        "tokens": tokens.tokens_for(user=request.user), "form": form, "secret": secret,
+        "sign_in_days": settings.API_TOKEN_DAYS})
 
 
-class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
-    expires_at = serializers.DateTimeField()
-
-
-class ThrottledObtainAuthToken(ObtainAuthToken):
-    """POST username and password for a new token; refused with 429 and Retry-After while the
-    account or the address is locked out. The token expires and is listed, with the user's
-    other tokens, on the API tokens page (reviews.tokens)."""
-
-    @extend_schema(request=AuthTokenSerializer, responses={
-        200: TokenOutput,
-        400: OpenApiResponse(OpenApiTypes.OBJECT, description="Wrong username or password."),
-        429: OpenApiResponse(LockedOutput, description="Too many failed sign-ins: retry "
-                                                       "after `retry_after` seconds.")})
-    def post(self, request, *args, **kwargs):
-        # A body that is not an object (a JSON list) has no username: the serializer refuses it.
-        fields = request.data if hasattr(request.data, "get") else {}
-        username = str(fields.get("username") or "")
-        try:
-            throttle.check(request, username)
-        except throttle.Locked as locked:
-            return Response({"detail": throttle.locked_message(locked),
-                             "retry_after": locked.seconds},
-                            status=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": str(locked.seconds)})
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)  # a failure is counted (user_login_failed)
-        user = serializer.validated_data["user"]
-        throttle.succeeded(request, username)
-        token, secret = tokens.token_sign_in(user=user)
-        return Response({"token": secret, "expires_at": token.expires_at})
+@require_POST
+def set_language(request):
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        request.session[LANGUAGE_SESSION_KEY] = language
+        if request.user.is_authenticated:
+            services.profile_set_language(actor=request.user, language=language)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from reviews import tokens
+from reviews.accounts import tokens
 from reviews.models import AccountEvent, ApiToken
 
 

@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from reviews import throttle
+from reviews.accounts import throttle
 
 
 @pytest.fixture(autouse=True)
