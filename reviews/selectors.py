@@ -3,7 +3,9 @@
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from .access import review_for
+from .duplicates.selectors import duplicate_counts
 from .models import Invitation, Membership, Review
+from .searches.selectors import import_counts
 
 
 def reviews_for_user(*, user):
@@ -56,9 +58,6 @@ def open_invitations_for_user(*, user):
 def stage_counts(*, review):
     """The review home's counts of the import and de-duplication stages."""
     from django.utils.translation import gettext_lazy as _
-
-    from .duplicates.selectors import duplicate_counts
-    from .searches.selectors import import_counts
 
     dedup = duplicate_counts(review=review)
     return {
