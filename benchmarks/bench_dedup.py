@@ -10,7 +10,7 @@ Accuracy is counted by record as bib-dedupe's evaluation does (recall = removed 
 duplicates / removable; precision = removed true duplicates / all removed records), plus the
 false merges counted as pairs, the share of removable duplicates that merges and the review
 queue hold together, and the queue's length (pairs of clusters a person is asked to look at).
-The labelled files are read through reviews.importers, as a user's file would be.
+The labelled files are read through reviews.searches.importers, as a user's file would be.
 
 bib-dedupe 0.11 is measured in the same run on the same sets, in its own venv
 (/work/venvs/bibdedupe, created here with python -m venv and pip when it is missing), through
@@ -39,9 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviews.dedup import decide, dedupe, normalise  # noqa: E402
-from reviews.dedup.evaluate import count, true_labels  # noqa: E402
-from reviews.importers import parse  # noqa: E402
+from reviews.duplicates.matching import decide, dedupe, normalise  # noqa: E402
+from reviews.duplicates.matching.evaluate import count, true_labels  # noqa: E402
+from reviews.searches.importers import parse  # noqa: E402
 
 SETS_DIR = ROOT.parent / "shared" / "data" / "dedup" / "sets"
 SETS = ["cytology_screening", "respiratory", "digital_work", "special_cases", "diabetes"]

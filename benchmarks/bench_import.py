@@ -1,9 +1,9 @@
 """Prints the time and peak memory of importing RIS exports of 10k, 50k and 100k records.
 
-Runs the real service path of reviews.imports against PostgreSQL: search_preview (hash, size
-check, one scan for the count, the first records and the problem records, the file stored)
-then search_import_run (the file parsed again and every record stored in one transaction,
-in bulk batches). The files are built as in bench_parse.py, from the RIS samples in
+Runs the real service path of reviews.searches.services against PostgreSQL: search_preview
+(hash, size check, one scan for the count, the first records and the problem records, the file
+stored) then search_import_run (the file parsed again and every record stored in one
+transaction, in bulk batches). The files are built as in bench_parse.py, from the RIS samples in
 ../shared/data/imports, each copy perturbed. Each size runs in a fresh process on a fresh copy
 of a migrated database, so its peak memory and its table sizes are its own.
 
@@ -47,8 +47,8 @@ def run_child(path: Path, records: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.core.files import File
 
-    from reviews import imports
     from reviews.models import Record, Search
+    from reviews.searches import services
     from reviews.services import review_create
 
     user = get_user_model().objects.create_user(username=f"bench-{records}", password=None)
@@ -56,7 +56,7 @@ def run_child(path: Path, records: int) -> dict:
     baseline = _rss_mb()
     start = time.perf_counter()
     with open(path, "rb") as handle:
-        search = imports.search_preview(
+        search = services.search_preview(
             actor=user, review_id=review.id, upload=File(handle, name=path.name), source="embase",
             scan_now=True,
         )
@@ -64,7 +64,7 @@ def run_child(path: Path, records: int) -> dict:
     # What search_import_start does before it enqueues the task, without the queue: the
     # task itself is search_import_run, timed here in this process.
     Search.objects.filter(pk=search.pk).update(status=Search.Status.QUEUED)
-    assert imports.search_import_run(search_id=search.id)
+    assert services.search_import_run(search_id=search.id)
     done = time.perf_counter()
     stored = Record.objects.filter(search_id=search.id).count()
     assert stored == records, (stored, records)
@@ -153,7 +153,8 @@ def measure(sizes: list[int], runs: int, url: str) -> list[dict]:
 
 
 def print_table(results: list[dict], runs: int) -> None:
-    print(f"Import into PostgreSQL through reviews.imports (median of {runs} run(s) a size)")
+    print(f"Import into PostgreSQL through reviews.searches.services "
+          f"(median of {runs} run(s) a size)")
     print(
         f"{'records':>9} {'file MB':>8} {'preview s':>10} {'import s':>9} {'total s':>8} "
         f"{'records/s':>10} {'peak RSS MB':>12} {'before MB':>10}"

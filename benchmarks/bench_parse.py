@@ -1,4 +1,4 @@
-"""Prints RIS parsing speed (records/s) of reviews.importers and of rispy on the same file.
+"""Prints RIS parsing speed (records/s) of reviews.searches.importers and of rispy on the same file.
 
 The file has 100,000 records built by repeating the RIS samples in ../shared/data/imports with
 each copy perturbed (title, year, pages and DOI changed), written with CRLF line ends.
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviews.importers import iter_records  # noqa: E402
+from reviews.searches.importers import iter_records  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "data" / "imports"
 

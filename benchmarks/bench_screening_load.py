@@ -49,7 +49,7 @@ def setup_database(env, n_records, n_reviewers):
     code = f"""
 import django, random; django.setup()
 from django.contrib.auth import get_user_model
-from reviews.tokens import token_create
+from reviews.accounts.tokens import token_create
 from reviews.models import Membership, Record, Search
 from reviews.services import review_create
 from screening.services import items_sync

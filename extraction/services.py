@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_for
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 from reviews.errors import Conflict
 from reviews.models import Record
 from screening.models import Study, StudyReport

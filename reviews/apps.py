@@ -9,12 +9,16 @@ class ReviewsConfig(AppConfig):
         from django.contrib.auth.signals import user_login_failed
         from django.urls import register_converter
 
+        from .accounts.throttle import on_login_failed
         from .ids import IdConverter
-        from .throttle import on_login_failed
 
         # Before any URL conf is loaded: every app's URLs write their ids as <id:...>.
         register_converter(IdConverter, "id")
         # Failed sign-ins on every channel (the login page, the API token) count alike.
         user_login_failed.connect(on_login_failed, dispatch_uid="reviews.throttle")
         # Connects the receiver that ends a user's API tokens when their password changes.
-        from . import tokens  # noqa: F401
+        from .accounts import tokens  # noqa: F401
+
+        # A worker discovers only <app>.tasks: the concepts' own task modules register here.
+        from .duplicates import tasks as _duplicates_tasks  # noqa: F401
+        from .searches import tasks as _searches_tasks  # noqa: F401

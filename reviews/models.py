@@ -177,7 +177,7 @@ class AuditEvent(models.Model):
         raise TypeError("Audit events are append-only.")
 
 
-# The import formats (reviews.importers.FORMATS, the stable --format names) as people call
+# The import formats (reviews.searches.importers.FORMATS, the stable --format names) as people call
 # them; tests/reviews/test_page_fixes.py checks that every format has one.
 FORMAT_LABELS = {
     "ris": "RIS",
@@ -205,8 +205,8 @@ def format_label(name):
 
 
 class ApiToken(models.Model):
-    """A named API token of one user (reviews.tokens). Only a SHA-256 digest of the secret is
-    kept: the secret is shown once, when the token is made, and cannot be read back."""
+    """A named API token of one user (reviews.accounts.tokens). Only a SHA-256 digest of the
+    secret is kept: the secret is shown once, when the token is made, and cannot be read back."""
 
     class Issuer(models.TextChoices):
         PAGE = "page", _("API tokens page")

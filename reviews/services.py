@@ -1,21 +1,20 @@
-"""Writes for reviews, teams and preferences: each a function in one transaction, audited."""
+"""Writes for reviews and teams: each a function in one transaction, audited."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import review_for
-from .audit import audit_record
+from .audit.services import audit_record
 from .errors import Conflict, Missing
 from .models import (
     Invitation,
     Membership,
-    Profile,
     Review,
     Role,
     _new_token,
@@ -289,30 +288,3 @@ def membership_remove(*, actor, review_id, membership_id):
         before={"user": membership.user.username, "role": membership.role},
     )
     membership.delete()
-
-
-@transaction.atomic
-def user_signup(*, username, password, email=""):
-    from django.contrib.auth.password_validation import validate_password
-
-    User = get_user_model()
-    user = User(username=username.strip(), email=email.strip())
-    validate_password(password, user)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    try:
-        user.save()
-    except IntegrityError as exc:
-        raise ValidationError(_("That username is taken.")) from exc
-    return user
-
-
-@transaction.atomic
-def profile_set_language(*, actor, language):
-    codes = {code for code, _n in settings.LANGUAGES}
-    if language not in codes:
-        raise ValidationError(_("Unknown language."))
-    profile, _c = Profile.objects.get_or_create(user=actor)
-    profile.language = language
-    profile.save(update_fields=["language"])
-    return profile

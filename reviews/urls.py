@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, dedup_api, dedup_views, search_api, search_views, views
+from . import api, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -27,31 +27,7 @@ urlpatterns = [
         views.invitation_resend,
         name="invitation_resend",
     ),
-    path("reviews/<id:review_id>/audit/", views.audit_log, name="audit_log"),
-    path("reviews/<id:review_id>/audit.csv", views.audit_export, name="audit_export"),
-    path("reviews/<id:review_id>/searches/", search_views.searches, name="searches"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/", search_views.search_detail,
-         name="search_detail"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/import/", search_views.search_import,
-         name="search_import"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/discard/",
-         search_views.search_discard, name="search_discard"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/requeue/",
-         search_views.search_requeue, name="search_requeue"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/mapping/",
-         search_views.search_mapping, name="search_mapping"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/progress/",
-         search_views.search_progress, name="search_progress"),
-    path("reviews/<id:review_id>/duplicates/", dedup_views.duplicates, name="duplicates"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/decide/",
-         dedup_views.duplicate_decide, name="duplicate_decide"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/split/",
-         dedup_views.duplicate_split, name="duplicate_split"),
-    path("reviews/<id:review_id>/records/<id:record_id>/unmerge/",
-         dedup_views.record_unmerge, name="record_unmerge"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
-    path("account/language/", views.set_language, name="set_language"),
-    path("account/tokens/", views.api_tokens, name="api_tokens"),
 ]
 
 api_urlpatterns = [
@@ -63,27 +39,4 @@ api_urlpatterns = [
         api.MemberDetailApi.as_view(),
         name="api_member",
     ),
-    path("reviews/<id:review_id>/audit/", api.AuditListApi.as_view(), name="api_audit"),
-    path("reviews/<id:review_id>/searches/", search_api.SearchListApi.as_view(),
-         name="api_searches"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/", search_api.SearchDetailApi.as_view(),
-         name="api_search"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/import/",
-         search_api.SearchImportApi.as_view(), name="api_search_import"),
-    path("reviews/<id:review_id>/searches/<id:search_id>/requeue/",
-         search_api.SearchRequeueApi.as_view(), name="api_search_requeue"),
-    path("reviews/<id:review_id>/duplicates/", dedup_api.DuplicatePairListApi.as_view(),
-         name="api_duplicates"),
-    path("reviews/<id:review_id>/duplicates/counts/", dedup_api.DuplicateCountsApi.as_view(),
-         name="api_duplicate_counts"),
-    path("reviews/<id:review_id>/duplicates/groups/", dedup_api.DuplicateGroupListApi.as_view(),
-         name="api_duplicate_groups"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/",
-         dedup_api.DuplicatePairDetailApi.as_view(), name="api_duplicate"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/decision/",
-         dedup_api.DuplicateDecisionApi.as_view(), name="api_duplicate_decision"),
-    path("reviews/<id:review_id>/duplicates/<id:pair_id>/split/",
-         dedup_api.DuplicateSplitApi.as_view(), name="api_duplicate_split"),
-    path("reviews/<id:review_id>/records/<id:record_id>/unmerge/",
-         dedup_api.RecordUnmergeApi.as_view(), name="api_record_unmerge"),
 ]

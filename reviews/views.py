@@ -1,33 +1,24 @@
-"""Pages for reviews, members, invitations, the audit log and account preferences."""
+"""Pages for reviews, members and invitations."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from . import blinding, selectors, services, tokens
+from . import selectors, services
 from .access import can, review_view
-from .audit import audit_changes
-from .files import SafeWriter, attachment
+from .accounts.services import user_signup
 from .forms import (
-    ApiTokenForm,
-    AuditFilterForm,
     InviteForm,
-    LanguageForm,
     ReviewForm,
     RoleForm,
     SignupForm,
     readonly_rows,
 )
-from .ids import parse_id
-from .middleware import LANGUAGE_SESSION_KEY
 from .models import Invitation, Membership
 from .pages import refusal_text
 
@@ -152,88 +143,6 @@ def invitation_revoke(request, review, membership, invitation_id):
     return redirect("members", review_id=review.id)
 
 
-AUDIT_PAGE_SIZE = 100
-
-
-def _audit_filters(request, review):
-    """The audit log's filter form, bound to the query string, and the filters it allows."""
-    # DISTINCT in the database: a screened review has an event per vote.
-    verbs = list(review.audit_events.order_by("verb").values_list("verb", flat=True).distinct())
-    actors = list(review.audit_events.exclude(actor=None).order_by("actor__username")
-                  .values_list("actor__username", flat=True).distinct())
-    form = AuditFilterForm(request.GET or None, actors=actors, verbs=verbs)
-    filters = {}
-    if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-    return form, filters
-
-
-@review_view(GET="manage")
-def audit_log(request, review, membership):
-    form, filters = _audit_filters(request, review)
-    events = selectors.audit_events_for_review(user=request.user, review_id=review.id,
-                                               **filters)
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = blinding.redact_events(page.object_list, membership=membership)
-    for event in shown:
-        event.changes = audit_changes(event.before, event.after)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "reviews/audit.html",
-        {
-            "review": review,
-            "membership": membership,
-            "form": form,
-            "page": page,
-            "events": shown,
-            "query": query.urlencode(),
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-@review_view(GET="manage")
-def audit_export(request, review, membership):
-    """Every event (the filters of the page apply when given), streamed: no cut-off."""
-    _form, filters = _audit_filters(request, review)
-    events = selectors.audit_events_for_review(user=request.user, review_id=review.id,
-                                               **filters)
-    writer = SafeWriter(_Echo())
-    header = ["time", "actor", "verb", "object_type", "object_id", "before", "after"]
-
-    def rows():
-        yield writer.writerow(header)
-        ordered = events.order_by("created_at", "id")
-        for e in blinding.redact_stream(ordered, membership=membership):
-            yield writer.writerow(
-                [
-                    e.created_at.isoformat(),
-                    e.actor.username if e.actor else "",
-                    e.verb,
-                    e.object_type,
-                    e.object_id,
-                    _json(e.before),
-                    _json(e.after),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    return attachment(response, f"review-{review.id}-audit.csv")
-
-
-def _json(value):
-    import json
-
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def _open_invitation(token):
     invitation = Invitation.objects.select_related("review").filter(token=token).first()
     if invitation is None or not invitation.is_open:
@@ -281,7 +190,7 @@ def _invitation_signup(request, invitation):
                 raise ValidationError(
                     _("Use the username or email address the invitation was sent to.")
                 )
-            user = services.user_signup(**form.cleaned_data)
+            user = user_signup(**form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, refusal_text(exc))
         else:
@@ -289,46 +198,3 @@ def _invitation_signup(request, invitation):
             services.invitation_accept(actor=user, token=invitation.token)
             return redirect("review_home", review_id=invitation.review_id)
     return render(request, "reviews/invitation.html", {"invitation": invitation, "form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def api_tokens(request):
-    """The user's API tokens: make one with a name and a lifetime (its secret shown once),
-    see them all, revoke any."""
-    form, secret = ApiTokenForm(), None
-    if request.method == "POST" and request.POST.get("action") == "revoke":
-        token_id = parse_id(request.POST.get("token"))
-        if token_id is None:
-            raise Http404("No such token.")
-        tokens.token_revoke(actor=request.user, token_id=token_id)
-        messages.success(request, _("Token revoked: it no longer works."))
-        return redirect("api_tokens")
-    if request.method == "POST":
-        form = ApiTokenForm(request.POST)
-        if form.is_valid():
-            try:
-                created, secret = tokens.token_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, refusal_text(exc))
-            else:
-                form = ApiTokenForm()
-                messages.success(request, _("Token \u201c%(name)s\u201d created.")
-                                 % {"name": created.name})
-    return render(request, "reviews/tokens.html", {
-        "tokens": tokens.tokens_for(user=request.user), "form": form, "secret": secret,
-        "sign_in_days": settings.API_TOKEN_DAYS})
-
-
-@require_POST
-def set_language(request):
-    form = LanguageForm(request.POST)
-    if form.is_valid():
-        language = form.cleaned_data["language"]
-        request.session[LANGUAGE_SESSION_KEY] = language
-        if request.user.is_authenticated:
-            services.profile_set_language(actor=request.user, language=language)
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return redirect(target)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reviews.access import review_for
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 from reviews.errors import Conflict
 from reviews.files import delete_on_commit, save_file
 from reviews.models import Record

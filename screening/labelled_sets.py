@@ -56,9 +56,9 @@ def _text_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
         delimiter = max((",", ";", "\t"), key=first_line.count)
     if delimiter == "\t":
         # Tab-delimited exports do not quote their cells: a double quote that opens an abstract
-        # is text (as in reviews.importers). A file that does quote CSV-style (a spreadsheet's
-        # "save as TSV" of a cell holding a tab or a line break) is read as quoted, when the
-        # unquoted reading gives rows of another width than the header.
+        # is text (as in reviews.searches.importers). A file that does quote CSV-style (a
+        # spreadsheet's "save as TSV" of a cell holding a tab or a line break) is read as quoted,
+        # when the unquoted reading gives rows of another width than the header.
         rows = _read(path, text, delimiter, csv.QUOTE_NONE)
         if not rows or all(len(cells) == len(rows[0][1]) for _line, cells in rows):
             return rows

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_for
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 from reviews.db import analyze_after_commit
+from reviews.duplicates.selectors import unique_records_for_review
 from reviews.errors import Conflict
 from reviews.models import Review
-from reviews.selectors import unique_records_for_review
 
 from . import counts
 from .models import (

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.access import review_for
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 
 from . import counts, selectors
 from .models import Item, ItemStatus, Lease, ScreeningSettings, Stage, StoppingDecision

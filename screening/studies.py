@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reviews.access import review_for
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 from reviews.models import Record
 
 from .models import Item, ItemStatus, Stage, Study, StudyReport

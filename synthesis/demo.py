@@ -9,7 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 from reviews.models import Membership, Review
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "review.json"

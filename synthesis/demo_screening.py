@@ -15,9 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import transaction
 
-from reviews.dedup_services import pair_decide, review_dedupe
-from reviews.imports import search_import_run, search_preview
+from reviews.duplicates.services import pair_decide, review_dedupe
 from reviews.models import DuplicatePair, Record, Search
+from reviews.searches.services import search_import_run, search_preview
 from screening.fulltext import fulltext_not_retrieved
 from screening.models import Item, ItemStatus, Stage
 from screening.services import conflict_resolve, items_sync, reasons_ensure, vote_cast

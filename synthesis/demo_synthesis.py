@@ -12,7 +12,7 @@ from django.db import transaction
 
 from extraction import services as ex
 from extraction.models import Extraction, ExtractionSettings
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 from reviews.models import Review
 from screening.models import Study
 

@@ -14,8 +14,8 @@ import json
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.utils import translation
 
+from reviews.duplicates.selectors import duplicate_queue_for_review
 from reviews.models import Record, Search
-from reviews.selectors import duplicate_queue_for_review
 from screening.models import SETTLED_STATUSES, Item, ItemStatus, Stage, StudyReport
 
 from .figures.prisma import FORMATS as FIGURE_FORMATS

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from extraction.models import Snapshot
 from reviews.access import review_for
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 from reviews.errors import Conflict
 
 from .analysis.defaults import default_analyses

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reviews.access import can, review_for
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 from reviews.db import analyze_after_commit
 from reviews.errors import Conflict, Missing
 from reviews.models import Record

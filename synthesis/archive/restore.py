@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, models, transaction
 
-from reviews.audit import audit_record
+from reviews.audit.services import audit_record
 from reviews.files import delete_on_rollback
 from reviews.models import Membership, Review, Role
 from screening.models import options_key

@@ -4,7 +4,13 @@ import pytest
 
 from reviews.models import DuplicatePair, Membership, Record
 from reviews.services import review_create
-from tests.reviews.test_dedup_services import CONFERENCE, OTHER, TRIAL, add_records, search_for
+from tests.reviews.duplicates.test_dedup_services import (
+    CONFERENCE,
+    OTHER,
+    TRIAL,
+    add_records,
+    search_for,
+)
 
 from .conftest import log_in
 

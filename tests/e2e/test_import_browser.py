@@ -54,8 +54,8 @@ def test_the_page_of_a_file_being_read_shows_its_progress_then_the_preview(
         page, live_server, transactional_db, django_user_model, tmp_path, settings, monkeypatch):
     """With workers: the upload answers at once, the bar shows how far the worker read, and
     the page turns into the preview by itself when the worker is done."""
-    from reviews import imports, tasks
     from reviews.models import Search
+    from reviews.searches import selectors, services, tasks
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(tasks.search_scan, "delay", lambda search_id: None)  # no worker yet
@@ -73,7 +73,7 @@ def test_the_page_of_a_file_being_read_shows_its_progress_then_the_preview(
     assert page.locator("#search-status").inner_text() == "Reading the file"
     assert page.locator("#progress-label").is_visible()
     search = Search.objects.get()
-    imports._beat(imports.read_key(search.id), search.file_size // 2)  # the worker's report
+    services._beat(selectors.read_key(search.id), search.file_size // 2)  # the worker's report
     page.wait_for_selector("#progress-bar[value]")
     bar = page.locator("#progress-bar")
     page.locator("#progress-text").filter(has_text="/").wait_for()

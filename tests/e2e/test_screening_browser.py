@@ -2,7 +2,7 @@
 adjudicator resolves it, and the counts update."""
 import pytest
 
-from reviews.dedup_services import review_dedupe
+from reviews.duplicates.services import review_dedupe
 from reviews.models import Membership
 from reviews.services import review_create
 from tests.screening.conftest import make_records

@@ -3,7 +3,7 @@ finished reviewer sees a finished page, not dead buttons; an empty review says s
 to import; records added meanwhile are announced; the owner reopens a settled record."""
 import pytest
 
-from reviews.dedup_services import review_dedupe
+from reviews.duplicates.services import review_dedupe
 from reviews.models import Membership, Record, Search
 from reviews.services import review_create
 from screening import services

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from reviews import dedup_services as ds
-from reviews import imports
+from reviews.duplicates import services as ds
+from reviews.duplicates.selectors import unique_records_for_review
 from reviews.models import AuditEvent, DuplicatePair, Record
-from reviews.selectors import unique_records_for_review
-from tests.reviews.test_dedup_services import (
+from reviews.searches import services
+from tests.reviews.duplicates.test_dedup_services import (
     CONFERENCE,
     OTHER,
     TRIAL,
@@ -108,10 +108,10 @@ def test_the_worker_deduplicates_each_import_against_the_review(live_team, celer
     owner, review_id = live_team.users["owner"], live_team.review.id
     for n, (source, extra) in enumerate([("pubmed", ""), ("embase", "VL  - 10\n")]):
         upload = SimpleUploadedFile(f"{source}.ris", RIS.format(extra=extra, n=n).encode())
-        search = imports.search_preview(
+        search = services.search_preview(
             actor=owner, review_id=review_id, upload=upload, source=source, scan_now=True
         )
-        imports.search_import_start(actor=owner, review_id=review_id, search_id=search.id)
+        services.search_import_start(actor=owner, review_id=review_id, search_id=search.id)
 
     def settled():
         records = Record.objects.filter(review_id=review_id)

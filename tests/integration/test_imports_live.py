@@ -3,9 +3,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from reviews import imports
+from reviews.duplicates.selectors import unique_records_for_review
 from reviews.models import Record, Search
-from reviews.selectors import unique_records_for_review
+from reviews.searches import selectors, services
 from screening.models import Item
 
 from .conftest import wait_for
@@ -23,13 +23,13 @@ def _ris(n):
 def test_a_queued_import_is_stored_by_the_worker_all_at_once(live_team, celery_worker):
     started = _now()
     upload = SimpleUploadedFile("big.ris", _ris(5000))
-    search = imports.search_preview(actor=live_team.users["owner"],
+    search = services.search_preview(actor=live_team.users["owner"],
                                     review_id=live_team.review.id, upload=upload, source="pubmed")
     # The upload only stored the file; the worker reads it for the preview.
     assert search.status == "reading" and search.record_count == 0
     assert wait_for(lambda: Search.objects.get(pk=search.pk).status == "preview", timeout=60)
     assert Search.objects.get(pk=search.pk).record_count == 5000
-    imports.search_import_start(actor=live_team.users["owner"], review_id=live_team.review.id,
+    services.search_import_start(actor=live_team.users["owner"], review_id=live_team.review.id,
                                 search_id=search.id)
 
     def finished():
@@ -41,7 +41,7 @@ def test_a_queued_import_is_stored_by_the_worker_all_at_once(live_team, celery_w
     assert wait_for(lambda: not Record.objects.filter(search=search,
                                                       dedup_checked=False).exists(), timeout=120)
     assert Record.objects.filter(search=search).count() == 5000
-    assert imports.search_progress(Search.objects.get(pk=search.pk))["done"] == 5000
+    assert selectors.search_progress(Search.objects.get(pk=search.pk))["done"] == 5000
     # The de-duplication run's commit makes the screening items, in the worker too.
     unique = unique_records_for_review(review=live_team.review).count()
     assert wait_for(lambda: Item.objects.filter(review=live_team.review).count() == unique,
@@ -67,12 +67,12 @@ def _analyzed_since(moment, *tables):
 
 
 def test_a_file_that_breaks_midway_through_copy_stores_nothing(live_team, monkeypatch):
-    from reviews.importers import ParseError
+    from reviews.searches.importers import ParseError
 
     upload = SimpleUploadedFile("midway.ris", _ris(3000))
-    search = imports.search_preview(actor=live_team.users["owner"], scan_now=True,
+    search = services.search_preview(actor=live_team.users["owner"], scan_now=True,
                                     review_id=live_team.review.id, upload=upload, source="pubmed")
-    real = imports.iter_records
+    real = services.iter_records
 
     def breaks_after_2000(*args, **kwargs):
         for n, parsed in enumerate(real(*args, **kwargs), 1):
@@ -80,9 +80,9 @@ def test_a_file_that_breaks_midway_through_copy_stores_nothing(live_team, monkey
                 raise ParseError("midway.ris", parsed.line, "damaged after the preview")
             yield parsed
 
-    monkeypatch.setattr(imports, "iter_records", breaks_after_2000)
+    monkeypatch.setattr(services, "iter_records", breaks_after_2000)
     Search.objects.filter(pk=search.pk).update(status="queued")
-    assert imports.search_import_run(search_id=search.id) is False
+    assert services.search_import_run(search_id=search.id) is False
     search.refresh_from_db()
     assert search.status == "failed" and "damaged after the preview" in search.error
     assert Record.objects.filter(search=search).count() == 0

@@ -2,8 +2,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from reviews.accounts.tokens import token_create
 from reviews.models import Invitation
-from reviews.tokens import token_create
 
 
 def _api(user):

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from extraction.models import ExtractionSettings
 from reviews import api_errors
+from reviews.accounts.tokens import token_create
 from reviews.errors import Conflict, Missing
-from reviews.tokens import token_create
 from tests.extraction.conftest import ex_team  # noqa: F401 - fixture
 
 API = "/api/reviews/{}/"

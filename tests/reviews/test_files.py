@@ -85,8 +85,8 @@ def test_a_file_stored_in_a_savepoint_that_rolls_back_is_removed_and_others_kept
 def test_an_upload_whose_transaction_rolls_back_leaves_no_file(team, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from reviews import imports
     from reviews.models import Search
+    from reviews.searches import services
 
     def broken_save(self, *args, **kwargs):
         raise RuntimeError("database went away")
@@ -94,7 +94,7 @@ def test_an_upload_whose_transaction_rolls_back_leaves_no_file(team, monkeypatch
     monkeypatch.setattr(Search, "save", broken_save)
     media = Path(settings.MEDIA_ROOT)
     with pytest.raises(RuntimeError):
-        imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+        services.search_preview(actor=team.users["owner"], review_id=team.review.id,
                                upload=SimpleUploadedFile("a.ris", b"TY  - JOUR\nTI  - A\nER  -\n"),
                                source="pubmed")
     assert [p for p in media.rglob("*") if p.is_file()] == []

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews import services
-from reviews.importers import FORMATS
 from reviews.models import FORMAT_LABELS, Invitation, Membership, Role, Search
+from reviews.searches.importers import FORMATS
 
 RIS_NO_AUTHORS = b"""TY  - JOUR
 TI  - Mesenchymal stem cells in systemic sclerosis without any author

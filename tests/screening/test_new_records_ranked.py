@@ -1,7 +1,7 @@
 """Records imported mid-review are scored by the last retrain's model as they arrive."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reviews import imports
+from reviews.searches import services as search_services
 from screening import selectors, services
 from screening.models import Item
 from screening.prioritise import items_prioritise_run, model_path
@@ -41,9 +41,9 @@ def _ris(titles, tag):
 def _import_search(team, titles, tag):
     upload = SimpleUploadedFile(f"{tag}.ris", _ris(titles, tag).encode(),
                                 content_type="application/octet-stream")
-    search = imports.search_preview(actor=team.users["owner"], review_id=team.review.id,
+    search = search_services.search_preview(actor=team.users["owner"], review_id=team.review.id,
                                     upload=upload, source="pubmed")
-    imports.search_import_start(actor=team.users["owner"], review_id=team.review.id,
+    search_services.search_import_start(actor=team.users["owner"], review_id=team.review.id,
                                 search_id=search.id)
 
 

@@ -2,9 +2,9 @@
 Embase, citation searching) with duplicates across them, imported, de-duplicated and synced."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reviews.dedup_services import review_dedupe
-from reviews.imports import search_import_run, search_preview
+from reviews.duplicates.services import review_dedupe
 from reviews.models import Search
+from reviews.searches.services import search_import_run, search_preview
 from screening.models import Item
 from screening.services import items_sync
 

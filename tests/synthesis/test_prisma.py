@@ -3,8 +3,8 @@ review: every box derived from the data, and the boxes adding up at each moment.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reviews.imports import search_import_run, search_preview
 from reviews.models import Record, Search
+from reviews.searches.services import search_import_run, search_preview
 from screening import fulltext, services, studies
 from screening.models import ExclusionReason
 from synthesis.demo import demo_load, demo_populate

@@ -4,8 +4,8 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.dedup import dedupe
-from reviews.importers import ParseError, parse
+from reviews.duplicates.matching import dedupe
+from reviews.searches.importers import ParseError, parse
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.importers import FORMATS, ParseError, iter_records
+from reviews.searches.importers import FORMATS, ParseError, iter_records
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:
