@@ -72,7 +72,7 @@ class ReviewDetailApi(ReviewScopedAPIView):
 
 
 class MemberOutput(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username")
+    username = TextField(source="user.username")
 
     class Meta:
         model = Membership
@@ -80,15 +80,15 @@ class MemberOutput(serializers.ModelSerializer):
 
 
 class InviteInput(serializers.Serializer):
-    invitee = serializers.CharField(max_length=254)
+    invitee = TextField(max_length=254)
     role = serializers.ChoiceField(choices=Role.choices)
 
 
 class InvitationOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    invitee = serializers.CharField()
-    role = serializers.CharField()
-    url = serializers.CharField()
+    invitee = TextField()
+    role = TextField()
+    url = TextField()
     expires_at = serializers.DateTimeField()
 
 

@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from reviews.api_access import Pages, ReviewScopedAPIView
+from reviews.api_access import Pages, ReviewScopedAPIView, TextField
 from reviews.api_schema import paginated
 from reviews.ids import parse_ids
 
@@ -31,7 +31,7 @@ def _item(review, item_id):
 
 
 class ProgressOutput(serializers.Serializer):
-    stage = serializers.CharField()
+    stage = TextField()
     total = serializers.IntegerField()
     my_votes = serializers.IntegerField()
     my_remaining = serializers.IntegerField()
@@ -47,25 +47,25 @@ class ProgressOutput(serializers.Serializer):
 
 
 class VoteOutput(serializers.Serializer):
-    decision = serializers.CharField()
+    decision = TextField()
     reason = serializers.IntegerField(allow_null=True)
-    reason_label = serializers.CharField(
+    reason_label = TextField(
         allow_null=True, help_text="the exclusion reason chosen, in the reader's language")
-    reason_text = serializers.CharField(help_text="the words typed under “Other”")
-    note = serializers.CharField()
-    reviewer = serializers.CharField(required=False)
+    reason_text = TextField(help_text="the words typed under “Other”")
+    note = TextField()
+    reviewer = TextField(required=False)
 
 
 class ItemOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    stage = serializers.CharField()
-    status = serializers.CharField()
+    stage = TextField()
+    status = TextField()
     record = serializers.DictField()
     my_vote = VoteOutput(allow_null=True)
     full_text = serializers.DictField(allow_null=True)
     not_retrieved = serializers.BooleanField()
     votes = VoteOutput(many=True, allow_null=True, help_text="null while blinded")
-    decision = serializers.CharField(allow_null=True)
+    decision = TextField(allow_null=True)
     relevance = serializers.FloatField(
         allow_null=True, help_text="the model's relevance, 0 to 1; null unless the owner "
         "chose to show it")
@@ -82,14 +82,14 @@ class ScreeningPayload(serializers.Serializer):
 
 class StatusOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.CharField()
-    decision = serializers.CharField(required=False)
+    status = TextField()
+    decision = TextField(required=False)
 
 
 class AgreementOutput(serializers.Serializer):
-    stage = serializers.CharField()
-    reviewer_a = serializers.CharField()
-    reviewer_b = serializers.CharField()
+    stage = TextField()
+    reviewer_a = TextField()
+    reviewer_b = TextField()
     n = serializers.IntegerField()
     percent_agreement = serializers.FloatField()
     kappa = serializers.FloatField()
@@ -110,15 +110,15 @@ class PrismaOutput(serializers.Serializer):
 class VoteInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     reason = serializers.IntegerField(required=False, allow_null=True)
-    reason_text = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    reason_text = TextField(required=False, allow_blank=True, max_length=500)
+    note = TextField(required=False, allow_blank=True, max_length=5000)
 
 
 class ResolveInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[Decision.INCLUDE, Decision.EXCLUDE])
     reason = serializers.IntegerField(required=False, allow_null=True)
-    reason_text = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    note = serializers.CharField(max_length=5000)
+    reason_text = TextField(required=False, allow_blank=True, max_length=500)
+    note = TextField(max_length=5000)
 
 
 def next_payload(view, stage, skip=()):
@@ -294,18 +294,18 @@ class PrismaApi(ReviewScopedAPIView):
 # pages': a member reads, a screener writes, an outsider finds nothing.
 
 class FullTextFileOutput(serializers.Serializer):
-    name = serializers.CharField()
+    name = TextField()
     size = serializers.IntegerField()
     uploaded_at = serializers.DateTimeField()
-    uploaded_by = serializers.CharField(allow_null=True)
+    uploaded_by = TextField(allow_null=True)
 
 
 class FullTextItemOutput(serializers.Serializer):
     item = serializers.IntegerField(help_text="the full-text screening item")
     record = serializers.IntegerField()
-    title = serializers.CharField(allow_null=True)
-    doi = serializers.CharField(allow_null=True)
-    pmid = serializers.CharField(allow_null=True)
+    title = TextField(allow_null=True)
+    doi = TextField(allow_null=True)
+    pmid = TextField(allow_null=True)
     not_retrieved = serializers.BooleanField()
     full_text = FullTextFileOutput(allow_null=True)
 
@@ -332,10 +332,10 @@ class FullTextBulkInput(serializers.Serializer):
 
 
 class FullTextBulkOutput(serializers.Serializer):
-    file = serializers.CharField()
+    file = TextField()
     record = serializers.IntegerField(allow_null=True, help_text="the record matched, if any")
     attached = serializers.BooleanField()
-    error = serializers.CharField(help_text="why the file was not attached; empty when it was")
+    error = TextField(help_text="why the file was not attached; empty when it was")
 
 
 class NotRetrievedInput(serializers.Serializer):

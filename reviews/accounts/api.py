@@ -6,16 +6,17 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
+from ..api_access import TextField
 from . import throttle, tokens
 
 
 class LockedOutput(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = TextField()
     retry_after = serializers.IntegerField()
 
 
 class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
+    token = TextField()
     expires_at = serializers.DateTimeField()
 
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from .. import blinding
-from ..api_access import Pages, ReviewScopedAPIView
+from ..api_access import Pages, ReviewScopedAPIView, TextField
 from ..api_schema import paginated
 from . import selectors
 
@@ -12,10 +12,10 @@ from . import selectors
 class AuditEventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
-    verb = serializers.CharField()
-    object_type = serializers.CharField()
-    object_id = serializers.CharField()
+    actor = TextField(source="actor.username", default=None, allow_null=True)
+    verb = TextField()
+    object_type = TextField()
+    object_id = TextField()
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)
     redacted = serializers.BooleanField(
@@ -24,8 +24,8 @@ class AuditEventOutput(serializers.Serializer):
 
 
 class AuditFilterInput(serializers.Serializer):
-    verb = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    actor = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    verb = TextField(required=False, allow_blank=True, max_length=64)
+    actor = TextField(required=False, allow_blank=True, max_length=150)
     since = serializers.DateField(required=False)
     until = serializers.DateField(required=False)
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from ..api_access import Pages, ReviewScopedAPIView
+from ..api_access import Pages, ReviewScopedAPIView, TextField
 from ..api_errors import refusal_body
 from ..api_schema import paginated
 from ..models import DuplicatePair, Record
@@ -14,10 +14,10 @@ from . import selectors, services
 
 
 class RecordOutput(serializers.ModelSerializer):
-    source = serializers.CharField(source="search.source")
+    source = TextField(source="search.source")
     search = serializers.IntegerField(source="search_id")
     # Plain text here: the pair's `method` already names this choice set in the schema.
-    dedup_method = serializers.CharField(allow_null=True, read_only=True)
+    dedup_method = TextField(allow_null=True, read_only=True)
 
     class Meta:
         model = Record
@@ -35,7 +35,7 @@ class RecordOutput(serializers.ModelSerializer):
 class PairOutput(serializers.ModelSerializer):
     record_a = RecordOutput()
     record_b = RecordOutput()
-    decided_by = serializers.CharField(source="decided_by.username", default=None,
+    decided_by = TextField(source="decided_by.username", default=None,
                                        allow_null=True)
 
     class Meta:
@@ -63,7 +63,7 @@ class CountsOutput(serializers.Serializer):
 
 
 class AlreadyDecidedOutput(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = TextField()
     pair = PairOutput(help_text="the pair as someone else decided it")
 
 
@@ -151,7 +151,7 @@ class GroupOutput(serializers.Serializer):
     kept = serializers.IntegerField()
     members = RecordOutput(many=True)
     merged = serializers.DictField()
-    sources = serializers.ListField(child=serializers.CharField())
+    sources = serializers.ListField(child=TextField())
 
 
 class DuplicateGroupListApi(ReviewScopedAPIView):

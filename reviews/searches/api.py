@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from ..api_access import ReviewScopedAPIView
+from ..api_access import ReviewScopedAPIView, TextField
 from ..api_errors import refusal, refusal_body
 from ..models import Search
 from . import selectors, services
@@ -29,16 +29,16 @@ class SearchOutput(serializers.ModelSerializer):
 class SearchUploadInput(serializers.Serializer):
     file = serializers.FileField()
     source = serializers.ChoiceField(choices=Search.Source.choices)
-    source_detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    source_detail = TextField(required=False, allow_blank=True, max_length=200)
     date_searched = serializers.DateField(required=False, allow_null=True)
-    query = serializers.CharField(required=False, allow_blank=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    query = TextField(required=False, allow_blank=True)
+    notes = TextField(required=False, allow_blank=True)
     format = serializers.ChoiceField(choices=FORMATS, required=False)
-    mapping = serializers.DictField(child=serializers.CharField(), required=False)
+    mapping = serializers.DictField(child=TextField(), required=False)
 
 
 class AlreadyImportedOutput(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = TextField()
     search = serializers.IntegerField(help_text="the search that imported this file")
 
 
@@ -101,7 +101,7 @@ class SearchImportApi(ReviewScopedAPIView):
 
 
 class DetailOutput(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = TextField()
 
 
 class SearchRequeueApi(ReviewScopedAPIView):

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from reviews.api_access import ReviewScopedAPIView, id_field
+from reviews.api_access import ReviewScopedAPIView, TextField, id_field
 
 from ..models import Stage
 from . import selectors, services
@@ -18,23 +18,23 @@ from .tasks import index_soon
 
 class RecordRowOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
-    title_translated = serializers.CharField(allow_null=True)
-    authors = serializers.ListField(child=serializers.CharField())
+    title = TextField()
+    title_translated = TextField(allow_null=True)
+    authors = serializers.ListField(child=TextField())
     year = serializers.IntegerField(allow_null=True)
-    journal = serializers.CharField(allow_null=True)
-    doi = serializers.CharField(allow_null=True)
-    pmid = serializers.CharField(allow_null=True)
-    sources = serializers.ListField(child=serializers.CharField())
-    stage = serializers.CharField(allow_null=True)
+    journal = TextField(allow_null=True)
+    doi = TextField(allow_null=True)
+    pmid = TextField(allow_null=True)
+    sources = serializers.ListField(child=TextField())
+    stage = TextField(allow_null=True)
     item = serializers.IntegerField(allow_null=True)
-    status = serializers.CharField(allow_null=True,
+    status = TextField(allow_null=True,
                                    help_text="'hidden' where the votes are blinded to you")
-    decision = serializers.CharField(allow_null=True, help_text="null while blinded")
-    reason = serializers.CharField(allow_null=True, help_text="null while blinded")
+    decision = TextField(allow_null=True, help_text="null while blinded")
+    reason = TextField(allow_null=True, help_text="null while blinded")
     conflict = serializers.BooleanField(allow_null=True, help_text="null while blinded")
-    my_vote = serializers.CharField(allow_null=True)
-    labels = serializers.ListField(child=serializers.CharField())
+    my_vote = TextField(allow_null=True)
+    labels = serializers.ListField(child=TextField())
     has_full_text = serializers.BooleanField()
 
 
@@ -57,7 +57,7 @@ def _filter_serializer_field(field):
     if isinstance(field, forms.IntegerField):
         return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value,
                                         required=False)
-    return serializers.CharField(max_length=field.max_length, required=False, allow_blank=True)
+    return TextField(max_length=field.max_length, required=False, allow_blank=True)
 
 
 RecordFiltersInput = type("RecordFiltersInput", (serializers.Serializer,), {
@@ -112,26 +112,26 @@ def _record(view, record_id):
 
 
 class RecordVoteOutput(serializers.Serializer):
-    reviewer = serializers.CharField(source="reviewer.username")
-    decision = serializers.CharField()
-    reason = serializers.CharField(source="reason.label", allow_null=True, default=None)
-    reason_text = serializers.CharField()
-    note = serializers.CharField()
+    reviewer = TextField(source="reviewer.username")
+    decision = TextField()
+    reason = TextField(source="reason.label", allow_null=True, default=None)
+    reason_text = TextField()
+    note = TextField()
     created_at = serializers.DateTimeField()
     superseded_at = serializers.DateTimeField(allow_null=True)
 
 
 class RecordAdjudicationOutput(serializers.Serializer):
-    adjudicator = serializers.CharField(source="adjudicator.username")
-    decision = serializers.CharField()
-    note = serializers.CharField()
+    adjudicator = TextField(source="adjudicator.username")
+    decision = TextField()
+    note = TextField()
     created_at = serializers.DateTimeField()
 
 
 class RecordStageOutput(serializers.Serializer):
     item = serializers.IntegerField(source="item.id")
-    stage = serializers.CharField(source="item.stage")
-    status = serializers.CharField()
+    stage = TextField(source="item.stage")
+    status = TextField()
     visible = serializers.BooleanField(help_text="false: others' votes are blinded to you")
     votes = RecordVoteOutput(many=True)
     adjudications = RecordAdjudicationOutput(many=True)
@@ -139,15 +139,15 @@ class RecordStageOutput(serializers.Serializer):
 
 class RecordCommentOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    author = serializers.CharField(source="author.username")
-    stage = serializers.CharField()
-    text = serializers.CharField()
+    author = TextField(source="author.username")
+    stage = TextField()
+    text = TextField()
     created_at = serializers.DateTimeField()
 
 
 class RecordEventOutput(serializers.Serializer):
-    verb = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    verb = TextField()
+    actor = TextField(source="actor.username", allow_null=True, default=None)
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)
     redacted = serializers.BooleanField()
@@ -157,9 +157,9 @@ class RecordEventOutput(serializers.Serializer):
 class RecordDetailOutput(serializers.Serializer):
     record = serializers.DictField()
     duplicates = serializers.ListField(child=serializers.DictField())
-    sources = serializers.ListField(child=serializers.CharField())
+    sources = serializers.ListField(child=TextField())
     full_texts = serializers.ListField(child=serializers.DictField())
-    labels = serializers.ListField(child=serializers.CharField())
+    labels = serializers.ListField(child=TextField())
     stages = RecordStageOutput(many=True)
     comments = RecordCommentOutput(many=True)
     hidden_comments = serializers.IntegerField()
@@ -217,7 +217,7 @@ class RecordLabelApi(ReviewScopedAPIView):
 
 
 class RecordCommentInput(serializers.Serializer):
-    text = serializers.CharField(max_length=services.MAX_COMMENT)
+    text = TextField(max_length=services.MAX_COMMENT)
 
 
 class RecordCommentsApi(ReviewScopedAPIView):
@@ -247,8 +247,8 @@ class RecordMoveInput(serializers.Serializer):
 
 class RecordStatusOutput(serializers.Serializer):
     item = serializers.IntegerField(source="id")
-    stage = serializers.CharField()
-    status = serializers.CharField()
+    stage = TextField()
+    status = TextField()
 
 
 class RecordMoveApi(ReviewScopedAPIView):
@@ -277,11 +277,11 @@ class RecordReopenApi(ReviewScopedAPIView):
 
 class RecordLabelOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = TextField()
 
 
 class RecordLabelInput(serializers.Serializer):
-    name = serializers.CharField(max_length=80)
+    name = TextField(max_length=80)
 
 
 class LabelListApi(ReviewScopedAPIView):
