@@ -91,3 +91,15 @@ def test_inviting_neither_an_account_nor_an_address_is_not_found(library):
                      {"invitee": "no@@where", "role": "viewer"})
     assert response.status_code == 404
     assert "not a valid email address" in response.content.decode()
+
+
+def test_a_number_is_not_a_label_name_nor_a_comment(library):
+    # The fuzzer's negative-data check: a JSON number where the schema says string.
+    t = library
+    owner = t.client("owner")
+    labels = f"/api/reviews/{t.review.id}/records/labels/"
+    response = _post(owner, labels, {"name": -1.5})
+    assert response.status_code == 400 and "name" in response.json()
+    comments = f"/api/reviews/{t.review.id}/records/{t.records[0].id}/comments/"
+    assert _post(owner, comments, {"text": 7}).status_code == 400
+    assert _post(owner, labels, {"name": "7"}).status_code == 201
