@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from reviews.api_access import Pages, ReviewScopedAPIView, TextField
+from reviews.api_access import FlagField, Pages, ReviewScopedAPIView, TextField
 from reviews.api_schema import paginated
 from reviews.ids import parse_ids
 
@@ -339,7 +339,7 @@ class FullTextBulkOutput(serializers.Serializer):
 
 
 class NotRetrievedInput(serializers.Serializer):
-    not_retrieved = serializers.BooleanField()
+    not_retrieved = FlagField()
 
 
 class FullTextListApi(ReviewScopedAPIView):

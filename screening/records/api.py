@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from reviews.api_access import ReviewScopedAPIView, TextField, id_field
+from reviews.api_access import FlagField, ReviewScopedAPIView, TextField, id_field
 
 from ..models import Stage
 from . import selectors, services
@@ -197,7 +197,7 @@ class RecordDetailApi(ReviewScopedAPIView):
 
 class RecordLabelSetInput(serializers.Serializer):
     label = id_field()
-    on = serializers.BooleanField()
+    on = FlagField()
 
 
 class RecordLabelApi(ReviewScopedAPIView):
