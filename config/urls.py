@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from extraction.rob.urls import api_urlpatterns as rob_api
 from extraction.urls import api_urlpatterns as extraction_api
 from reviews.auth_views import (
     PasswordResetRequestView,
@@ -28,6 +29,7 @@ api_patterns = [
     *screening_api,
     *records_api,
     *extraction_api,
+    *rob_api,
     *synthesis_api,
 ]
 
@@ -51,6 +53,7 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("", include("screening.records.urls")),
     path("", include("extraction.urls")),
+    path("", include("extraction.rob.urls")),
     path("", include("synthesis.urls")),
 ]
 

@@ -124,8 +124,8 @@ def nos_answers(total):
 def _assess(review, study, assessors, adjudicator, total, slip):
     """Two assessors score the study with the Newcastle-Ottawa Scale; the second slips on
     one item where `slip`, and the adjudicator settles it."""
-    from extraction import rob_services as rs
     from extraction.models import RobAssessment
+    from extraction.rob import services as rs
 
     for assessor in assessors:
         answers = nos_answers(total)
@@ -219,7 +219,7 @@ def demo_extract_and_pool(review):
         audit_record(review=review, actor=owner, verb="extraction.illustrative", obj=row,
                      after={"illustrative": True, "why": outcomes_data["notice"]})
         outcomes, timepoints = _definitions(review, owner, outcomes_data)
-        from extraction.rob_services import rob_tools_update
+        from extraction.rob.services import rob_tools_update
 
         rob_tools_update(actor=owner, review=review, keys=["nos_cohort"])
         for entry in studies_data["studies"]:

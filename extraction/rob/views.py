@@ -16,9 +16,10 @@ from reviews.files import attachment, safe_cell
 from reviews.ids import parse_id
 from reviews.pages import page_service_call as _run
 
-from . import rob, rob_selectors, rob_services
-from .models import Mode, Outcome, RobAssessment, RobTarget
-from .rob_api import assessment_payload, comparison_rows
+from .. import rob
+from ..models import Mode, Outcome, RobAssessment, RobTarget
+from . import selectors, services
+from .api import assessment_payload, comparison_rows
 
 FIGURES = ("traffic_light", "summary")
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
@@ -44,16 +45,16 @@ def _int(value):
 
 @review_view(GET="read")
 def home(request, review, membership):
-    rows = rob_selectors.target_rows(review=review, user=request.user)
-    settings = rob_selectors.settings_of(review)
+    rows = selectors.target_rows(review=review, user=request.user)
+    settings = selectors.settings_of(review)
     return render(request, "extraction/rob_home.html", {
         "review": review, "membership": membership, "rows": rows, "settings": settings,
-        "tools": [{"key": t["key"], "name": rob_selectors.text(t["name"])}
-                  for t in rob_selectors.review_tools(review=review)],
-        "counts": rob_selectors.status_counts(rows),
-        "statuses": rob_selectors.STUDY_STATUSES,
+        "tools": [{"key": t["key"], "name": selectors.text(t["name"])}
+                  for t in selectors.review_tools(review=review)],
+        "counts": selectors.status_counts(rows),
+        "statuses": selectors.STUDY_STATUSES,
         "outcomes": Outcome.objects.filter(review=review),
-        "per_result": rob_selectors.PER_RESULT_FAMILIES,
+        "per_result": selectors.PER_RESULT_FAMILIES,
         "can_screen": can(membership, "screen"), "can_manage": can(membership, "manage"),
     })
 
@@ -67,21 +68,21 @@ def setup(request, review, membership):
             except json.JSONDecodeError as exc:
                 messages.error(request, _("The tool is not valid JSON: %(e)s") % {"e": exc})
             else:
-                _run(request, rob_services.rob_custom_tool_save, _("Custom tool saved."),
+                _run(request, services.rob_custom_tool_save, _("Custom tool saved."),
                      review=review, definition=definition)
         else:
-            _run(request, rob_services.rob_tools_update, _("Tools saved."), review=review,
+            _run(request, services.rob_tools_update, _("Tools saved."), review=review,
                  keys=request.POST.getlist("tools"))
         return redirect("rob_setup", review_id=review.id)
-    chosen = [t["key"] for t in rob_selectors.review_tools(review=review)]
-    custom = rob_selectors.custom_tools(review=review)
+    chosen = [t["key"] for t in selectors.review_tools(review=review)]
+    custom = selectors.custom_tools(review=review)
     return render(request, "extraction/rob_setup.html", {
         "review": review, "membership": membership, "chosen": chosen,
-        "published": [{"key": t["key"], "name": rob_selectors.text(t["name"]),
+        "published": [{"key": t["key"], "name": selectors.text(t["name"]),
                        "version": t.get("version"), "citation": t.get("citation"),
-                       "per_result": t["family"] in rob_selectors.PER_RESULT_FAMILIES}
+                       "per_result": t["family"] in selectors.PER_RESULT_FAMILIES}
                       for t in rob.tools().values()],
-        "custom": [{"key": t["key"], "name": rob_selectors.text(t["name"])} for t in custom],
+        "custom": [{"key": t["key"], "name": selectors.text(t["name"])} for t in custom],
         "example": json.dumps(_EXAMPLE_TOOL, indent=1, ensure_ascii=False),
         "can_manage": can(membership, "manage"),
     })
@@ -103,7 +104,7 @@ _EXAMPLE_TOOL = {
 
 @review_view(POST="screen")
 def start(request, review, membership):
-    mine = _run(request, rob_services.rob_assessment_start, None, review=review,
+    mine = _run(request, services.rob_assessment_start, None, review=review,
                 tool_key=request.POST.get("tool", ""), study_id=_int(request.POST.get("study")),
                 record_id=_int(request.POST.get("record")),
                 outcome_id=_int(request.POST.get("outcome")),
@@ -135,22 +136,22 @@ def _assess_post(request, review, target, tool):
         return
     action = request.POST.get("action", "save")
     if action == "withdraw":
-        _run(request, rob_services.rob_assessment_withdraw, _("Submission withdrawn."),
+        _run(request, services.rob_assessment_withdraw, _("Submission withdrawn."),
              review=review, assessment_id=mine.id)
         return
     answers, support, overrides = _form_data(request.POST, tool)
-    saved = _run(request, rob_services.rob_assessment_save,
+    saved = _run(request, services.rob_assessment_save,
                  None if action == "submit" else _("Saved."), review=review,
                  assessment_id=mine.id, answers=answers, support=support, overrides=overrides)
     if saved and action == "submit":
-        _run(request, rob_services.rob_assessment_submit, _("Assessment submitted."),
+        _run(request, services.rob_assessment_submit, _("Assessment submitted."),
              review=review, assessment_id=mine.id)
 
 
 def _domains_view(tool, shown):
     """The tool's domains with questions, options and guidance in the user's language, and
     the shown assessment's answers, quotes and judgements."""
-    t = rob_selectors.text
+    t = selectors.text
     answers = (shown.answers if shown else {}) or {}
     support = (shown.support if shown else {}) or {}
     overrides = (shown.overrides if shown else {}) or {}
@@ -180,24 +181,24 @@ def _domains_view(tool, shown):
 @review_view(GET="read", POST="screen")
 def assess(request, review, membership, target_id):
     target = _target(review, target_id)
-    tool = rob_selectors.tool_for(review, target.tool_key)
+    tool = selectors.tool_for(review, target.tool_key)
     if tool is None:
         raise Http404
     if request.method == "POST":
         _assess_post(request, review, target, tool)
         return redirect("rob_assess", review_id=review.id, target_id=target.id)
-    settings = rob_selectors.settings_of(review)
+    settings = selectors.settings_of(review)
     mine = RobAssessment.objects.filter(target=target, kind="individual",
                                         assessor=request.user).first()
     consensus = RobAssessment.objects.filter(target=target, kind="consensus").first()
     shown = mine or consensus
     editable = bool(mine and mine.status == "in_progress" and not settings.locked)
-    judgements = [{"value": j["value"], "label": rob_selectors.text(j["label"])}
+    judgements = [{"value": j["value"], "label": selectors.text(j["label"])}
                   for j in tool["judgements"]]
     overall = ((shown.result or {}).get("overall") if shown else None) or {}
     return render(request, "extraction/rob_assess.html", {
         "review": review, "membership": membership, "target": target, "tool": tool,
-        "tool_name": rob_selectors.text(tool["name"]), "mine": mine, "consensus": consensus,
+        "tool_name": selectors.text(tool["name"]), "mine": mine, "consensus": consensus,
         "shown": shown, "editable": editable, "domains": _domains_view(tool, shown),
         "judgements": judgements, "overall": overall,
         "overall_override": ((shown.overrides or {}).get("overall") if shown else None) or {},
@@ -221,30 +222,30 @@ def compare_page(request, review, membership, target_id):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "verify":
-            _run(request, rob_services.rob_consensus_verify, _("Assessment verified."),
+            _run(request, services.rob_consensus_verify, _("Assessment verified."),
                  review=review, target_id=target.id)
         elif action == "reopen":
-            _run(request, rob_services.rob_consensus_reopen, _("Consensus reopened."),
+            _run(request, services.rob_consensus_reopen, _("Consensus reopened."),
                  review=review, target_id=target.id)
         else:
-            _run(request, rob_services.rob_consensus_decide, _("Settled."), review=review,
+            _run(request, services.rob_consensus_decide, _("Settled."), review=review,
                  target_id=target.id, key=request.POST.get("key", ""),
                  source=request.POST.get("source", ""), value=request.POST.get("value") or None,
                  reason=request.POST.get("reason", ""))
         return redirect("rob_compare", review_id=review.id, target_id=target.id)
     rows = comparison_rows(user=request.user, membership=membership, review=review,
                            target=target)
-    verify = rob_selectors.settings_of(review).mode == Mode.VERIFY
+    verify = selectors.settings_of(review).mode == Mode.VERIFY
     if verify:
-        rows = rob_selectors.verification_rows(target=target)
-    tool = rob_selectors.tool_for(review, target.tool_key)
+        rows = selectors.verification_rows(target=target)
+    tool = selectors.tool_for(review, target.tool_key)
     consensus = RobAssessment.objects.filter(target=target, kind="consensus").first()
     return render(request, "extraction/rob_compare.html", {
         "review": review, "membership": membership, "target": target,
-        "tool_name": rob_selectors.text(tool["name"]), "rows": _labelled(tool, rows),
-        "assessors": [a.assessor.username for a in rob_selectors.individuals_of(target)],
+        "tool_name": selectors.text(tool["name"]), "rows": _labelled(tool, rows),
+        "assessors": [a.assessor.username for a in selectors.individuals_of(target)],
         "consensus": consensus, "verify": verify,
-        "judgements": [{"value": j["value"], "label": rob_selectors.text(j["label"])}
+        "judgements": [{"value": j["value"], "label": selectors.text(j["label"])}
                        for j in tool["judgements"]],
         "open": sum(1 for r in rows if r["needs_decision"] and r["decision"] is None),
         "final": (consensus.result or {}) if consensus else {},
@@ -253,7 +254,7 @@ def compare_page(request, review, membership, target_id):
 
 def _labelled(tool, rows):
     """Comparison rows with the question or domain named and the values as labels."""
-    t = rob_selectors.text
+    t = selectors.text
     questions = {q["key"]: (d, q) for d in tool["domains"] for q in d["questions"]}
     domains = {d["key"]: d for d in tool["domains"]}
     judgements = {j["value"]: t(j["label"]) for j in tool["judgements"]}
@@ -276,7 +277,7 @@ def _labelled(tool, rows):
 
 @review_view(GET="read")
 def summary_page(request, review, membership):
-    data = rob_selectors.summary(review=review, tool_key=request.GET.get("tool"))
+    data = selectors.summary(review=review, tool_key=request.GET.get("tool"))
     figures, problem = {}, None
     if data and data["studies"] and data["figure_family"]:
         try:
@@ -289,9 +290,9 @@ def summary_page(request, review, membership):
                           for c in row["cells"]]
     return render(request, "extraction/rob_summary.html", {
         "review": review, "membership": membership, "data": data, "figures": figures,
-        "problem": problem, "tool_name": rob_selectors.text(tool["name"]) if tool else "",
-        "tools": [{"key": t["key"], "name": rob_selectors.text(t["name"])}
-                  for t in rob_selectors.review_tools(review=review)],
+        "problem": problem, "tool_name": selectors.text(tool["name"]) if tool else "",
+        "tools": [{"key": t["key"], "name": selectors.text(t["name"])}
+                  for t in selectors.review_tools(review=review)],
         "scored": bool(data and any(r["total"] is not None for r in data["rows"])),
         "nos": bool(tool and tool["family"] == "nos"),
     })
@@ -307,15 +308,15 @@ def _figure(data, kind, fmt):
 
     draw = robvis.traffic_light if kind == "traffic_light" else robvis.summary
     options = {"weighted": data["weighted"]} if kind == "summary" else {}
-    studies, domains, names = rob_selectors.figure_input(data)
+    studies, domains, names = selectors.figure_input(data)
     return draw(studies, family=data["figure_family"], domains=domains, domain_names=names,
-                fmt=fmt, lang=rob_selectors.lang(),
+                fmt=fmt, lang=selectors.lang(),
                 overall=any(s["overall"] for s in studies), **options)
 
 
 @review_view(GET="read")
 def figure(request, review, membership, figure, image_fmt):
-    data = rob_selectors.summary(review=review, tool_key=request.GET.get("tool"))
+    data = selectors.summary(review=review, tool_key=request.GET.get("tool"))
     if figure not in FIGURES or image_fmt not in CONTENT_TYPES or not data \
             or not data["studies"] or not data["figure_family"]:
         raise Http404
@@ -339,7 +340,7 @@ def _table(data):
 def table(request, review, membership, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    data = rob_selectors.summary(review=review, tool_key=request.GET.get("tool")) or \
+    data = selectors.summary(review=review, tool_key=request.GET.get("tool")) or \
         {"tool": {"key": "none"}, "domains": [], "rows": []}  # no tool yet: the header only
     header, rows = _table(data)
     if fmt == "csv":

@@ -5,11 +5,12 @@ import io
 
 import pytest
 
-from extraction import rob, rob_services, services
+from extraction import rob, services
 from extraction.models import RobAssessment
+from extraction.rob import services as rob_services
 
-from .conftest import fill_and_submit
-from .rob_support import NOS_GOOD, assess, with_rob_tools
+from ..conftest import fill_and_submit
+from .support import NOS_GOOD, assess, with_rob_tools
 
 pytestmark = pytest.mark.django_db
 API = "/api/reviews/{}/risk-of-bias/"
@@ -211,13 +212,13 @@ def test_consensus_judgements_go_into_the_snapshot(rob_team):
 
 def test_a_rob2_result_enters_the_snapshot_with_its_outcome(rob_team):
     tool = rob_team.rob2
-    from .rob_support import answer_all
+    from .support import answer_all
 
     answers = answer_all(tool)
     for persona in ("reviewer", "adjudicator"):
         assess(rob_team, persona, rob_team.studies[0], answers, tool="rob2",
                outcome=rob_team.mrss)
-    from extraction.rob_selectors import consensus_entries
+    from extraction.rob.selectors import consensus_entries
 
     [entry] = consensus_entries(review=rob_team.review)[rob_team.studies[0].id]
     assert entry["result"] == {"outcome": rob_team.mrss.id, "label": None}

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
 
-from . import rob
-from .models import ExtractionSettings, RobAssessment, RobTarget, RobTool
-from .selectors import STUDY_STATUSES, _status, study_rows
+from .. import rob
+from ..models import ExtractionSettings, RobAssessment, RobTarget, RobTool
+from ..selectors import STUDY_STATUSES, _status, study_rows
 
 Kind, Status = RobAssessment.Kind, RobAssessment.Status
 PER_RESULT_FAMILIES = {"rob2"}  # RoB 2 judges a result, not a study
@@ -283,7 +283,7 @@ def _judgement_label(tool, value):
 
 
 def _study_sizes(review):
-    from .models import Extraction
+    from ..models import Extraction
 
     sizes = {}
     for study_id, values in Extraction.objects.filter(

@@ -9,14 +9,15 @@ from rest_framework.response import Response
 from reviews.access import can
 from reviews.api_access import ReviewScopedAPIView, id_field
 
-from . import rob, rob_selectors, rob_services
-from .models import RobAssessment, RobTarget
+from .. import rob
+from ..models import RobAssessment, RobTarget
+from . import selectors, services
 
 
 def assessment_payload(assessment, *, user, settings):
     """An assessment as the API and the page show it; another person's is blinded (404)
     until every assessment of its target is submitted."""
-    if not rob_selectors.may_see(user=user, assessment=assessment, settings=settings):
+    if not selectors.may_see(user=user, assessment=assessment, settings=settings):
         raise Http404("Blinded until every assessment of this study is submitted.")
     target = assessment.target
     return {
@@ -146,20 +147,20 @@ def _target(review, target_id):
 
 def _payload(request, review, assessment_id):
     return assessment_payload(_assessment(review, assessment_id), user=request.user,
-                              settings=rob_selectors.settings_of(review))
+                              settings=selectors.settings_of(review))
 
 
 def _tool_summary(tool):
     return {"key": tool["key"], "family": tool["family"], "version": tool.get("version"),
-            "name": rob_selectors.text(tool["name"]),
-            "per_result": tool["family"] in rob_selectors.PER_RESULT_FAMILIES}
+            "name": selectors.text(tool["name"]),
+            "per_result": tool["family"] in selectors.PER_RESULT_FAMILIES}
 
 
 class ToolsApi(ReviewScopedAPIView):
     review_access = {"GET": "read", "PUT": "manage"}
 
     def _out(self):
-        return {"chosen": rob_selectors.review_tools(review=self.review),
+        return {"chosen": selectors.review_tools(review=self.review),
                 "published": [_tool_summary(t) for t in rob.tools().values()]}
 
     @extend_schema(responses=RobToolsOutput, summary="The review's tools (whole definitions) "
@@ -170,8 +171,8 @@ class ToolsApi(ReviewScopedAPIView):
     @extend_schema(request=RobToolsIO, responses=RobToolsOutput)
     def put(self, request, review_id):
         data = _valid(RobToolsIO, request.data)
-        rob_services.rob_tools_update(actor=request.user, review=self.review,
-                                      keys=data["keys"])
+        services.rob_tools_update(actor=request.user, review=self.review,
+                                  keys=data["keys"])
         return Response(self._out())
 
 
@@ -181,8 +182,8 @@ class CustomToolApi(ReviewScopedAPIView):
     @extend_schema(request=RobCustomToolInput, responses={201: dict})
     def post(self, request, review_id):
         data = _valid(RobCustomToolInput, request.data)
-        tool = rob_services.rob_custom_tool_save(actor=request.user,
-                                                 review=self.review, definition=data["definition"])
+        tool = services.rob_custom_tool_save(actor=request.user,
+                                             review=self.review, definition=data["definition"])
         return Response(tool.definition, 201)
 
 
@@ -191,7 +192,7 @@ class TargetsApi(ReviewScopedAPIView):
 
     @extend_schema(responses=RobTargetOutput(many=True))
     def get(self, request, review_id):
-        rows = rob_selectors.target_rows(review=self.review, user=request.user)
+        rows = selectors.target_rows(review=self.review, user=request.user)
         return Response([{
             "target": r.target.id if r.target else None,
             "study": r.study.id if r.study else None,
@@ -207,7 +208,7 @@ class StartApi(ReviewScopedAPIView):
     @extend_schema(request=RobStartInput, responses={201: RobAssessmentOutput})
     def post(self, request, review_id):
         data = _valid(RobStartInput, request.data)
-        mine = rob_services.rob_assessment_start(
+        mine = services.rob_assessment_start(
             actor=request.user, review=self.review, tool_key=data["tool"],
             study_id=data.get("study"), record_id=data.get("record"),
             outcome_id=data.get("outcome"), result=data.get("result", ""))
@@ -224,10 +225,10 @@ class AssessmentApi(ReviewScopedAPIView):
     @extend_schema(request=RobSaveInput, responses=RobAssessmentOutput)
     def put(self, request, review_id, assessment_id):
         data = _valid(RobSaveInput, request.data)
-        rob_services.rob_assessment_save(
-            actor=request.user, review=self.review, assessment_id=assessment_id,
-            answers=data.get("answers"), support=data.get("support"),
-            overrides=data.get("overrides"))
+        services.rob_assessment_save(
+        actor=request.user, review=self.review, assessment_id=assessment_id,
+        answers=data.get("answers"), support=data.get("support"),
+        overrides=data.get("overrides"))
         return Response(_payload(request, self.review, assessment_id))
 
 
@@ -236,8 +237,8 @@ class SubmitApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=RobAssessmentOutput)
     def post(self, request, review_id, assessment_id):
-        rob_services.rob_assessment_submit(actor=request.user,
-                                           review=self.review, assessment_id=assessment_id)
+        services.rob_assessment_submit(actor=request.user,
+                                       review=self.review, assessment_id=assessment_id)
         return Response(_payload(request, self.review, assessment_id))
 
 
@@ -246,8 +247,8 @@ class WithdrawApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=RobAssessmentOutput)
     def post(self, request, review_id, assessment_id):
-        rob_services.rob_assessment_withdraw(actor=request.user,
-                                             review=self.review, assessment_id=assessment_id)
+        services.rob_assessment_withdraw(actor=request.user,
+                                         review=self.review, assessment_id=assessment_id)
         return Response(_payload(request, self.review, assessment_id))
 
 
@@ -260,21 +261,21 @@ class ProposeApi(ReviewScopedAPIView):
     @extend_schema(request=RobProposeInput, responses={200: dict})
     def post(self, request, review_id, target_id):
         data = _valid(RobProposeInput, request.data)
-        tool = rob_selectors.tool_for(self.review, _target(self.review, target_id).tool_key)
+        tool = selectors.tool_for(self.review, _target(self.review, target_id).tool_key)
         if tool is None:
             raise Http404
-        overrides = rob_services._clean_overrides(data.get("overrides"))
-        return Response(rob_services.evaluate(tool=tool, answers=data.get("answers") or {},
-                                              overrides=overrides))
+        overrides = services._clean_overrides(data.get("overrides"))
+        return Response(services.evaluate(tool=tool, answers=data.get("answers") or {},
+                                          overrides=overrides))
 
 
 def comparison_rows(*, user, membership, review, target):
     """The differences of a target for a member who may settle them; 404 while blinded."""
-    settings = rob_selectors.settings_of(review)
-    if not can(membership, "screen") or not rob_selectors.may_see_others(
+    settings = selectors.settings_of(review)
+    if not can(membership, "screen") or not selectors.may_see_others(
             user=user, target=target, settings=settings):
         raise Http404("Blinded until every assessment of this study is submitted.")
-    return rob_selectors.comparison(target=target)
+    return selectors.comparison(target=target)
 
 
 class ComparisonApi(ReviewScopedAPIView):
@@ -292,7 +293,7 @@ class ComparisonApi(ReviewScopedAPIView):
     def post(self, request, review_id, target_id):
         target = _target(self.review, target_id)  # another review's: 404 before the body
         data = _valid(RobDecideInput, request.data)
-        consensus = rob_services.rob_consensus_decide(
+        consensus = services.rob_consensus_decide(
             actor=request.user, review=self.review, target_id=target.id, key=data["key"],
             source=data["source"], value=data.get("value"), reason=data.get("reason", ""))
         return Response(_payload(request, self.review, consensus.id))
@@ -303,9 +304,9 @@ class VerifyApi(ReviewScopedAPIView):
 
     @extend_schema(request=None, responses=RobAssessmentOutput)
     def post(self, request, review_id, target_id):
-        consensus = rob_services.rob_consensus_verify(actor=request.user,
-                                                      review=self.review,
-                                                      target_id=_target(self.review, target_id).id)
+        consensus = services.rob_consensus_verify(actor=request.user,
+                                                  review=self.review,
+                                                  target_id=_target(self.review, target_id).id)
         return Response(_payload(request, self.review, consensus.id))
 
 
@@ -316,7 +317,7 @@ class SummaryApi(ReviewScopedAPIView):
                                                 "default: the review's first")],
                    responses={200: dict})
     def get(self, request, review_id):
-        summary = rob_selectors.summary(review=self.review, tool_key=request.GET.get("tool"))
+        summary = selectors.summary(review=self.review, tool_key=request.GET.get("tool"))
         if summary is None:  # the review uses no tool yet
             return Response({"tool": None, "studies": [], "rows": []})
         return Response({k: v for k, v in summary.items() if k != "tool"}

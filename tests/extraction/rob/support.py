@@ -1,6 +1,7 @@
 """Risk-of-bias test helpers: a team whose review uses NOS (cohort) and RoB 2, answer sets
 that respect each tool's conditional questions, and a paired assessment."""
-from extraction import rob, rob_services
+from extraction import rob
+from extraction.rob import services as rob_services
 from extraction.services import study_for_record
 
 

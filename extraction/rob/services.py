@@ -12,9 +12,10 @@ from reviews.audit import audit_record
 from reviews.errors import Conflict, Missing
 from screening.models import Study
 
-from . import rob
-from .models import Mode, Outcome, RobAssessment, RobDecision, RobTarget, RobTool
-from .rob_selectors import (
+from .. import rob
+from ..models import Mode, Outcome, RobAssessment, RobDecision, RobTarget, RobTool
+from ..services import _refuse_if_locked, _settings_locked_row, settings_for, study_for_record
+from .selectors import (
     PER_RESULT_FAMILIES,
     assessment_flat,
     individuals_of,
@@ -22,7 +23,6 @@ from .rob_selectors import (
     not_asked,
     tool_for,
 )
-from .services import _refuse_if_locked, _settings_locked_row, settings_for, study_for_record
 
 Kind, Status = RobAssessment.Kind, RobAssessment.Status
 

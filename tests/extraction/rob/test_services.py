@@ -2,11 +2,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from extraction import rob_selectors, rob_services
 from extraction.models import ExtractionSettings, RobAssessment
+from extraction.rob import selectors as rob_selectors
+from extraction.rob import services as rob_services
 from reviews.models import AuditEvent
 
-from .rob_support import NOS_GOOD, answer_all, assess, with_rob_tools
+from .support import NOS_GOOD, answer_all, assess, with_rob_tools
 
 pytestmark = pytest.mark.django_db
 
