@@ -15,6 +15,7 @@ from reviews.auth_views import (
 from reviews.urls import api_urlpatterns as reviews_api
 from screening.records.urls import api_urlpatterns as records_api
 from screening.urls import api_urlpatterns as screening_api
+from synthesis.analysis.urls import api_urlpatterns as analysis_api
 from synthesis.urls import api_urlpatterns as synthesis_api
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -31,6 +32,7 @@ api_patterns = [
     *extraction_api,
     *rob_api,
     *synthesis_api,
+    *analysis_api,
 ]
 
 urlpatterns = [
@@ -55,6 +57,7 @@ urlpatterns = [
     path("", include("extraction.urls")),
     path("", include("extraction.rob.urls")),
     path("", include("synthesis.urls")),
+    path("", include("synthesis.analysis.urls")),
 ]
 
 handler400 = "reviews.errors.bad_request"

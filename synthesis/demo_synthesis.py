@@ -174,7 +174,7 @@ def _published_grade(review, owner, outcomes_data, analyses):
     """The review's own GRADE judgements (Table 3) on the analyses run as published: started
     high, one level down for the single-arm design, and the other domains as printed, each
     with its footnote."""
-    from synthesis.services import grade_save
+    from synthesis.analysis.services import grade_save
 
     targets = {t["analysis"]: t["published_grade"] for t in outcomes_data["targets"]
                if not t.get("subgroup_level") and "published_grade" in t}
@@ -199,8 +199,8 @@ def _published_grade(review, owner, outcomes_data, analyses):
 def demo_extract_and_pool(review):
     """Extraction, consensus, analyses, lock and pooling of the demo. Runs once: a review
     with a snapshot already is left as it is. Returns the snapshot or None."""
+    from synthesis.analysis.services import analysis_save
     from synthesis.models import Analysis
-    from synthesis.services import analysis_save
 
     if review.snapshots.exists():
         return None
@@ -252,8 +252,8 @@ def demo_pool_now(snapshot, wait=60):
     already holds is waited for (up to `wait` seconds). Returns the runs still unfinished."""
     import time
 
+    from synthesis.analysis.services import pooling_run
     from synthesis.models import PoolingRun
-    from synthesis.services import pooling_run
 
     runs = PoolingRun.objects.filter(snapshot=snapshot)
     for run_id in runs.filter(status="queued").values_list("id", flat=True):

@@ -13,7 +13,7 @@ from reviews.models import Record
 from screening.blinding import visible_items
 from screening.models import Item, ItemStatus, Stage
 
-from .selectors import summary_rows
+from .analysis.selectors import summary_rows
 
 RECORD_COLUMNS = ["record_id", "title", "authors", "year", "journal", "volume", "issue",
                   "pages", "doi", "pmid", "language", "type", "database", "duplicate_of",

@@ -39,10 +39,10 @@ def rich_review(capture_on_commit):
     from screening.fulltext import fulltext_attach
     from screening.models import Item
     from screening.services import conflict_resolve, vote_cast
+    from synthesis.analysis.services import grade_save
     from synthesis.demo import demo_load, demo_populate
     from synthesis.demo_synthesis import demo_extract_and_pool
     from synthesis.models import Analysis
-    from synthesis.services import grade_save
 
     review, _passwords = demo_load()
     demo_populate(review)

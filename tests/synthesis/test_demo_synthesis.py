@@ -100,7 +100,7 @@ def test_newcastle_ottawa_totals_of_table_2_reach_the_snapshot(demo_pooled):
 
 
 def test_the_summary_of_findings_carries_the_published_grade(demo_pooled):
-    from synthesis.sof import sof_entries
+    from synthesis.analysis.sof import sof_entries
 
     review, _snapshot = demo_pooled
     _snap, entries = sof_entries(review=review)

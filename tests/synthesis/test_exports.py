@@ -4,7 +4,7 @@ import csv
 import io
 
 from screening import services
-from tests.synthesis.test_pooling import locked  # noqa: F401 - a fixture
+from tests.synthesis.analysis.test_pooling import locked  # noqa: F401 - a fixture
 
 
 def _csv(response):

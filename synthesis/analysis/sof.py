@@ -2,8 +2,8 @@
 certainty, and its exports as DOCX (python-docx) and XLSX (openpyxl)."""
 import io
 
-from .analysis.grade import DOMAINS, GradeInputError, grade_outcome, sof_row
-from .models import GradeJudgement
+from ..models import GradeJudgement
+from .grade import DOMAINS, GradeInputError, grade_outcome, sof_row
 from .selectors import analyses_with_runs
 
 COLUMNS = {

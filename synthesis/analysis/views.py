@@ -14,9 +14,10 @@ from reviews.files import attachment
 from reviews.ids import parse_id
 from reviews.pages import page_service_call as _run
 
-from . import figures_for, selectors, services
-from .analysis.spec import validate_analysis
-from .models import Analysis
+from .. import figures_for
+from ..models import Analysis
+from . import selectors, services
+from .spec import validate_analysis
 
 MEASURES = {
     "before_after": ["MC", "SMCR", "SMCC", "MD_independent"],
@@ -150,8 +151,8 @@ def analysis_r_script(request, review, membership, analysis_id):
     import io
     import zipfile
 
-    from .analysis.compile import compile_case
-    from .analysis.rscript import r_files
+    from .compile import compile_case
+    from .rscript import r_files
 
     analysis = _analysis(review, analysis_id)
     snapshot = services.latest_snapshot(review)
@@ -185,7 +186,7 @@ def analysis_figure(request, review, membership, analysis_id, kind, ext):
 
 def validate_spec(spec):
     """For the API: the normalised spec, or a ValidationError."""
-    from .analysis.spec import AnalysisSpecError
+    from .spec import AnalysisSpecError
 
     try:
         return validate_analysis(spec)

@@ -16,10 +16,10 @@ from reviews.access import review_for
 from reviews.audit import audit_record
 from reviews.errors import Conflict
 
-from .analysis.defaults import default_analyses
-from .analysis.run import pool_analysis
-from .analysis.spec import AnalysisSpecError, spec_hash, validate_analysis
-from .models import Analysis, GradeJudgement, PoolingRun
+from ..models import Analysis, GradeJudgement, PoolingRun
+from .defaults import default_analyses
+from .run import pool_analysis
+from .spec import AnalysisSpecError, spec_hash, validate_analysis
 
 log = logging.getLogger(__name__)
 Status = PoolingRun.Status
@@ -96,7 +96,7 @@ def analysis_delete(*, actor, review, analysis_id):
 def grade_save(*, actor, review, analysis_id, overrides, mid=None):
     """The reviewers' GRADE judgements: a changed domain needs a footnote (checked by the
     GRADE rules when the table is built; refused here already)."""
-    from .analysis.grade import GradeInputError, grade_outcome
+    from .grade import GradeInputError, grade_outcome
 
     review_for(actor, review.id, "manage")
     analysis = Analysis.objects.filter(pk=analysis_id, review=review).first()
@@ -181,7 +181,7 @@ def pooling_run(*, run_id):
 
 
 def _jsonable(value):
-    from .stats.engine import to_jsonable
+    from ..stats.engine import to_jsonable
 
     return to_jsonable(value)
 

@@ -3,7 +3,7 @@ spec; a repeat reuses; an edit pools only what changed; a failure hides nothing 
 import pytest
 
 from extraction import services as extraction
-from synthesis import selectors, services
+from synthesis.analysis import selectors, services
 from synthesis.models import Analysis, PoolingRun
 from tests.extraction.conftest import fill_and_submit
 

@@ -4,7 +4,7 @@ import io
 import json
 
 from synthesis.models import Analysis
-from tests.synthesis.test_pooling import locked  # noqa: F401 - a fixture
+from tests.synthesis.analysis.test_pooling import locked  # noqa: F401 - a fixture
 
 
 def _mc(team):

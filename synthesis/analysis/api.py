@@ -7,8 +7,8 @@ from rest_framework.response import Response
 
 from reviews.api_access import ReviewScopedAPIView
 
+from ..models import Analysis
 from . import services
-from .models import Analysis
 
 
 class AnalysisInput(serializers.Serializer):
