@@ -16,6 +16,7 @@ from reviews.urls import api_urlpatterns as reviews_api
 from screening.records.urls import api_urlpatterns as records_api
 from screening.urls import api_urlpatterns as screening_api
 from synthesis.analysis.urls import api_urlpatterns as analysis_api
+from synthesis.prisma.urls import api_urlpatterns as prisma_api
 from synthesis.urls import api_urlpatterns as synthesis_api
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -32,6 +33,7 @@ api_patterns = [
     *extraction_api,
     *rob_api,
     *synthesis_api,
+    *prisma_api,
     *analysis_api,
 ]
 
@@ -57,6 +59,7 @@ urlpatterns = [
     path("", include("extraction.urls")),
     path("", include("extraction.rob.urls")),
     path("", include("synthesis.urls")),
+    path("", include("synthesis.prisma.urls")),
     path("", include("synthesis.analysis.urls")),
 ]
 

@@ -10,8 +10,8 @@ from django.test import override_settings
 from reviews.models import Record, Search
 from screening.models import Adjudication, Item, Study, StudyReport
 from synthesis.demo import demo_load, demo_populate, demo_spec
-from synthesis.prisma import prisma_flow
-from synthesis.prisma_flow import check_flow
+from synthesis.prisma.flow import check_flow
+from synthesis.prisma.selectors import prisma_flow
 
 # The mark makes pytest-django create the test database even when only this module runs.
 pytestmark = pytest.mark.django_db

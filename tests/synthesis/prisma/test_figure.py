@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from synthesis.figures import prisma as figure
-from synthesis.prisma_flow import assemble_flow, check_flow, flow_rows, has_other_methods
+from synthesis.prisma.flow import assemble_flow, check_flow, flow_rows, has_other_methods
 
 
 def _flow(previous=None, other=True):

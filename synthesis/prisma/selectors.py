@@ -1,7 +1,7 @@
 """The review's PRISMA 2020 flow, derived from its searches, de-duplication and screening.
 
 Reads only (other apps' models and selectors); access is checked by the caller. The pure
-rules (how the boxes add up, CSV rows) are in `prisma_flow`, the drawing in `figures.prisma`.
+rules (how the boxes add up, CSV rows) are in `flow`, the drawing in `figures.prisma`.
 
 Columns: a record belongs to the "other methods" column when its search's source is one of
 `Search.OTHER_METHODS`, else to "databases and registers". A duplicate cluster is counted in
@@ -18,9 +18,9 @@ from reviews.models import Record, Search
 from reviews.selectors import duplicate_queue_for_review
 from screening.models import SETTLED_STATUSES, Item, ItemStatus, Stage, StudyReport
 
-from .figures.prisma import FORMATS as FIGURE_FORMATS
-from .figures.prisma import draw
-from .prisma_flow import assemble_flow, empty_column, flow_rows
+from ..figures.prisma import FORMATS as FIGURE_FORMATS
+from ..figures.prisma import draw
+from .flow import assemble_flow, empty_column, flow_rows
 
 OTHER, DATABASES = "other_methods", "databases_and_registers"
 # Sources whose label says only what kind of source it is: their detail names it.
@@ -129,7 +129,7 @@ def _included(review):
 
 
 def prisma_flow(*, review, previous=None):
-    """Every PRISMA 2020 box of the review as a plain dict (see `prisma_flow.assemble_flow`).
+    """Every PRISMA 2020 box of the review as a plain dict (see `flow.assemble_flow`).
 
     `previous`: {"studies": n, "reports": n} included in the previous version of an updated
     review; Prismflow does not record previous versions yet, so the caller supplies them.

@@ -1,4 +1,4 @@
-"""REST API of synthesis: the PRISMA 2020 flow counts."""
+"""REST API of the PRISMA 2020 flow: its counts, box by box."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from reviews.api_access import ReviewScopedAPIView
 
-from .prisma import previous_from, prisma_flow
+from .selectors import previous_from, prisma_flow
 
 
 class SourceOutput(serializers.Serializer):

@@ -8,8 +8,8 @@ from reviews.models import Record, Search
 from screening import fulltext, services, studies
 from screening.models import ExclusionReason
 from synthesis.demo import demo_load, demo_populate
-from synthesis.prisma import prisma_flow
-from synthesis.prisma_flow import check_flow
+from synthesis.prisma.flow import check_flow
+from synthesis.prisma.selectors import prisma_flow
 from tests.synthesis.prisma_review import import_exports, item, ris
 
 

@@ -1,7 +1,8 @@
 """The PRISMA 2020 flow as plain data: assembling it, checking that its boxes add up, CSV rows.
 
-No Django here: `synthesis.prisma` gathers the counts from the review, this module turns them
-into the flow dict that the page, the API, the exports and `figures.prisma` all read.
+No Django here: `synthesis.prisma.selectors` gathers the counts from the review, this module
+turns them into the flow dict that the page, the API, the exports and `figures.prisma` all
+read.
 
 A flow has two columns, as the PRISMA 2020 template has: "databases_and_registers" and
 "other_methods" (websites, organisations, citation searching). Each column carries every box
