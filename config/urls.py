@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("extraction.rob.urls")),
     path("", include("synthesis.urls")),
     path("", include("synthesis.prisma.urls")),
+    path("", include("synthesis.archive.urls")),
     path("", include("synthesis.analysis.urls")),
 ]
 

@@ -8,7 +8,7 @@ from extraction.models import Snapshot
 from reviews.models import Membership, Review
 from screening.models import FullText, Vote
 from synthesis.models import PoolingRun
-from tests.synthesis.archive_helpers import content, rich_review, without_import_events
+from tests.synthesis.archive.helpers import content, rich_review, without_import_events
 
 
 @pytest.fixture

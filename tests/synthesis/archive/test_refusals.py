@@ -16,10 +16,10 @@ from reviews.models import Membership, Review
 from screening.fulltext import fulltext_attach
 from synthesis.archive import ArchiveError
 from synthesis.archive.restore import review_import
-from tests.synthesis.archive_helpers import footprint
+from tests.synthesis.archive.helpers import footprint
 from tests.synthesis.prisma_review import import_exports
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

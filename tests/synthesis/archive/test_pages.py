@@ -9,7 +9,7 @@ from django.urls import reverse
 from reviews.models import Membership, Review
 from screening.models import Item
 from screening.services import vote_cast
-from tests.synthesis.archive_helpers import footprint
+from tests.synthesis.archive.helpers import footprint
 from tests.synthesis.prisma_review import import_exports
 
 

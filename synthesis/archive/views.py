@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from reviews.access import review_view
 from reviews.blinding import hidden_event_ids
 
-from .archive import ArchiveError
-from .archive.export import review_export
-from .archive.restore import review_import
+from . import ArchiveError
+from .export import review_export
+from .restore import review_import
 
 
 def _blinded_events(review, membership):
