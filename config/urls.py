@@ -17,7 +17,6 @@ from screening.records.urls import api_urlpatterns as records_api
 from screening.urls import api_urlpatterns as screening_api
 from synthesis.analysis.urls import api_urlpatterns as analysis_api
 from synthesis.prisma.urls import api_urlpatterns as prisma_api
-from synthesis.urls import api_urlpatterns as synthesis_api
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
@@ -32,7 +31,6 @@ api_patterns = [
     *records_api,
     *extraction_api,
     *rob_api,
-    *synthesis_api,
     *prisma_api,
     *analysis_api,
 ]
@@ -61,6 +59,7 @@ urlpatterns = [
     path("", include("synthesis.urls")),
     path("", include("synthesis.prisma.urls")),
     path("", include("synthesis.archive.urls")),
+    path("", include("synthesis.exports.urls")),
     path("", include("synthesis.analysis.urls")),
 ]
 

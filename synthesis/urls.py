@@ -1,13 +1,9 @@
+"""Routes of what spans the whole review: its home page. Each concept of synthesis has its
+own urls.py (analysis, prisma, archive, exports), included by config/urls.py."""
 from django.urls import path
 
-from . import export_views, views
+from . import views
 
 urlpatterns = [
     path("reviews/<id:review_id>/", views.review_home, name="review_home"),
-    path("reviews/<id:review_id>/exports/", export_views.exports_page, name="synthesis_exports"),
-    path("reviews/<id:review_id>/exports/<str:export_name>", export_views.export_download,
-         name="synthesis_export"),
-]
-
-api_urlpatterns = [
 ]

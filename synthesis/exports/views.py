@@ -6,7 +6,7 @@ from django.shortcuts import render
 from reviews.access import review_view
 from reviews.files import attachment
 
-from . import exports
+from . import formats, selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAMES = ("records.csv", "records.xlsx", "included.ris", "included.bib", "included.csv",
@@ -29,31 +29,33 @@ def export_download(request, review, membership, export_name):
         raise Http404
     what, ext = export_name.split(".")
     if what == "records":
-        rows = exports.record_rows(membership=membership, review=review)
+        rows = selectors.record_rows(membership=membership, review=review)
         if ext == "csv":
             return _attachment(StreamingHttpResponse(
-                exports.csv_stream(exports.RECORD_COLUMNS, rows), content_type="text/csv"),
+                formats.csv_stream(selectors.RECORD_COLUMNS, rows), content_type="text/csv"),
                 review, export_name)
-        return _attachment(HttpResponse(exports.xlsx_bytes("records", exports.RECORD_COLUMNS,
+        return _attachment(HttpResponse(formats.xlsx_bytes("records", selectors.RECORD_COLUMNS,
                                                            rows), content_type=XLSX),
                            review, export_name)
     if what == "included":
-        records = exports.included_reports(review=review)
+        records = selectors.included_reports(review=review)
         if ext == "ris":
-            body, kind = exports.ris_text(records), "application/x-research-info-systems"
+            body, kind = formats.ris_text(records), "application/x-research-info-systems"
         elif ext == "bib":
-            body, kind = exports.bibtex_text(records), "application/x-bibtex"
+            body, kind = formats.bibtex_text(records), "application/x-bibtex"
         else:
             rows = ([r.id, r.title, "; ".join(r.authors or []), r.year, r.journal, r.doi,
                      r.pmid, getattr(getattr(r, "study_report", None), "study", None)
                      and r.study_report.study.label] for r in records)
-            return _attachment(StreamingHttpResponse(exports.csv_stream(
+            return _attachment(StreamingHttpResponse(formats.csv_stream(
                 ["record_id", "title", "authors", "year", "journal", "doi", "pmid", "study"],
                 rows), content_type="text/csv"), review, export_name)
         return _attachment(HttpResponse(body, content_type=kind), review, export_name)
-    rows = exports.result_rows(review=review)
+    rows = selectors.result_rows(review=review)
     if ext == "csv":
-        return _attachment(StreamingHttpResponse(exports.csv_stream(exports.RESULT_COLUMNS, rows),
-                                                 content_type="text/csv"), review, export_name)
-    return _attachment(HttpResponse(exports.xlsx_bytes("results", exports.RESULT_COLUMNS, rows),
-                                    content_type=XLSX), review, export_name)
+        return _attachment(StreamingHttpResponse(
+            formats.csv_stream(selectors.RESULT_COLUMNS, rows), content_type="text/csv"),
+            review, export_name)
+    return _attachment(HttpResponse(
+        formats.xlsx_bytes("results", selectors.RESULT_COLUMNS, rows), content_type=XLSX),
+        review, export_name)
