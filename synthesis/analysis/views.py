@@ -14,7 +14,7 @@ from reviews.files import attachment
 from reviews.ids import parse_id
 from reviews.pages import page_service_call as _run
 
-from .. import figures_for
+from ..figures import pooled
 from ..models import Analysis
 from . import selectors, services
 from .spec import validate_analysis
@@ -135,7 +135,7 @@ def analysis_page(request, review, membership, analysis_id):
         "row": selectors.summary_row(analysis, run),
         "studies": selectors.study_rows(output),
         "sensitivity": selectors.sensitivity_rows(output),
-        "forest_svg": figures_for.forest_svg(output, request.LANGUAGE_CODE) if output.get(
+        "forest_svg": pooled.forest_svg(output, request.LANGUAGE_CODE) if output.get(
             "result") else "",
         "can_manage": can(membership, "manage"), "measures": MEASURES, "methods": METHODS,
         "outcomes": Outcome.objects.filter(review=review),
@@ -177,10 +177,10 @@ def analysis_figure(request, review, membership, analysis_id, kind, ext):
     analysis = _analysis(review, analysis_id)
     run = services.run_for(analysis)
     if run is None or not (run.output or {}).get("result") or kind not in ("forest", "funnel") \
-            or fmt not in figures_for.CONTENT_TYPES:
+            or fmt not in pooled.CONTENT_TYPES:
         raise Http404
-    body = figures_for.figure(kind, run.output, fmt, request.LANGUAGE_CODE)
-    response = HttpResponse(body, content_type=figures_for.CONTENT_TYPES[fmt])
+    body = pooled.figure(kind, run.output, fmt, request.LANGUAGE_CODE)
+    response = HttpResponse(body, content_type=pooled.CONTENT_TYPES[fmt])
     return attachment(response, f"{kind}-{analysis.id}.{fmt}")
 
 

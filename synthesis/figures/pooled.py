@@ -34,8 +34,8 @@ def options_for(case, lang=None):
 
 
 def figure(kind, output, fmt, lang=None):
-    from .figures.forest import forest_plot
-    from .figures.funnel import funnel_plot
+    from .forest import forest_plot
+    from .funnel import funnel_plot
 
     draw = forest_plot if kind == "forest" else funnel_plot
     case = output["spec"]
