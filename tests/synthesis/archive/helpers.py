@@ -14,7 +14,7 @@ LABELS = ["Almadori 2019", "Blezien 2017", "Francesco 2017", "Granel 2015", "Key
 
 
 def _included_reports(review, owner):
-    """The nine reports, included at full text (as tests/synthesis/test_demo_synthesis.py)."""
+    """The nine reports, included at full text (as tests/synthesis/demo/test_synthesis.py)."""
     from reviews.models import Record, Search
     from tests.extraction.conftest import include_at_full_text
 
@@ -40,8 +40,8 @@ def rich_review(capture_on_commit):
     from screening.models import Item
     from screening.services import conflict_resolve, vote_cast
     from synthesis.analysis.services import grade_save
-    from synthesis.demo import demo_load, demo_populate
-    from synthesis.demo_synthesis import demo_extract_and_pool
+    from synthesis.demo.services import demo_load, demo_populate
+    from synthesis.demo.synthesis import demo_extract_and_pool
     from synthesis.models import Analysis
 
     review, _passwords = demo_load()

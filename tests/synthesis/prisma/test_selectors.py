@@ -7,7 +7,7 @@ from reviews.imports import search_import_run, search_preview
 from reviews.models import Record, Search
 from screening import fulltext, services, studies
 from screening.models import ExclusionReason
-from synthesis.demo import demo_load, demo_populate
+from synthesis.demo.services import demo_load, demo_populate
 from synthesis.prisma.flow import check_flow
 from synthesis.prisma.selectors import prisma_flow
 from tests.synthesis.prisma_review import import_exports, item, ris

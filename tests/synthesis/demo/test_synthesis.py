@@ -5,8 +5,8 @@ import json
 import pytest
 
 from extraction.models import Extraction, Snapshot
-from synthesis.demo import demo_load
-from synthesis.demo_synthesis import DATA, demo_extract_and_pool
+from synthesis.demo.services import demo_load
+from synthesis.demo.synthesis import DATA, demo_extract_and_pool
 from synthesis.models import Analysis, PoolingRun
 from tests.extraction.conftest import include_at_full_text
 

@@ -1,4 +1,4 @@
-"""The demo's searches and screening (synthesis.demo_screening), loaded once for the module:
+"""The demo's searches and screening (synthesis.demo.screening), loaded once for the module:
 seven databases, two reviewers, an adjudicator, nine studies in eleven reports."""
 import datetime
 from collections import Counter
@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from reviews.models import Record, Search
 from screening.models import Adjudication, Item, Study, StudyReport
-from synthesis.demo import demo_load, demo_populate, demo_spec
+from synthesis.demo.services import demo_load, demo_populate, demo_spec
 from synthesis.prisma.flow import check_flow
 from synthesis.prisma.selectors import prisma_flow
 

@@ -12,7 +12,7 @@ from extraction.templates_data import STUDY_TEMPLATE
 from synthesis.stats.engine import run_case
 from tests.conftest import shared_path
 
-DATA = Path(__file__).resolve().parents[2] / "synthesis" / "demo_data"
+DATA = Path(__file__).resolve().parents[3] / "synthesis" / "demo" / "data"
 OUTCOMES = json.loads((DATA / "outcomes.json").read_text(encoding="utf-8"))
 STUDIES = json.loads((DATA / "studies.json").read_text(encoding="utf-8"))
 ANALYSES = {a["id"]: a for a in OUTCOMES["analyses"]}
@@ -137,7 +137,7 @@ def test_heterogeneity_follows_table3s_inconsistency_judgement(target):
 
 
 def test_the_design_agrees_with_the_fixed_effect_consistency_of_the_6_month_rows():
-    from synthesis.demo_data.design_outcomes import check_fe_consistency
+    from synthesis.demo.data.design_outcomes import check_fe_consistency
 
     best_margin, groups = check_fe_consistency()
     assert best_margin > 0  # FE of the printed subgroups can print as the overall row
@@ -192,7 +192,7 @@ def test_outcome_definitions_say_which_direction_is_better():
 
 
 def test_the_file_is_what_the_design_script_derives():
-    from synthesis.demo_data.design_outcomes import build
+    from synthesis.demo.data.design_outcomes import build
 
     rebuilt = json.loads(json.dumps(build()))
     assert rebuilt == OUTCOMES

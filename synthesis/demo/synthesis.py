@@ -3,7 +3,7 @@
 reproduce its Table 3), the analyses of Table 3 with the correct pre/post analyses beside
 them, the lock and the pooling. Everything goes through the real services.
 
-Data: `demo_data/studies.json` and `demo_data/outcomes.json` (see design_outcomes.py).
+Data: `data/studies.json` and `data/outcomes.json` (see data/design_outcomes.py).
 """
 import json
 from pathlib import Path
@@ -16,7 +16,7 @@ from reviews.audit import audit_record
 from reviews.models import Review
 from screening.models import Study
 
-DATA = Path(__file__).resolve().parent / "demo_data"
+DATA = Path(__file__).resolve().parent / "data"
 EXTRACTORS = ("demo-reviewer-1", "demo-reviewer-2")
 ADJUDICATOR = "demo-adjudicator"
 

@@ -1,7 +1,7 @@
 """The demo's identification and screening, replayed through the real services from a plan.
 
-`demo_data/searches/` holds one export per database of the reference review; the plan,
-`demo_data/screening_plan.json`, says how each search was run and how the team voted on
+`data/searches/` holds one export per database of the reference review; the plan,
+`data/screening_plan.json`, says how each search was run and how the team voted on
 every record: two reviewers at title/abstract and full text, the adjudicator's decisions on
 their conflicts, the report not retrieved, and which reports belong to which study. Nothing
 here writes to a table directly: the PRISMA counts come out of the services as they would
@@ -23,7 +23,7 @@ from screening.models import Item, ItemStatus, Stage
 from screening.services import conflict_resolve, items_sync, reasons_ensure, vote_cast
 from screening.studies import study_link
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
+DEMO_DIR = Path(__file__).resolve().parent / "data"
 PLAN_FILE = DEMO_DIR / "screening_plan.json"
 SEARCH_DIR = DEMO_DIR / "searches"
 REVIEWERS = ("demo-reviewer-1", "demo-reviewer-2")

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from reviews.models import Membership, Record, Review, Search
 from screening.models import Study, Vote
-from synthesis.demo import demo_load, demo_populate
+from synthesis.demo.services import demo_load, demo_populate
 
 
 def test_demo_creates_the_review_and_a_full_team(db):
@@ -53,7 +53,7 @@ def test_loading_the_demo_twice_keeps_one_copy_of_its_data(db, capsys):
 def test_a_plan_that_misses_a_record_is_refused_and_leaves_nothing(db, monkeypatch):
     from django.core.exceptions import ImproperlyConfigured
 
-    from synthesis import demo_screening
+    from synthesis.demo import screening as demo_screening
 
     plan = demo_screening.demo_plan()
     plan["records"] = [e for e in plan["records"] if e["key"] != "10.3390/jcm9093023"]

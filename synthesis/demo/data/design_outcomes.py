@@ -6,8 +6,8 @@ per-study values, chosen so that pooling them the paper's way reproduces every T
 the printed two decimals. This script derives them from a few plausible inputs (baseline means,
 SD sizes, which study improved more) instead of typing numbers in:
 
-    .venv/bin/python synthesis/demo_data/design_outcomes.py           # rewrite outcomes.json
-    .venv/bin/python synthesis/demo_data/design_outcomes.py --check   # compare, write nothing
+    .venv/bin/python synthesis/demo/data/design_outcomes.py           # rewrite outcomes.json
+    .venv/bin/python synthesis/demo/data/design_outcomes.py --check   # compare, write nothing
 
 The paper's method (RevMan): baseline and follow-up treated as two independent groups,
 MD_i = baseline mean - follow-up mean (improvement positive), SE_i² = SD_b²/n + SD_f²/n.
@@ -39,7 +39,7 @@ import numpy as np
 from scipy import optimize
 
 if __package__ in (None, ""):  # run as a script: make the project importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from synthesis.stats import effects, rma  # noqa: E402
 
@@ -508,7 +508,7 @@ def build():
         "illustrative": True,
         "notice": "ILLUSTRATIVE values invented for the demo review. The reference review "
                   "prints per-study data only in figures; these means and SDs were designed "
-                  "(synthesis/demo_data/design_outcomes.py) so that pooling them as the paper "
+                  "(synthesis/demo/data/design_outcomes.py) so that pooling them as the paper "
                   "did reproduces its Table 3 to two decimals. They are not the studies' data.",
         "reference": {"citation": "Cui J, et al. Efficacy and safety of mesenchymal stem cells "
                                   "in the treatment of systemic sclerosis: a systematic review "

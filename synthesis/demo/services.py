@@ -1,6 +1,7 @@
 """The demo review, modelled on the reference review (MSCs for systemic sclerosis).
 
-Its data ship in `demo_data/` inside the project; nothing here reads ../shared.
+Its data ship in `data/` beside this module; nothing here reads ../shared. This module loads
+the review and its team; `screening.py` and `synthesis.py` replay the two halves of the work.
 """
 import json
 import secrets
@@ -12,7 +13,7 @@ from django.db import transaction
 from reviews.audit import audit_record
 from reviews.models import Membership, Review
 
-DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "review.json"
+DEMO_FILE = Path(__file__).resolve().parent / "data" / "review.json"
 
 
 def demo_spec():
@@ -58,8 +59,8 @@ def demo_load(*, passwords=None):
 
 
 def demo_populate(review):
-    """Import the demo's seven searches, de-duplicate and screen them (synthesis.demo_screening).
+    """Import the demo's seven searches, de-duplicate and screen them (demo/screening.py).
     Runs once: a review that already has searches is left as it is."""
-    from .demo_screening import demo_screen
+    from .screening import demo_screen
 
     return demo_screen(review)
