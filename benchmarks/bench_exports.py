@@ -28,7 +28,7 @@ def child(args):
     from reviews.models import Membership, Record, Search
     from reviews.services import review_create
     from screening.models import Item
-    from synthesis import exports
+    from synthesis.exports import formats, selectors
 
     owner = get_user_model().objects.create_user("bench-owner")
     review = review_create(actor=owner, title="Export benchmark")
@@ -47,12 +47,12 @@ def child(args):
     csv_times, xlsx_times = [], []
     for _ in range(args.repeat):
         start = time.perf_counter()
-        size = sum(len(chunk) for chunk in exports.csv_stream(
-            exports.RECORD_COLUMNS, exports.record_rows(membership=membership, review=review)))
+        size = sum(len(chunk) for chunk in formats.csv_stream(
+            selectors.RECORD_COLUMNS, selectors.record_rows(membership=membership, review=review)))
         csv_times.append(time.perf_counter() - start)
         start = time.perf_counter()
-        exports.xlsx_bytes("records", exports.RECORD_COLUMNS,
-                           exports.record_rows(membership=membership, review=review))
+        formats.xlsx_bytes("records", selectors.RECORD_COLUMNS,
+                           selectors.record_rows(membership=membership, review=review))
         xlsx_times.append(time.perf_counter() - start)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.records} records: CSV {statistics.median(csv_times):.2f} s "

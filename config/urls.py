@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from extraction.rob.urls import api_urlpatterns as rob_api
 from extraction.urls import api_urlpatterns as extraction_api
 from reviews.accounts.urls import api_urlpatterns as accounts_api
 from reviews.accounts.views import ThrottledAdminAuthenticationForm
@@ -12,7 +13,8 @@ from reviews.searches.urls import api_urlpatterns as searches_api
 from reviews.urls import api_urlpatterns as reviews_api
 from screening.records.urls import api_urlpatterns as records_api
 from screening.urls import api_urlpatterns as screening_api
-from synthesis.urls import api_urlpatterns as synthesis_api
+from synthesis.analysis.urls import api_urlpatterns as analysis_api
+from synthesis.prisma.urls import api_urlpatterns as prisma_api
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
@@ -29,7 +31,9 @@ api_patterns = [
     *screening_api,
     *records_api,
     *extraction_api,
-    *synthesis_api,
+    *rob_api,
+    *prisma_api,
+    *analysis_api,
 ]
 
 urlpatterns = [
@@ -43,7 +47,12 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("", include("screening.records.urls")),
     path("", include("extraction.urls")),
+    path("", include("extraction.rob.urls")),
     path("", include("synthesis.urls")),
+    path("", include("synthesis.prisma.urls")),
+    path("", include("synthesis.archive.urls")),
+    path("", include("synthesis.exports.urls")),
+    path("", include("synthesis.analysis.urls")),
 ]
 
 handler400 = "reviews.errors.bad_request"

@@ -70,7 +70,7 @@ def _cells(review):
 
 def _risk_of_bias(review):
     """Consensus risk-of-bias judgements per study id (none until that stage has any)."""
-    from .rob_selectors import consensus_entries
+    from .rob.selectors import consensus_entries
 
     return consensus_entries(review=review)
 

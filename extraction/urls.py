@@ -49,39 +49,3 @@ api_urlpatterns = [
     path(P + "snapshots/<id:number>/", api.SnapshotApi.as_view(),
          name="api_extraction_snapshot"),
 ]
-
-# ---------------------------------------------------------------- risk of bias (issue #12)
-from . import rob_api, rob_views  # noqa: E402
-
-R = "reviews/<id:review_id>/risk-of-bias/"
-
-urlpatterns += [
-    path(R, rob_views.home, name="rob_home"),
-    path(R + "setup/", rob_views.setup, name="rob_setup"),
-    path(R + "start/", rob_views.start, name="rob_start"),
-    path(R + "targets/<id:target_id>/", rob_views.assess, name="rob_assess"),
-    path(R + "targets/<id:target_id>/compare/", rob_views.compare_page, name="rob_compare"),
-    path(R + "summary/", rob_views.summary_page, name="rob_summary"),
-    path(R + "figures/<str:figure>.<str:image_fmt>", rob_views.figure, name="rob_figure"),
-    path(R + "table.<str:fmt>", rob_views.table, name="rob_table"),
-]
-
-api_urlpatterns += [
-    path(R + "tools/", rob_api.ToolsApi.as_view(), name="api_rob_tools"),
-    path(R + "tools/custom/", rob_api.CustomToolApi.as_view(), name="api_rob_custom_tool"),
-    path(R + "targets/", rob_api.TargetsApi.as_view(), name="api_rob_targets"),
-    path(R + "start/", rob_api.StartApi.as_view(), name="api_rob_start"),
-    path(R + "assessments/<id:assessment_id>/", rob_api.AssessmentApi.as_view(),
-         name="api_rob_assessment"),
-    path(R + "assessments/<id:assessment_id>/submit/", rob_api.SubmitApi.as_view(),
-         name="api_rob_submit"),
-    path(R + "assessments/<id:assessment_id>/withdraw/", rob_api.WithdrawApi.as_view(),
-         name="api_rob_withdraw"),
-    path(R + "targets/<id:target_id>/propose/", rob_api.ProposeApi.as_view(),
-         name="api_rob_propose"),
-    path(R + "targets/<id:target_id>/comparison/", rob_api.ComparisonApi.as_view(),
-         name="api_rob_comparison"),
-    path(R + "targets/<id:target_id>/verify/", rob_api.VerifyApi.as_view(),
-         name="api_rob_verify"),
-    path(R + "summary/", rob_api.SummaryApi.as_view(), name="api_rob_summary"),
-]

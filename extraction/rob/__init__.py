@@ -1,6 +1,8 @@
 """Risk-of-bias and study-quality tools as plain data, with their published algorithms:
 RoB 2, ROBINS-I, Newcastle-Ottawa, MINORS, JBI case series, QUADAS-2 and owner-defined
-tools. Imports no Django; the Django layer stores answers and overrides."""
+tools. This core imports no Django. The Django layer beside it stores answers and overrides
+(services.py writes, selectors.py reads, views.py pages, api.py the REST API, urls.py their
+routes); nothing here imports it, so `import extraction.rob` stays free of Django."""
 
 from .assess import final_judgements, propose
 from .errors import AnswerError, OverrideError, RobError, ToolError

@@ -1,4 +1,7 @@
-"""The full-review archive: a zip of documented JSON and stored files (docs/archive.md)."""
+"""The full-review archive: a zip of documented JSON and stored files (docs/archive.md).
+
+`registry.py` says what is archived, `export.py` writes a review's archive, `restore.py` imports
+one as a new review; `views.py` and `urls.py` are the owner's export and the import page."""
 
 FORMAT = "prismflow.review-archive"
 VERSION = 1

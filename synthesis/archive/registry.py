@@ -130,7 +130,7 @@ REGISTRY = [
 ]
 
 # Models of the review apps an archive leaves out, and why. A model in neither list fails
-# tests/synthesis/test_archive_registry.py, so a new model is never silently left behind.
+# tests/synthesis/archive/test_registry.py, so a new model is never silently left behind.
 NOT_ARCHIVED = {
     "reviews.profile": "a user's preferences, not the review's",
     "reviews.apitoken": "a user's credential, not the review's (and only its digest is kept)",

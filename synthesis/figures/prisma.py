@@ -1,4 +1,4 @@
-"""The PRISMA 2020 flow diagram, drawn from a flow dict (`synthesis.prisma_flow`) in English or
+"""The PRISMA 2020 flow diagram, drawn from a flow dict (`synthesis.prisma.flow`) in English or
 Chinese, as SVG, PNG or PDF bytes. Pure: matplotlib only, no Django.
 
 The layout follows the PRISMA 2020 statement's templates (Page et al., BMJ 2021;372:n71,
@@ -22,7 +22,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.textpath import TextToPath
 
-from synthesis.prisma_flow import has_other_methods
+from synthesis.prisma.flow import has_other_methods
 
 log = logging.getLogger(__name__)
 # fontTools reports each table it drops while subsetting fonts into a PDF; that is not news.

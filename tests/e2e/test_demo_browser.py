@@ -12,8 +12,8 @@ pytestmark = pytest.mark.e2e
 def test_the_demo_downloads_its_prisma_diagram_and_summary_of_findings(
     page, live_server, transactional_db, django_capture_on_commit_callbacks
 ):
-    from synthesis.demo import demo_load, demo_populate
-    from synthesis.demo_synthesis import demo_extract_and_pool
+    from synthesis.demo.services import demo_load, demo_populate
+    from synthesis.demo.synthesis import demo_extract_and_pool
 
     review, passwords = demo_load()
     demo_populate(review)

@@ -11,7 +11,7 @@ from extraction.services import study_for_record
 from reviews.models import Membership
 from reviews.services import review_create
 from tests.extraction.conftest import include_at_full_text
-from tests.extraction.rob_support import NOS_GOOD
+from tests.extraction.rob.support import NOS_GOOD
 from tests.screening.conftest import make_records
 
 from .conftest import log_in
@@ -112,7 +112,8 @@ def test_two_assessors_disagree_the_adjudicator_settles_the_plot_shows_it(
 def test_rob2_asks_conditional_questions_and_an_override_needs_its_reason(
     page, live_server, transactional_db, django_user_model
 ):
-    from extraction import rob_services, services
+    from extraction import services
+    from extraction.rob import services as rob_services
 
     review = _review(django_user_model)
     lead = django_user_model.objects.get(username="lead")

@@ -2,11 +2,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from extraction import rob_services
 from extraction.models import RobAssessment
+from extraction.rob import services as rob_services
 from extraction.services import study_for_record
 from tests.extraction.conftest import include_at_full_text
-from tests.extraction.rob_support import NOS_GOOD, assess
+from tests.extraction.rob.support import NOS_GOOD, assess
 from tests.integration.test_screening_live import _together
 from tests.screening.conftest import make_records
 

@@ -36,11 +36,11 @@ def _worker(name, tmp_path, pause):
 def test_a_worker_killed_mid_run_ends_with_exactly_one_result(live_team, tmp_path,
                                                               django_capture_on_commit_callbacks):
     from extraction import services as extraction
-    from synthesis import services
-    from synthesis.tasks import pooling_run_task
+    from synthesis.analysis import services
+    from synthesis.analysis.tasks import pooling_run_task
     from tests.extraction.conftest import include_at_full_text
     from tests.screening.conftest import make_records
-    from tests.synthesis.test_pooling import fill_and_submit
+    from tests.synthesis.analysis.test_pooling import fill_and_submit
 
     team = live_team
     owner = team.users["owner"]

@@ -10,8 +10,8 @@ from reviews.models import AuditEvent
 from screening import selectors, services
 from screening.models import Item, ItemStatus, StoppingDecision
 from screening.stopping_services import stopping_adopt, stopping_undo
-from synthesis.prisma import prisma_flow
-from synthesis.prisma_flow import check_flow
+from synthesis.prisma.flow import check_flow
+from synthesis.prisma.selectors import prisma_flow
 
 from .conftest import make_records
 from .test_votes import vote

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.synthesis.test_pooling import locked  # noqa: F401 - a fixture
+from tests.synthesis.analysis.test_pooling import locked  # noqa: F401 - a fixture
 
 
 def test_pool_writes_every_analysis_of_the_latest_snapshot(locked, tmp_path):  # noqa: F811

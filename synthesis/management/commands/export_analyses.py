@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews.models import Review
-from synthesis import services
+from synthesis.analysis import services
 from synthesis.analysis.compile import NoStudiesError, compile_case
 from synthesis.analysis.rscript import RScriptError, slugify, write_r_files
 from synthesis.analysis.spec import AnalysisSpecError

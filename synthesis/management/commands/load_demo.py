@@ -2,8 +2,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from synthesis.demo import demo_load, demo_populate
-from synthesis.demo_synthesis import demo_extract_and_pool, demo_pool_now
+from synthesis.demo.services import demo_load, demo_populate
+from synthesis.demo.synthesis import demo_extract_and_pool, demo_pool_now
 
 
 class Command(BaseCommand):

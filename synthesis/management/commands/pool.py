@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews.models import Review
-from synthesis import services
+from synthesis.analysis import services
 from synthesis.models import Analysis, PoolingRun
 from synthesis.stats.engine import to_jsonable
 

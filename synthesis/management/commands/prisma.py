@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews.models import Review
-from synthesis.prisma import FORMATS, prisma_file, prisma_flow
+from synthesis.prisma.selectors import FORMATS, prisma_file, prisma_flow
 
 
 def _fail(message):
