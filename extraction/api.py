@@ -9,7 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from reviews.access import can
-from reviews.api_access import ReviewScopedAPIView, id_field
+from reviews.api_access import FlagField, ReviewScopedAPIView, TextField, id_field
 
 from . import selectors, services
 from .models import ArmRole, Direction, Extraction, Mode, Outcome, OutcomeType, Snapshot, TimePoint
@@ -43,9 +43,9 @@ class CellIO(serializers.Serializer):
 class ExtractionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     study = serializers.IntegerField()
-    kind = serializers.CharField()
-    extractor = serializers.CharField()
-    status = serializers.CharField()
+    kind = TextField()
+    extractor = TextField()
+    status = TextField()
     form_version = serializers.IntegerField()
     revision = serializers.IntegerField()
     values = serializers.DictField()
@@ -60,10 +60,10 @@ class SaveInput(serializers.Serializer):
 class StudyOutput(serializers.Serializer):
     study = serializers.IntegerField(allow_null=True)
     record = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField()
-    status = serializers.CharField()
+    label = TextField()
+    status = TextField()
     excluded_later = serializers.BooleanField()
-    extractors = serializers.ListField(child=serializers.CharField())
+    extractors = serializers.ListField(child=TextField())
     my_extraction = serializers.IntegerField(allow_null=True)
 
 
@@ -73,14 +73,14 @@ class StartInput(serializers.Serializer):
 
 
 class DecideInput(serializers.Serializer):
-    key = serializers.CharField(max_length=200)
+    key = TextField(max_length=200)
     source = serializers.ChoiceField(choices=["a", "b", "typed"])
     value = serializers.JSONField(required=False, allow_null=True)
 
 
 class DifferenceOutput(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
+    key = TextField()
+    label = TextField()
     a = serializers.JSONField(allow_null=True)
     b = serializers.JSONField(allow_null=True)
     consensus = serializers.JSONField(allow_null=True)
@@ -89,30 +89,30 @@ class DifferenceOutput(serializers.Serializer):
 
 class OutcomeIO(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)
     type = serializers.ChoiceField(choices=OutcomeType.choices, default="continuous")
-    unit = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    unit = TextField(max_length=50, required=False, allow_blank=True, default="")
     direction = serializers.ChoiceField(choices=Direction.choices, default="lower")
     mid = serializers.FloatField(required=False, allow_null=True, default=None)
 
 
 class TimePointIO(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    label = serializers.CharField(max_length=100)
+    label = TextField(max_length=100)
     months = serializers.FloatField(required=False, allow_null=True, default=None)
-    is_baseline = serializers.BooleanField(default=False)
+    is_baseline = FlagField(default=False)
 
 
 class ArmIO(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     study = id_field()
-    label = serializers.CharField(max_length=100)
+    label = TextField(max_length=100)
     role = serializers.ChoiceField(choices=ArmRole.choices, default="single")
 
 
 class SettingsIO(serializers.Serializer):
     mode = serializers.ChoiceField(choices=Mode.choices)
-    unblinded = serializers.BooleanField(default=False)
+    unblinded = FlagField(default=False)
     locked = serializers.BooleanField(read_only=True)
 
 
@@ -122,18 +122,18 @@ class FormIO(serializers.Serializer):
 
 
 class LockInput(serializers.Serializer):
-    allow_incomplete = serializers.BooleanField(default=False)
+    allow_incomplete = FlagField(default=False)
 
 
 class UnlockInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = TextField(max_length=2000)
 
 
 class SnapshotOutput(serializers.Serializer):
     number = serializers.IntegerField()
-    hash = serializers.CharField(source="content_hash")
+    hash = TextField(source="content_hash")
     size = serializers.IntegerField()
-    created_by = serializers.CharField(source="created_by.username")
+    created_by = TextField(source="created_by.username")
     created_at = serializers.DateTimeField()
 
 

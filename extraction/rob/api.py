@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from reviews.access import can
-from reviews.api_access import ReviewScopedAPIView, id_field
+from reviews.api_access import ReviewScopedAPIView, TextField, id_field
 
 from .. import rob
 from ..models import RobAssessment, RobTarget
@@ -31,26 +31,26 @@ def assessment_payload(assessment, *, user, settings):
 
 
 class RobOverrideIO(serializers.Serializer):
-    judgement = serializers.CharField(max_length=40)
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    judgement = TextField(max_length=40)
+    reason = TextField(max_length=2000, required=False, allow_blank=True)
 
 
 class RobSupportIO(serializers.Serializer):
-    quote = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    page = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    quote = TextField(max_length=4000, required=False, allow_blank=True)
+    page = TextField(max_length=20, required=False, allow_blank=True)
 
 
 class RobAssessmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     target = serializers.IntegerField()
     study = serializers.IntegerField()
-    tool = serializers.CharField()
+    tool = TextField()
     outcome = serializers.IntegerField(allow_null=True)
-    result_label = serializers.CharField()
-    kind = serializers.CharField()
-    assessor = serializers.CharField()
-    status = serializers.CharField()
-    answers = serializers.DictField(child=serializers.CharField())
+    result_label = TextField()
+    kind = TextField()
+    assessor = TextField()
+    status = TextField()
+    answers = serializers.DictField(child=TextField())
     support = serializers.DictField(child=RobSupportIO())
     overrides = serializers.DictField(child=RobOverrideIO())
     result = serializers.DictField(allow_null=True, help_text="final_judgements of the core: "
@@ -58,7 +58,7 @@ class RobAssessmentOutput(serializers.Serializer):
 
 
 class RobSaveInput(serializers.Serializer):
-    answers = serializers.DictField(child=serializers.CharField(allow_blank=True,
+    answers = serializers.DictField(child=TextField(allow_blank=True,
                                                                 allow_null=True),
                                     required=False, help_text="question key -> option value; "
                                     "empty clears")
@@ -69,12 +69,12 @@ class RobSaveInput(serializers.Serializer):
 
 
 class RobProposeInput(serializers.Serializer):
-    answers = serializers.DictField(child=serializers.CharField(), required=False)
+    answers = serializers.DictField(child=TextField(), required=False)
     overrides = serializers.DictField(child=RobOverrideIO(), required=False)
 
 
 class RobToolsIO(serializers.Serializer):
-    keys = serializers.ListField(child=serializers.CharField(max_length=40))
+    keys = serializers.ListField(child=TextField(max_length=40))
 
 
 class RobToolsOutput(serializers.Serializer):
@@ -88,38 +88,38 @@ class RobCustomToolInput(serializers.Serializer):
 
 
 class RobStartInput(serializers.Serializer):
-    tool = serializers.CharField(max_length=40)
+    tool = TextField(max_length=40)
     study = id_field(required=False)
     record = id_field(required=False)
     outcome = id_field(required=False, allow_null=True)
-    result = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    result = TextField(max_length=200, required=False, allow_blank=True)
 
 
 class RobTargetOutput(serializers.Serializer):
     target = serializers.IntegerField(allow_null=True)
     study = serializers.IntegerField(allow_null=True)
     record = serializers.IntegerField(allow_null=True)
-    tool = serializers.CharField()
-    result = serializers.CharField()
-    status = serializers.CharField()
-    assessors = serializers.ListField(child=serializers.CharField())
+    tool = TextField()
+    result = TextField()
+    status = TextField()
+    assessors = serializers.ListField(child=TextField())
     my_assessment = serializers.IntegerField(allow_null=True)
 
 
 class RobDecideInput(serializers.Serializer):
-    key = serializers.CharField(max_length=60, help_text="q:<question> or j:<domain>|j:overall")
+    key = TextField(max_length=60, help_text="q:<question> or j:<domain>|j:overall")
     # Same values as extraction's DecideInput.source; a plain field keeps the schema free of
     # a second enum of that name (the service refuses anything else).
-    source = serializers.CharField(max_length=10, help_text="a, b or typed")
-    value = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    source = TextField(max_length=10, help_text="a, b or typed")
+    value = TextField(required=False, allow_null=True, allow_blank=True)
+    reason = TextField(required=False, allow_blank=True, max_length=2000)
 
 
 class RobDifferenceOutput(serializers.Serializer):
-    key = serializers.CharField()
-    a = serializers.CharField(allow_null=True)
-    b = serializers.CharField(allow_null=True)
-    consensus = serializers.CharField(allow_null=True)
+    key = TextField()
+    a = TextField(allow_null=True)
+    b = TextField(allow_null=True)
+    consensus = TextField(allow_null=True)
     needs_decision = serializers.BooleanField()
     decided = serializers.BooleanField()
 
