@@ -7,7 +7,10 @@ for the search with two filters. The time grows with the matches (every match is
 and ranked), so broad words are timed too.
 
 Needs a local PostgreSQL (trust auth). Usage:
-  .venv/bin/python benchmarks/bench_records.py [--records 50000] [--runs 40]
+  .venv/bin/python benchmarks/bench_records.py [--records 50000] [--runs 40] [--db NAME]
+
+--db (or BENCH_RECORDS_DB) names the scratch database, which is dropped and re-created: on a
+shared server each user takes a name of their own.
 """
 import argparse
 import os
@@ -20,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.scratch_db import django_env, scratch_database  # noqa: E402
 
-URL = "postgres://postgres@127.0.0.1:5432/prismflow_bench_records"
+SERVER = "postgres://postgres@127.0.0.1:5432/"
+DEFAULT_DB = "prismflow_bench_records"
 
 # The headline case searches a specific word (one record in twenty, as "calcinosis" or a
 # drug name would be); the broad ones show how the time grows with the number of matches.
@@ -110,6 +114,35 @@ if runs == 0:
 client = Client()
 client.force_login(reviewer)
 base = f"/reviews/{review.id}/records/"
+
+
+# The database's own time for a page: the summed "Execution Time" of EXPLAIN ANALYZE over
+# the page's reads, each replayed with the SET LOCALs that preceded it. Steadier than the
+# wall clock on a shared machine, and it shows what the database spends.
+def plan_ms(url):
+    from django.db import reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    reset_queries()
+    with CaptureQueriesContext(connection) as seen:
+        client.get(url)
+    total, sets = 0.0, []
+    with connection.cursor() as cursor:
+        for q in seen.captured_queries:
+            sql = q["sql"]
+            if sql.startswith("SET"):
+                sets.append(sql)
+            elif sql.startswith(("SELECT", "WITH")):
+                cursor.execute("BEGIN")
+                for statement in sets:
+                    cursor.execute(statement)
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+                total += cursor.fetchone()[0][0]["Execution Time"]
+                cursor.execute("ROLLBACK")
+                sets = []
+    return total, len(seen.captured_queries)
+
+
 for name, qs in cases:
     client.get(f"{base}?{qs}")  # warm
     times = []
@@ -121,8 +154,10 @@ for name, qs in cases:
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
     count = r.content.decode().split('id="record-count">', 1)[1].split("<", 1)[0]
+    plans = [plan_ms(f"{base}?{qs}") for _ in range(3)]
+    plan = statistics.median(p[0] for p in plans)
     print(f"{name:30s} median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
-          f"({count.strip()})", flush=True)
+          f"db {plan:6.1f} ms in {plans[0][1]:2d} queries  ({count.strip()})", flush=True)
 """
 
 
@@ -130,10 +165,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--db", default=os.environ.get("BENCH_RECORDS_DB", DEFAULT_DB))
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the database in place after the run")
     args = parser.parse_args()
-    env = django_env(URL, DJANGO_ALLOWED_HOSTS="testserver", DJANGO_SECURE_SSL_REDIRECT="0",
+    url = SERVER + args.db
+    env = django_env(url, DJANGO_ALLOWED_HOSTS="testserver", DJANGO_SECURE_SSL_REDIRECT="0",
                      DJANGO_LOG_LEVEL="WARNING", DATABASE_CONN_MAX_AGE="60")
-    with scratch_database(URL, env):
+    with scratch_database(url, env, keep=args.keep):
         # Pages name their static files through the manifest, as in production.
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                        cwd=ROOT, env=env, check=True)

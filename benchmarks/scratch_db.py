@@ -23,8 +23,9 @@ def django_env(url, **extra):
 
 
 @contextlib.contextmanager
-def scratch_database(url, env):
-    """Create the database named by `url`, migrate it, and drop it on the way out."""
+def scratch_database(url, env, keep=False):
+    """Create the database named by `url`, migrate it, and drop it on the way out (unless
+    `keep`: then it stays, to be read with EXPLAIN ANALYZE after the run)."""
     name = url.rsplit("/", 1)[1]
     with _admin(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -34,5 +35,6 @@ def scratch_database(url, env):
                        check=True)
         yield
     finally:
-        with _admin(url) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if not keep:
+            with _admin(url) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

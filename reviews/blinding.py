@@ -36,12 +36,18 @@ def registered_prefixes():
 
 
 def hidden_event_ids(events, *, membership):
-    """The ids of the events that carry a judgement this member may not see yet."""
-    hidden = set()
+    """The ids of the events that carry a judgement this member may not see yet. A resolver
+    registered for several prefixes (screening's, for votes, items and conflicts) is asked
+    once, with all its events: each call reads the database, and a record page asked it
+    three times."""
+    batches = {}
     for prefix, resolver in _resolvers.items():
-        batch = [e for e in events if e.verb.startswith(prefix)]
+        batch = batches.setdefault(resolver, {})
+        batch.update((e.id, e) for e in events if e.verb.startswith(prefix))
+    hidden = set()
+    for resolver, batch in batches.items():
         if batch:
-            hidden |= set(resolver(membership=membership, events=batch))
+            hidden |= set(resolver(membership=membership, events=list(batch.values())))
     return hidden
 
 

@@ -322,11 +322,7 @@ def _after_title_abstract_settlement(item):
 
     first_include = False
     if item.decision == Decision.INCLUDE:
-        full_text, created = Item.objects.get_or_create(
-            review=item.review, record_id=item.record_id, stage=Stage.FULL_TEXT)
-        if created:
-            counts.Tracked(full_text, exists=False).moved(full_text)
-            reasons_ensure(item.review)  # full-text votes give a reason by its id
+        _full_text_item(item)
         first_include = not Item.objects.filter(
             review=item.review, stage=Stage.TITLE_ABSTRACT, status=ItemStatus.INCLUDED
         ).exclude(pk=item.pk).exists()
@@ -335,6 +331,39 @@ def _after_title_abstract_settlement(item):
     team = counts.team_counts(item.review, Stage.TITLE_ABSTRACT, store=False)
     prioritise_soon(item.review_id, team["included"] + team["excluded"] + 1,
                     first_include=first_include)
+
+
+def _full_text_item(item):
+    """The full-text item of a record included at title/abstract, made (and counted) if it
+    does not exist yet."""
+    full_text, created = Item.objects.get_or_create(
+        review=item.review, record_id=item.record_id, stage=Stage.FULL_TEXT)
+    if created:
+        counts.Tracked(full_text, exists=False).moved(full_text)
+        reasons_ensure(item.review)  # full-text votes give a reason by its id
+    return full_text
+
+
+@transaction.atomic
+def item_advance(*, actor, item_id, review_id=None, membership=None):
+    """The owner sends a record on from title/abstract to full text, whatever its votes:
+    its title/abstract item is settled as included by the owner (the votes on it stay) and
+    its full-text item is made, as any inclusion does. An item included already (its full
+    text removed by hand) gets its full-text item back. Returns the item and its status
+    before the move."""
+    item, _m = _locked_item(actor, item_id, "manage", review_id=review_id,
+                            membership=membership)
+    if item.stage != Stage.TITLE_ABSTRACT or Item.objects.select_for_update().filter(
+            record_id=item.record_id, stage=Stage.FULL_TEXT).exists():
+        raise Conflict(_("The record is at that stage already."))
+    before = item.status
+    tracked = counts.Tracked(item)
+    if item.status == ItemStatus.INCLUDED:
+        _full_text_item(item)
+    else:
+        _settle(item, actor, Decision.INCLUDE, None, "", adjudicated=False)
+    tracked.moved(item)
+    return item, before
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     CharField,
     Count,
@@ -33,7 +34,7 @@ from ..models import Adjudication, FullText, Item, ItemStatus, Stage, Vote
 from ..services import unblinded_stages
 from . import query
 from .blinding import shown_status, visible_comments
-from .models import Comment, Label, RecordLabel
+from .models import Comment, Label, RecordIndex, RecordLabel
 
 PAGE_SIZE = 50
 
@@ -41,11 +42,13 @@ class _Search(Expression):
     """`vector @@ query` (filter) or `ts_rank(title_vector, query)` (relevance), over the
     stored tsvector columns of a record's index row, which only PostgreSQL has (migration
     0004 adds them; the model does not declare them). The join to the index row is Django's:
-    the column is read from the table alias Django compiled the title document with."""
+    the column is read from the table alias Django compiled the title document with.
+    `title`: the path to the title document from the queried model (a RecordIndex query
+    names its own column)."""
 
-    def __init__(self, tsquery, *, rank=False):
+    def __init__(self, tsquery, *, rank=False, title="search_index__title_doc"):
         super().__init__(output_field=FloatField() if rank else BooleanField())
-        self.title, self.tsquery, self.rank = F("search_index__title_doc"), tsquery, rank
+        self.title, self.tsquery, self.rank = F(title), tsquery, rank
 
     def get_source_expressions(self):
         return [self.title]
@@ -86,14 +89,17 @@ def search_matches(review, terms):
     cheap, so for a broad word (one record in four) it scanned the table instead, un-
     compressing every record's vector, 0.8 s at 50,000 records, against 0.05 s through the
     index, which answers a whole-word search without reading a vector. SET LOCAL lasts to
-    the end of this transaction only. Relevance is the title's rank for any of the words."""
+    the end of this read: the savepoint is rolled back. Relevance is the title's rank for
+    any of the words."""
     tsquery = query.to_tsquery(terms)
     rank = query.to_rank_tsquery(terms) or tsquery
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(_MATCHES, [rank, review.id, tsquery])
-        return dict(cursor.fetchall())
+        matches = dict(cursor.fetchall())
+        transaction.set_rollback(True)  # read only: this undoes the SET LOCALs
+    return matches
 
 
 class _IdIn(Expression):
@@ -150,6 +156,13 @@ def records_for_review(*, membership, review, filters, matches=None):
     terms = query.parse(filters.get("q", ""))
     if terms:
         records = records.filter(_search_q(review, terms, matches))
+    return _narrow(records, membership=membership, review=review, filters=filters)
+
+
+def _narrow(records, *, membership, review, filters, record=""):
+    """`records` narrowed by every filter but the search. `records` is a query of Record, or
+    (record="record__") of RecordIndex, whose primary key is the record's id: the
+    subqueries below name the record by the outer primary key, so they serve both."""
     stage = filters.get("stage")
     if stage == "none":
         records = records.exclude(Exists(Item.objects.filter(record=OuterRef("pk"))))
@@ -178,7 +191,7 @@ def records_for_review(*, membership, review, filters, matches=None):
             mine.filter(decision=my_vote)))
     if judged or plain or stage in Stage.values:
         items = (blinding.visible_items(membership=membership, review=review) if judged
-                 else Item.objects.all())
+                 else Item.objects.filter(review=review))
         records = records.filter(_current(items.filter(judged & plain),
                                           stage if stage in Stage.values else None))
     if filters.get("label"):
@@ -186,12 +199,12 @@ def records_for_review(*, membership, review, filters, matches=None):
             record=OuterRef("pk"), label_id=filters["label"])))
     if filters.get("source"):
         source = filters["source"]
-        records = records.filter(Q(search__source=source) | Q(Exists(Record.objects.filter(
-            duplicate_of=OuterRef("pk"), search__source=source))))
+        records = records.filter(Q(**{f"{record}search__source": source}) | Q(Exists(
+            Record.objects.filter(duplicate_of=OuterRef("pk"), search__source=source))))
     if filters.get("year_from"):
-        records = records.filter(year__gte=filters["year_from"])
+        records = records.filter(**{f"{record}year__gte": filters["year_from"]})
     if filters.get("year_to"):
-        records = records.filter(year__lte=filters["year_to"])
+        records = records.filter(**{f"{record}year__lte": filters["year_to"]})
     if filters.get("has_full_text"):
         has = Exists(FullText.objects.filter(record=OuterRef("pk")))
         records = records.filter(has if filters["has_full_text"] == "yes" else ~Q(has))
@@ -205,15 +218,21 @@ def ordered(records, filters):
 
 
 def _ordered(records, sort, terms):
+    return records.order_by(*_ordering(sort, terms))
+
+
+def _ordering(sort, terms, record=""):
+    """The ORDER BY of a sort, for a query of Record or (record="record__") RecordIndex."""
     if sort == "relevance" and terms and query.has_positive(terms) and _postgres():
-        return records.annotate(rank=_Search(query.to_rank_tsquery(terms), rank=True)).order_by(
-            "-rank", "id")
+        title = "title_doc" if record else "search_index__title_doc"
+        return [_Search(query.to_rank_tsquery(terms), rank=True, title=title).desc(),
+                F("pk").asc()]
     if sort == "year":
-        return records.order_by(F("year").desc(nulls_last=True), "id")
+        return [F(f"{record}year").desc(nulls_last=True), F("pk").asc()]
     if sort == "year_asc":
-        return records.order_by(F("year").asc(nulls_last=True), "id")
+        return [F(f"{record}year").asc(nulls_last=True), F("pk").asc()]
     if sort == "title":
-        return records.order_by(F("title").asc(nulls_last=True), "id")
+        return [F(f"{record}title").asc(nulls_last=True), F("pk").asc()]
     if sort == "changed":
         # What the member may see changing: items made and settled, labels put on. Votes
         # are left out, or the order would tell who voted on what.
@@ -223,11 +242,10 @@ def _ordered(records, sort, terms):
                 .values("at")[:1])
         label = (RecordLabel.objects.filter(record=OuterRef("pk")).order_by("-added_at")
                  .values("added_at")[:1])
-        return records.annotate(changed=Greatest(
-            Coalesce(Subquery(item, output_field=DateTimeField()), floor),
-            Coalesce(Subquery(label, output_field=DateTimeField()), floor),
-        )).order_by("-changed", "-id")
-    return records.order_by("id")
+        changed = Greatest(Coalesce(Subquery(item, output_field=DateTimeField()), floor),
+                           Coalesce(Subquery(label, output_field=DateTimeField()), floor))
+        return [changed.desc(), F("pk").desc()]
+    return [F("pk").asc()]
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -264,26 +282,95 @@ class Page:
 def records_page(*, membership, review, filters, size=PAGE_SIZE):
     """One page of the list, its rows ready to show, and the number of records in all."""
     terms = query.parse(filters.get("q", ""))
-    relevance = (filters.get("sort") or "relevance") == "relevance"
-    if relevance and _postgres() and query.has_positive(terms):
-        # The ranks came with the matches: one query lists the filtered ids, sorted here.
-        ranks = search_matches(review, terms)
-        records = records_for_review(membership=membership, review=review, filters=filters,
-                                     matches=ranks)
-        found = sorted(records.values_list("id", flat=True), key=lambda i: (-ranks[i], i))
-        page = Page(rows=[], number=0, count=len(found), size=size)
-        page.number = min(filters.get("page") or 1, page.pages)
-        ids = found[page.start:page.end]
+    sort = filters.get("sort") or ("relevance" if terms else "id")
+    page = Page(rows=[], number=filters.get("page") or 1, count=0, size=size)
+    if _postgres():
+        page.count, ids = _numbered_page(membership, review, filters, terms, sort, page)
+        if not ids and page.number > page.pages:  # past the end: the last page instead
+            page.number = page.pages
+            page.count, ids = _numbered_page(membership, review, filters, terms, sort, page)
     else:
         records = records_for_review(membership=membership, review=review, filters=filters)
-        page = Page(rows=[], number=0, count=records.count(), size=size)
-        page.number = min(filters.get("page") or 1, page.pages)
+        page.count = records.count()
+        page.number = min(page.number, page.pages)
         # The page's ids first, sorted over narrow rows; then only those records are read
         # whole. Sorting whole records (abstracts and all) cost more than the search.
-        ids = list(ordered(records, filters).values_list("id", flat=True)[page.start:page.end])
+        ids = list(_ordered(records, sort, terms).values_list("id", flat=True)[
+            page.start:page.end])
     by_id = Record.objects.in_bulk(ids)
     page.rows = rows_for([by_id[i] for i in ids], membership=membership, review=review)
     return page
+
+
+# How the planner must read a search of the index (see search_matches): the GIN index for
+# the matches, never a scan that un-compresses every record's vector. With the statistics of
+# migration 0006 it then expects as many matches as there are and joins the filters' items
+# by hash (a lookup per match cost more than all the rest at 40,000 matches), and record rows
+# one by one only for a few matches (a phrase, sorted by year). No parallel workers: their
+# start-up and per-worker hash tables cost more than they save on a page's worth of work. No
+# JIT for any page: the switched-off scans' huge costs (and a filtered list of 50,000
+# records) made PostgreSQL compile the query, up to 0.4 s for a query that runs in 0.05 s.
+# SET LOCAL: undone with the savepoint.
+_NO_JIT = "SET LOCAL jit = off"
+_INDEX_PLAN = ("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
+               "SET LOCAL max_parallel_workers_per_gather = 0; " + _NO_JIT)
+
+
+class _Plus0(Expression):
+    """`column + 0`: the review's rows of the index, tested on the rows the GIN index
+    finds rather than found through the review's own index. Migration 0006 gives the
+    planner statistics on this very expression, so it knows how many rows it keeps."""
+
+    def __init__(self, column):
+        super().__init__(output_field=BigIntegerField())
+        self.column = column
+
+    def as_sql(self, compiler, conn):
+        return f"{compiler.quote_name_unless_alias(RecordIndex._meta.db_table)}." \
+               f"{conn.ops.quote_name(self.column)} + 0", ()
+
+
+def _index_rows(review, terms):
+    """The review's unique records matching the terms, as a query of their index rows
+    (PostgreSQL, with a positive term): narrow rows, where a query of Record would read the
+    wide record rows of every match just to learn that it is not a duplicate."""
+    duplicate = Record.objects.filter(pk=OuterRef("pk"), duplicate_of__isnull=False)
+    return (RecordIndex.objects.alias(in_review=_Plus0("review_id"))
+            .filter(in_review=review.id)
+            .filter(_Search(query.to_tsquery(terms), title="title_doc"))
+            .exclude(Exists(duplicate)))
+
+
+def _numbered_page(membership, review, filters, terms, sort, page):
+    """(number of records the filters keep, ids of the page's records in order), in one
+    statement (PostgreSQL): the filtered records are found once, with their sort keys, then
+    counted, and the page's rows picked by a top-N sort. A count and a page apart found the
+    records twice, which for a broad search was most of the time of the page."""
+    if query.has_positive(terms):
+        rows = _narrow(_index_rows(review, terms), membership=membership, review=review,
+                       filters=filters, record="record__")
+        ordering, plan = _ordering(sort, terms, record="record__"), _INDEX_PLAN
+    else:
+        rows = records_for_review(membership=membership, review=review, filters=filters)
+        ordering, plan = _ordering(sort, terms), _NO_JIT
+    keys = {f"sort_key_{i}": o.expression for i, o in enumerate(ordering)}
+    # order_by(): not the model's default order, a sort of every record for nothing.
+    sql, params = (rows.annotate(**keys).values_list("pk", *keys).order_by()
+                   .query.sql_with_params())
+    columns = [f"k{i}" for i in range(len(keys))]
+    order = ", ".join(f"{c} {'DESC' if o.descending else 'ASC'}"
+                      f"{' NULLS LAST' if o.nulls_last else ''}"
+                      for c, o in zip(columns, ordering, strict=True))
+    # `sql` is Django's compiled query, its values apart in `params`.
+    statement = (f"WITH found (id, {', '.join(columns)}) AS MATERIALIZED ({sql}) "  # noqa: S608
+                 "SELECT NULL, count(*) FROM found UNION ALL "
+                 f"(SELECT id, NULL FROM found ORDER BY {order} LIMIT %s OFFSET %s)")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(plan)
+        cursor.execute(statement, (*params, page.size, page.start))
+        found = cursor.fetchall()
+        transaction.set_rollback(True)  # read only: this undoes the SET LOCALs
+    return found[0][1], [r[0] for r in found[1:]]
 
 
 def records_export(*, membership, review, filters, chunk=1000):

@@ -12,7 +12,7 @@ from reviews.errors import Conflict, Missing
 from reviews.models import Record
 
 from .. import counts, services
-from ..models import SETTLED_STATUSES, Decision, Item, ItemStatus, Stage, Vote
+from ..models import SETTLED_STATUSES, Item, Stage, Vote
 from . import query
 from .models import Comment, Label, RecordIndex, RecordLabel
 
@@ -203,11 +203,11 @@ def record_reopen(*, actor, review_id, record_id):
 def record_move(*, actor, review_id, record_id, stage):
     """The owner moves a record between the screening stages.
 
-    To full text: its title/abstract item is settled as included by the owner (votes on it
-    stay) and the full-text item is made, as a settlement would. Back to title/abstract:
-    the full-text item, which must have no votes, is removed and the title/abstract item
-    reopened (screening.services.item_reopen). Audited as item.move on the title/abstract
-    item, with the settlement or reopening it caused."""
+    To full text: screening.services.item_advance (its title/abstract item settled as
+    included by the owner, its votes kept, and the full-text item made). Back to
+    title/abstract: the full-text item, which must have no votes, is removed and the
+    title/abstract item reopened (screening.services.item_reopen). Audited as item.move on
+    the title/abstract item, with the settlement or reopening it caused."""
     review, membership = review_for(actor, review_id, "manage")
     if stage not in Stage.values:
         raise ValidationError({"stage": [_("Choose a screening stage.")]})
@@ -215,25 +215,21 @@ def record_move(*, actor, review_id, record_id, stage):
     ta = Item.objects.filter(record=record, stage=Stage.TITLE_ABSTRACT).first()
     if ta is None:
         raise Conflict(_("This record is not in screening."))
-    item, _m = services._locked_item(actor, ta.id, "manage", review_id=review.id,
-                                     membership=membership)
-    ft = Item.objects.select_for_update().filter(record=record, stage=Stage.FULL_TEXT).first()
-    current = Stage.FULL_TEXT if ft else Stage.TITLE_ABSTRACT
-    if current == stage:
-        raise Conflict(_("The record is at that stage already."))
     if stage == Stage.FULL_TEXT:
-        tracked = counts.Tracked(item)
-        before = {"stage": current, "status": item.status}
-        if item.status == ItemStatus.INCLUDED:
-            made = Item.objects.create(review=review, record=record, stage=Stage.FULL_TEXT)
-            counts.Tracked(made, exists=False).moved(made)
-        else:
-            services._settle(item, actor, Decision.INCLUDE, None, "", adjudicated=False)
-        tracked.moved(item)
+        item, status = services.item_advance(actor=actor, item_id=ta.id, review_id=review.id,
+                                             membership=membership)
+        before = {"stage": Stage.TITLE_ABSTRACT, "status": status}
     else:
+        # Locked in the order every writer takes them: the title/abstract item, then the
+        # full text.
+        item = Item.objects.select_for_update().get(pk=ta.pk)
+        ft = Item.objects.select_for_update().filter(record=record,
+                                                     stage=Stage.FULL_TEXT).first()
+        if ft is None:
+            raise Conflict(_("The record is at that stage already."))
         if Vote.objects.filter(item=ft).exists():
             raise Conflict(_("Its full text has votes already; reopen that first."))
-        before = {"stage": current, "status": item.status}
+        before = {"stage": Stage.FULL_TEXT, "status": item.status}
         if item.status in SETTLED_STATUSES:
             item = services.item_reopen(actor=actor, item_id=item.id, review_id=review.id,
                                         membership=membership)

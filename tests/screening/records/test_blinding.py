@@ -136,3 +136,47 @@ def test_a_hidden_comment_is_hidden_in_the_audit_log_and_the_record_history(libr
     services.vote_cast(actor=t.users["owner"], item_id=t.items[a.id].id, decision="exclude")
     assert "comment-secret-77" in _body(owner.get(f"/reviews/{t.review.id}/records/{a.id}/"))
     assert AuditEvent.objects.filter(verb="comment.add").count() == 1
+
+
+def test_a_resolver_registered_for_several_prefixes_is_asked_once(monkeypatch):
+    # Screening registers one resolver for votes, items and conflicts; each call reads the
+    # database, so a batch of events asks it once with all of its events.
+    from types import SimpleNamespace
+
+    from reviews import blinding as policy
+
+    calls = []
+
+    def resolver(*, membership, events):
+        calls.append(sorted(e.id for e in events))
+        return {e.id for e in events if e.verb == "vote.cast"}
+
+    monkeypatch.setattr(policy, "_resolvers", {})
+    for prefix in ("vote.", "item.", "conflict."):
+        policy.register(prefix, resolver)
+    events = [SimpleNamespace(id=i, verb=verb) for i, verb in
+              enumerate(["vote.cast", "item.settle", "label.add", "conflict.resolve"])]
+    assert policy.hidden_event_ids(events, membership=None) == {0}
+    assert calls == [[0, 1, 3]]
+
+
+def test_the_record_page_asks_the_blinding_rule_once(library, django_assert_max_num_queries):
+    # A record settled by adjudication on a blinded review, seen by a member who may not
+    # see its votes: its history (votes, the conflict, its resolution, the settlement) is
+    # redacted, and screening's resolver reads once, not once per verb prefix.
+    t = library
+    t.review.blind_screening = True
+    t.review.reviewers_per_record = 2
+    t.review.save()
+    a = t.records[0]
+    _conflict(t, a)
+    services.conflict_resolve(actor=t.users["owner"], item_id=t.items[a.id].id,
+                              decision="include", note="fits")
+    record_services.comment_add(actor=t.users["reviewer"], review_id=t.review.id,
+                                record_id=a.id, text="seen")
+    client = t.client("viewer")
+    url = f"/reviews/{t.review.id}/records/{a.id}/"
+    client.get(url)  # the session's first request reads more (session, caches)
+    with django_assert_max_num_queries(25):  # 29 when asked once a prefix
+        body = _body(client.get(url))
+    assert NOTE not in body  # the reviewer's vote stays hidden from the viewer

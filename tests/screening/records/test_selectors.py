@@ -277,3 +277,81 @@ def test_the_record_page_reads_its_history_whole_in_a_fixed_number_of_queries(li
 def _shown(event):
     event.redacted = False
     return event
+
+
+FILTER_CASES = [
+    {}, {"q": "fibrosis"}, {"q": "fibrosis", "sort": "year"}, {"q": "fibro*", "sort": "title"},
+    {"q": "stem", "stage": "ta", "status": "pending"}, {"q": "fibrosis -mouse"},
+    {"q": "systemic", "my_vote": "none"}, {"q": "systemic", "decision": "exclude"},
+    {"q": "systemic", "status": "conflict"}, {"q": "fibrosis", "source": "embase"},
+    {"q": "fibrosis", "year_from": 2018}, {"q": "干细胞", "has_full_text": "no"},
+    {"q": "hands", "label": None}, {"stage": "ta", "my_vote": "exclude"},
+    {"q": "fibrosis", "sort": "changed"}, {"q": "zzzz"},
+]
+
+
+@pytest.mark.parametrize("persona", ["owner", "viewer"])
+def test_a_page_lists_what_the_filters_find_in_their_order(library, persona):
+    # The page reads its ids and count its own way (on PostgreSQL one statement over the
+    # search index's rows); it must agree with the filtered list, blinding and all.
+    t = library
+    a, b = t.records[0], t.records[4]
+    services.vote_cast(actor=t.users["reviewer"], item_id=t.items[a.id].id, decision="exclude")
+    services.vote_cast(actor=t.users["owner"], item_id=t.items[b.id].id, decision="exclude")
+    label = record_services.label_create(actor=t.users["owner"], review_id=t.review.id,
+                                         name="background")
+    record_services.record_label_set(actor=t.users["owner"], review_id=t.review.id,
+                                     record_id=t.records[3].id, label_id=label.id, on=True)
+    for filters in FILTER_CASES:
+        if "label" in filters:
+            filters = {**filters, "label": label.id}
+        expected = listed(t, persona, **filters)
+        for size in (2, 50):
+            pages = []
+            for number in range(1, 4):
+                page = selectors.records_page(membership=t.memberships[persona],
+                                              review=t.review,
+                                              filters={**filters, "page": number}, size=size)
+                assert page.count == len(expected), filters
+                if page.number == number:
+                    pages.extend(ids(page.rows))
+            assert pages == expected, filters
+
+
+def test_a_page_past_the_end_of_a_search_shows_the_last_page(library):
+    t = library
+    page = selectors.records_page(membership=t.memberships["owner"], review=t.review,
+                                  filters={"q": "fibrosis", "page": 9}, size=1)
+    assert (page.count, page.pages, page.number, len(page.rows)) == (2, 2, 2, 1)
+    none = selectors.records_page(membership=t.memberships["owner"], review=t.review,
+                                  filters={"q": "zzzz", "page": 3})
+    assert (none.count, none.number, none.rows) == (0, 1, [])
+
+
+def test_a_list_page_reads_a_fixed_number_of_queries(library, django_assert_max_num_queries):
+    # The page's list, its count and its rows' details: a few queries for the lot, however
+    # many rows, filters or matches.
+    t = library
+    client = t.client("reviewer")
+    url = f"/reviews/{t.review.id}/records/"
+    client.get(url)  # the session's first request reads more (session, caches)
+    with django_assert_max_num_queries(20):
+        assert client.get(url + "?q=fibrosis&stage=ta&status=pending").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(url + "?sort=year&my_vote=none").status_code == 200
+
+
+def test_the_search_plan_settings_end_with_the_page(library):
+    # The page tells the planner how to read the index (SET LOCAL); inside a longer
+    # transaction those settings must not outlive the page's own statement.
+    from django.db import connection, transaction
+
+    t = library
+    if connection.vendor != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    with transaction.atomic(), connection.cursor() as cursor:
+        selectors.records_page(membership=t.memberships["owner"], review=t.review,
+                               filters={"q": "fibrosis", "stage": "ta"})
+        for setting in ("enable_seqscan", "enable_indexscan", "enable_nestloop"):
+            cursor.execute(f"SHOW {setting}")
+            assert cursor.fetchone()[0] == "on", setting

@@ -208,3 +208,23 @@ def _cells(html, cls):
 
     return [m.group(1) for m in re.finditer(
         rb'<td class="' + cls.encode() + rb'"><a [^>]*>([^<]*)</a>', html)]
+
+
+def test_a_record_included_without_its_full_text_gets_it_back_when_moved(library):
+    # The full-text item removed by hand while the record stayed included: moving it to
+    # full text makes the item again, as the inclusion did (screening.services.item_advance).
+    t = library
+    a = t.records[0]
+    record_services.record_move(actor=t.users["owner"], review_id=t.review.id, record_id=a.id,
+                                stage="ft")
+    Item.objects.filter(record=a, stage="ft").delete()
+    item = record_services.record_move(actor=t.users["owner"], review_id=t.review.id,
+                                       record_id=a.id, stage="ft")
+    assert item.status == "included"
+    assert Item.objects.filter(record=a, stage="ft", status="pending").count() == 1
+    [_first, second] = sorted(events(t, "item.move"), key=lambda e: e.id)
+    assert second.before == {"stage": "ta", "status": "included"}
+    assert len(events(t, "item.settle")) == 1  # settled once, by the first move
+    with pytest.raises(ValidationError):  # an item of the wrong stage is refused
+        services.item_advance(actor=t.users["owner"],
+                              item_id=Item.objects.get(record=a, stage="ft").id)
