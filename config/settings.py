@@ -102,8 +102,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Busy timeout so a local worker and the web process do not fail on a locked file.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Busy timeout so a local worker and the web process do not fail on a locked file, and
+    # transactions that take the write lock when they begin: a deferred one that read first
+    # and then wrote after another process's commit failed at once ("database is locked")
+    # instead of waiting out the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20,
+                                                          transaction_mode="IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -366,13 +366,19 @@ def search_requeue(*, actor, review_id, search_id):
 
 def search_import_run(*, search_id):
     """Store every record of a queued search in one transaction. Safe to run twice: the
-    search row is locked and a search no longer queued is left alone."""
+    search row is locked and a search no longer queued is left alone.
+
+    SQLite has one writer at a time and holds the lock from the first insert to the commit,
+    so there the file is read whole before the transaction opens: the web side's writes
+    then wait for the inserts only, not for the parsing of a large file (PostgreSQL, whose
+    writers do not block each other, reads and copies in one stream)."""
     try:
+        rows = _read_first(search_id) if connection.vendor == "sqlite" else None
         with transaction.atomic():
             search = Search.objects.select_for_update().filter(pk=search_id).first()
             if search is None or search.status != Search.Status.QUEUED:
                 return False
-            count, problems = _store_records(search)
+            count, problems = _store_records(search, rows)
             analyze_after_commit(Record, rows=count)
             search.status = Search.Status.DONE
             search.record_count, search.problem_count = count, problems
@@ -419,16 +425,33 @@ def _rows(search):
             yield fields
 
 
-def _store_records(search):
-    """Store every record of the file; the caller's transaction makes it all-or-nothing."""
+def _read_first(search_id):
+    """The search's records read whole, outside any transaction, with the progress bar
+    moving through its first half (the second is the inserts); None when the search is not
+    queued (search_import_run then leaves it alone under the lock)."""
+    search = Search.objects.filter(pk=search_id, status=Search.Status.QUEUED).first()
+    if search is None:
+        return None
+    rows = []
+    for count, fields in enumerate(_rows(search), 1):
+        rows.append(fields)
+        if count % BATCH == 0:
+            _beat(progress_key(search_id), count // 2)
+    return rows
+
+
+def _store_records(search, rows=None):
+    """Store every record of the file (or the rows read from it already); the caller's
+    transaction makes it all-or-nothing."""
     # psycopg 3 has COPY from Python rows; other drivers and databases insert in batches.
     driver = type(connection.connection).__module__.split(".")[0]
     store = _copy_records if driver == "psycopg" else _bulk_records
     count = problems = 0
-    for count, fields in store(search, _rows(search)):
+    read_first = rows is not None
+    for count, fields in store(search, rows if read_first else _rows(search)):
         problems += bool(fields["problems"])
         if count % BATCH == 0:
-            _beat(progress_key(search.id), count)
+            _beat(progress_key(search.id), (len(rows) + count) // 2 if read_first else count)
     return count, problems
 
 

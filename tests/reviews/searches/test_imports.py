@@ -187,3 +187,31 @@ def test_a_real_cnki_export_keeps_its_chinese_text(team, django_capture_on_commi
     titles = list(Record.objects.filter(search=search).values_list("title", flat=True))
     assert len(titles) == 5
     assert any(any("\u4e00" <= ch <= "\u9fff" for ch in t or "") for t in titles)
+
+
+def test_on_sqlite_the_file_is_read_before_the_write_transaction_opens(team, monkeypatch):
+    # SQLite has one writer: parsing inside the import's transaction kept the web side's
+    # writes waiting (up to its 20 s timeout) for as long as a large file took to read.
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL reads and copies in one stream; its writers do not block")
+    search = _preview(team)
+    Search.objects.filter(pk=search.pk).update(status="queued")
+    outer = len(connection.atomic_blocks)
+    depths, beats = [], []
+    real_rows, real_beat = services._rows, services._beat
+
+    def rows(s):
+        for fields in real_rows(s):
+            depths.append(len(connection.atomic_blocks))
+            yield fields
+
+    monkeypatch.setattr(services, "_rows", rows)
+    monkeypatch.setattr(services, "BATCH", 1)
+    monkeypatch.setattr(services, "_beat", lambda key, done: (beats.append(done),
+                                                              real_beat(key, done)))
+    assert services.search_import_run(search_id=search.id) is True
+    assert depths == [outer] * 3  # no transaction of the import's own while reading
+    assert beats == sorted(beats) and beats[-1] == 3  # the bar only moves forward
+    assert Record.objects.filter(search=search).count() == 3
