@@ -9,7 +9,7 @@ For every labelled set (each CSV with each of its label columns, ``label_abstrac
 as "ta" and ``label_included`` as "final", and each CLEF 2017 topic scored on its qrels) and
 every seed, the records are shuffled with that seed; then
 
-- Prismflow replays the shuffled set with ``screening.ranking.simulate`` (one random relevant
+- Prismflow replays the shuffled set with ``prioritisation.ranking.simulate`` (one random relevant
   and one random irrelevant prior record, the live retrain schedule);
 - ASReview 3.0.8 (its default model, in its own venv under /work/venvs/asreview, created on
   first use) replays the same shuffled set twice: without priors (it reads in file order,
@@ -41,9 +41,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from screening.labelled_sets import read_clef_topic, read_labelled_set  # noqa: E402
 from screening.metrics import screening_metrics  # noqa: E402
-from screening.ranking import (  # noqa: E402
+from screening.prioritisation.labelled_sets import read_clef_topic, read_labelled_set  # noqa: E402
+from screening.prioritisation.ranking import (  # noqa: E402
     BASELINE,
     DEFAULT,
     RankerConfig,

@@ -1,23 +1,37 @@
-"""Prioritisation: order the title/abstract queue by the model trained on settled decisions.
+"""Writes of prioritisation: order the title/abstract queue by the model trained on settled
+decisions, score records imported meanwhile, and adopt or undo a stop on the stopping rule.
 
-Runs in a Celery task, never in a vote's request: a vote only enqueues it (on commit), and
+A retrain runs in a Celery task, never in a vote's request: a vote only enqueues it (on commit), and
 at most one run per review is queued at a time (a cache flag), so a busy team triggers one
 retrain after another rather than one per vote.
 """
 import logging
-import os
-import tempfile
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from reviews.access import review_for
+from reviews.audit import audit_record
 from reviews.models import Record
 
-from .models import SETTLED_STATUSES, Item, ItemStatus, Stage
+from .. import counts
+from ..models import (
+    SETTLED_STATUSES,
+    Item,
+    ItemStatus,
+    Lease,
+    ScreeningSettings,
+    Stage,
+    StoppingDecision,
+)
+from . import selectors
 from .schedule import retrain_due
+from .store import keep_model, load_scorer, model_path
+
+log = logging.getLogger(__name__)
 
 TOP = 2000  # queue positions written per retrain
 
@@ -89,7 +103,7 @@ def items_prioritise_run(*, review_id):
     model = fit_model(features, labels)
     scores = score(model, features)
     order = unlabelled_by_score(scores, labels)
-    _keep_model(review_id, model, scores, labels, order[:TOP])
+    keep_model(review_id, model, scores, labels, order[:TOP], top=TOP)
     # Only the head of the queue is served before the next retrain, so only the head is
     # written: the rest fall back to priority 0 (then id order). Writing every item's score
     # on a 50,000-record review kept the database busy for seconds per retrain.
@@ -119,101 +133,6 @@ def _write_priorities(pairs):
         )
 
 
-log = logging.getLogger(__name__)
-
-
-def model_path(review_id):
-    """Where the review's last fitted model is kept: under MEDIA_ROOT, which is never served
-    (no URL maps it) and which workers on several machines already share for full texts.
-    The vectorisers (large: the vocabulary) go to a file of their own, written only when
-    the records change, so a retrain on new labels rewrites only the small classifier."""
-    return Path(settings.MEDIA_ROOT) / "ranking" / f"review-{review_id}.joblib"
-
-
-def _vectorizers_path(review_id):
-    return model_path(review_id).with_suffix(".features.joblib")
-
-
-def _dump(obj, path):
-    """Written aside and renamed: a scoring task never reads half a file."""
-    import joblib
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            joblib.dump(obj, out)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-_KEPT_FEATURES = {}  # review id -> (features object whose vectorisers are on disk, stamp)
-
-
-def _keep_model(review_id, model, scores, labels, head):
-    """Save the model this retrain ranked with, for records that arrive before the next."""
-    from .scorer import has_both_classes, keep_scorer
-
-    if not has_both_classes(labels):
-        return
-    features = model.features
-    kept = _KEPT_FEATURES.get(review_id)
-    vectorizers_file = _vectorizers_path(review_id)
-    # The very object, held here: an id() could be reused by the next features object.
-    if kept is None or kept[0] is not features or not vectorizers_file.exists():
-        kept = (features, uuid.uuid4().hex)
-        _dump({"stamp": kept[1], "vectorizers": features.vectorizers,
-               "weights": features.weights}, vectorizers_file)
-        _KEPT_FEATURES.clear()
-        _KEPT_FEATURES[review_id] = kept
-    scorer = keep_scorer(model, scores, top=TOP, head=head)
-    scorer.model.features = None  # kept apart, see model_path
-    _dump({"stamp": kept[1], "scorer": scorer}, model_path(review_id))
-
-
-def _load_scorer(review_id):
-    """The kept scorer with its vectorisers, or None when there is none or the two files do
-    not belong together (a retrain wrote one between the reads: the next run reads both)."""
-    import joblib
-
-    path = model_path(review_id)
-    if not path.exists():
-        return None
-    kept = joblib.load(path)
-    features = _kept_features(review_id, kept["stamp"])
-    if features is None:
-        return None
-    scorer = kept["scorer"]
-    scorer.model.features = features
-    return scorer
-
-
-_VOCABULARIES = {}  # review id -> (stamp, vectorisers as ranking.Features, without matrix)
-
-
-def _kept_features(review_id, stamp):
-    """The vectorisers written with ``stamp``, read from their file once per stamp: a retrain
-    on new labels rewrites only the small model file, and reading the vocabulary again after
-    each one (every label, early on) would cost the screening page far more than scoring."""
-    import joblib
-
-    from .ranking import Features
-
-    cached = _VOCABULARIES.get(review_id)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    saved = joblib.load(_vectorizers_path(review_id))
-    if saved["stamp"] != stamp:
-        return None
-    features = Features(None, saved["vectorizers"], saved.get("weights", []))
-    if len(_VOCABULARIES) > 20:
-        _VOCABULARIES.clear()
-    _VOCABULARIES[review_id] = (stamp, features)
-    return features
-
-
 def items_score_new_run(*, review_id, after_id):
     """Give the title/abstract items made after item ``after_id`` (an import's new records)
     the priority the last retrain's model gives them, so they join the queue where they
@@ -222,7 +141,7 @@ def items_score_new_run(*, review_id, after_id):
     from .ranking import record_text
 
     try:
-        scorer = _load_scorer(review_id)
+        scorer = load_scorer(review_id)
     except Exception:  # a model from an older release, or a damaged file: retrain instead
         log.warning("ranking model of review %s unreadable; retraining", review_id,
                     exc_info=True)
@@ -246,31 +165,86 @@ def items_score_new_run(*, review_id, after_id):
     return len(pairs)
 
 
-_SCORERS = {}  # review id -> (file stamp, scorer): a web process loads each model once
 
 
-def relevance_of(review_id, texts):
-    """The kept model's relevance of each text, 0 to 1 (the logistic of its score; a rank,
-    not a calibrated probability), or None for each when no model is kept yet. A read for
-    the screening page: it scores with the last retrain's model and never fits one."""
-    path = model_path(review_id)
+# Writes of the stopping rule: the owner adopts the stop (the records nobody has voted on
+# leave title/abstract screening, recorded with the rule's figures) or undoes it.
+
+
+def _forget_counts(review):
+    counts.forget(review.id, Stage.TITLE_ABSTRACT, review.reviewers_per_record)
+
+
+@transaction.atomic
+def stopping_adopt(*, actor, review_id):
+    """Stop title/abstract screening where the rule allows it. The records nobody has voted
+    on get the status "stopped" (PRISMA: marked ineligible by automation tools); records
+    with a vote, and conflicts, stay to be finished. Refused unless the rule says stop now,
+    at the settings in force, recomputed here rather than trusted from the page."""
+    review, _m = review_for(actor, review_id, "manage")
+    # The settings row is the review's lock for stopping: two owners adopting at once
+    # are serialised here, and the second finds the first's decision in force.
+    screening, _created = ScreeningSettings.objects.get_or_create(review=review)
+    screening = ScreeningSettings.objects.select_for_update().get(pk=screening.pk)
+    if StoppingDecision.objects.filter(review=review, undone_at__isnull=True).exists():
+        raise ValidationError(_("Screening is already stopped; undo that stop first."))
+    # Locked in id order before the figures are read: a vote that commits first has given
+    # its record a vote (it stays), one that comes later finds the record stopped.
+    unvoted = list(Item.objects.select_for_update().filter(
+        review=review, stage=Stage.TITLE_ABSTRACT, status=ItemStatus.PENDING, live_votes=0)
+        .order_by("id").values_list("id", flat=True))
+    state = selectors.stopping_for_review(review=review, screening=screening)
+    figures = state["figures"]
+    if not figures.stop:
+        raise ValidationError(_("The stopping rule does not allow stopping yet (p = %(p).3f; "
+                                "it must be below %(alpha).3f).")
+                              % {"p": figures.p_value, "alpha": 1 - figures.confidence})
+    if not unvoted:
+        raise ValidationError(_("No record is left unscreened: there is nothing to stop."))
     try:
-        stamp = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        return [None] * len(texts)
-    cached = _SCORERS.get(review_id)
-    if cached is None or cached[0] != stamp:
-        try:
-            cached = (stamp, _load_scorer(review_id))
-        except Exception:  # damaged or from an older release: show nothing until retrained
-            log.warning("ranking model of review %s unreadable", review_id, exc_info=True)
-            return [None] * len(texts)
-        if cached[1] is None:
-            return [None] * len(texts)
-        if len(_SCORERS) > 20:
-            _SCORERS.clear()
-        _SCORERS[review_id] = cached
-    import numpy as np
+        with transaction.atomic():
+            decision = StoppingDecision.objects.create(
+                review=review, adopted_by=actor, recall_target=figures.recall_target,
+                confidence=figures.confidence, p_value=figures.p_value,
+                n_total=figures.n_total, n_screened=figures.n_seen, n_relevant=figures.r_seen,
+                n_stopped=len(unvoted), remaining_estimate=figures.remaining_estimate,
+                remaining_high=figures.remaining_high)
+    except IntegrityError as exc:
+        raise ValidationError(_("Screening is already stopped; undo that stop first.")) from exc
+    Item.objects.filter(pk__in=unvoted).update(status=ItemStatus.STOPPED, stopped_by=decision)
+    Lease.objects.filter(item_id__in=unvoted).delete()
+    audit_record(review=review, actor=actor, verb="screening.stop", obj=decision,
+                 after=_summary(decision))
+    _forget_counts(review)
+    return decision
 
-    scores = cached[1].score(texts)
-    return [float(v) for v in 1.0 / (1.0 + np.exp(-np.clip(scores, -30, 30)))]
+
+@transaction.atomic
+def stopping_undo(*, actor, review_id, decision_id):
+    """Undo a stop: its records need screening again. Allowed at any time, full-text
+    screening begun or not: the stopped records had no vote, so nothing decided is lost;
+    records that were included at title/abstract meanwhile keep their full-text items."""
+    review, _m = review_for(actor, review_id, "manage")
+    decision = (StoppingDecision.objects.select_for_update()
+                .filter(pk=decision_id, review=review).first())
+    if decision is None:
+        raise StoppingDecision.DoesNotExist
+    if decision.undone_at is not None:
+        raise ValidationError(_("This stop was undone already."))
+    restored = Item.objects.filter(stopped_by=decision, status=ItemStatus.STOPPED).update(
+        status=ItemStatus.PENDING, stopped_by=None)
+    decision.undone_by, decision.undone_at = actor, timezone.now()
+    decision.save(update_fields=["undone_by", "undone_at"])
+    audit_record(review=review, actor=actor, verb="screening.stop_undo", obj=decision,
+                 before=_summary(decision), after={"restored": restored})
+    _forget_counts(review)
+    return decision
+
+
+def _summary(decision):
+    return {"recall_target": decision.recall_target, "confidence": decision.confidence,
+            "p_value": decision.p_value, "n_total": decision.n_total,
+            "n_screened": decision.n_screened, "n_relevant": decision.n_relevant,
+            "n_stopped": decision.n_stopped,
+            "remaining_estimate": decision.remaining_estimate,
+            "remaining_high": decision.remaining_high}

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from screening import schedule
-from screening.labelled_sets import read_clef_topic
 from screening.metrics import wss
-from screening.ranking import (
+from screening.prioritisation import schedule
+from screening.prioritisation.labelled_sets import read_clef_topic
+from screening.prioritisation.ranking import (
     BASELINE,
     RankerConfig,
     featurize,
@@ -125,7 +125,7 @@ def test_the_replay_retrains_exactly_when_the_live_schedule_says(monkeypatch):
         asked.append((settled, last, first_include, due))
         return due
 
-    import screening.ranking as ranking
+    import screening.prioritisation.ranking as ranking
 
     real_fit = ranking.fit_model
     monkeypatch.setattr(schedule, "RETRAIN_EVERY_UP_TO", 50)  # batches within 406 records
@@ -155,7 +155,7 @@ def test_live_schedule_retrains_at_every_label_first_then_in_growing_batches():
     assert step > 1
     assert not schedule.retrain_due(big + step - 1, big) and schedule.retrain_due(big + step, big)
     # The live queue asks the very same function.
-    from screening import prioritise
+    from screening.prioritisation import services as prioritise
 
     assert prioritise.retrain_due is schedule.retrain_due
 

@@ -16,8 +16,8 @@ Pure (no Django). The API other code uses:
 - ``rank_features(features, labels, query=...)`` / ``rank(texts, labels, query=...)``: the
   unlabelled row indices, most likely relevant first; ``unlabelled_by_score(scores, labels)``
   the same from scores already computed (the live queue keeps the model it fitted).
-- ``retrain_due(settled, last, first_include)`` (from screening/schedule.py): the retrain
-  schedule, shared by the live queue (screening/prioritise.py) and ``simulate``, so a replay
+- ``retrain_due(settled, last, first_include)`` (from schedule.py): the retrain
+  schedule, shared by the live queue (services.py) and ``simulate``, so a replay
   measures what reviewers get.
 - ``simulate(texts, labels, seed=...)``: replay a labelled set as reviewers would screen it.
 """
@@ -33,7 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from screening.schedule import retrain_due
+from .schedule import retrain_due
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class RankerConfig:
     # Kitchenham), naive Bayes alone (-.21 on Kitchenham, though +.17 on ADHD ta) and NB+SVM
     # ensembles (NB weight 1 or .3: -.01 to -.04 on Kitchenham, Nagtegaal, CLEF) did worse
     # overall; character n-grams were too slow for the scoring budget to sweep fully. (This
-    # sweep retrained in batches from 200 labels on; screening/schedule.py now retrains after
+    # sweep retrained in batches from 200 labels on; schedule.py now retrains after
     # every label up to 1,000, which added up to .008 on five sets of six.)
     features: str = "word"
     classifier: str = "svm"
