@@ -228,3 +228,21 @@ def test_records_without_any_text_are_still_ranked_and_screened_once():
     assert rank(["", "", ""], {0: 1, 1: 0}) == [2]
     assert rank(["the a", "of", "and"], {0: 1}) == [1, 2]
     assert sorted(simulate(["", "", "", ""], [1, 0, 0, 1], seed=2)) == [0, 1, 2, 3]
+
+
+def test_new_texts_get_exactly_the_matrix_scikit_learn_would_give():
+    # The fast transform must not change a single score: accents, Chinese, words never seen,
+    # an empty text, and a bigram whose words are too common (max_df) to be features alone.
+    common = "the"
+    texts = [f"{common} {word} café résumé" for word in ("alpha beta", "beta gamma", "delta")]
+    texts += [f"{common} epsilon", f"{common} 系统性硬化症 研究", f"{common} zeta eta"] * 2
+    features = featurize(texts * 40)  # over SMALL_SET records, so max_df applies
+    vec = features.vectorizers[0]
+    assert "the" not in vec.vocabulary_ and "the alpha" in vec.vocabulary_
+    new = ["The Alpha beta, naïve CAFÉ", "硬化症 研究 unknownword", "", "zeta eta eta",
+           "Beta Gamma the epsilon", "the THE the"]
+    expected = vec.transform(new)
+    got = features.transform(new)
+    assert got.shape == expected.shape
+    assert np.abs((got - expected).toarray()).max() < 1e-12
+    assert got.nnz == expected.nnz
