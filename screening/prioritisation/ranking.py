@@ -68,6 +68,15 @@ class RankerConfig:
     # overall; character n-grams were too slow for the scoring budget to sweep fully. (This
     # sweep retrained in batches from 200 labels on; schedule.py now retrains after
     # every label up to 1,000, which added up to .008 on five sets of six.)
+    # Then, on 5 seeds with the live schedule (ASReview .472 .538 .674 .386 .734 .806), that
+    # model still lost ADHD ta (.467 .545 .692 .390 .738 .807); reading the title twice
+    # (record_text) and weighing counts by their square root (tf_power) gave .476 .553 .702
+    # .387 .735 .803: ahead on five sets, .003 behind on CLEF (bench_screening.py --sweep
+    # --only default, ASReview from the same run's cache). Title once: raw counts won ADHD
+    # ta (.548) but lost Nagtegaal final (.619); the square root lost ADHD ta (.452); with
+    # 1 + log c, the title twice lost Nagtegaal final (.720); relevant class 15 times or
+    # C .15 moved ADHD ta by under .005. Character n-grams were too slow to retrain after
+    # every label.
     features: str = "word"
     classifier: str = "svm"
     ratio: float = 20.0
