@@ -72,7 +72,9 @@ class RankerConfig:
     # model still lost ADHD ta (.467 .545 .692 .390 .738 .807); reading the title twice
     # (record_text) and weighing counts by their square root (tf_power) gave .476 .553 .702
     # .387 .735 .803: ahead on five sets, .003 behind on CLEF (bench_screening.py --sweep
-    # --only default, ASReview from the same run's cache). Title once: raw counts won ADHD
+    # --only default, ASReview from the same run's cache). Powers .4 and .6 (title twice):
+    # .449 .536 .689 .389 .741 .796 and .500 .577 .744 .398 .721 .809, worst margins -.022
+    # and -.013 against -.003 at .5. Title once: raw counts won ADHD
     # ta (.548) but lost Nagtegaal final (.619); the square root lost ADHD ta (.452); with
     # 1 + log c, the title twice lost Nagtegaal final (.720); relevant class 15 times or
     # C .15 moved ADHD ta by under .005. Character n-grams were too slow to retrain after
