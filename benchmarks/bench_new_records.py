@@ -1,9 +1,9 @@
 """Prints how long scoring the records of a mid-review import takes (10,000 by default).
 
 The real path on PostgreSQL: a review of Nagtegaal 2019's 2,019 records with 500 of them
-settled (their true labels), one retrain (screening.prioritise.items_prioritise_run, which
+settled (their true labels), one retrain (prioritisation.services.items_prioritise_run, which
 keeps its fitted model), then N new records and their items (services.items_sync), then
-screening.prioritise.items_score_new_run timed on its own: loading the kept model, reading
+prioritisation.services.items_score_new_run timed on its own: loading the kept model, reading
 the new records, scoring them and writing their priorities. It never refits.
 
     .venv/bin/python benchmarks/bench_new_records.py [--new 10000] [--runs 3]
@@ -35,9 +35,9 @@ def run(new, runs, profile=False):
     from reviews.models import Record, Search
     from reviews.services import review_create
     from screening import services
-    from screening.labelled_sets import read_labelled_set
     from screening.models import Item, ItemStatus
-    from screening.prioritise import items_prioritise_run, items_score_new_run
+    from screening.prioritisation.labelled_sets import read_labelled_set
+    from screening.prioritisation.services import items_prioritise_run, items_score_new_run
 
     base = read_labelled_set(str(DATA / "Nagtegaal_2019.csv"), "label_included")
     pool = [read_labelled_set(str(DATA / name), "label_included")

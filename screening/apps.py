@@ -18,6 +18,7 @@ class ScreeningConfig(AppConfig):
                                              dispatch_uid="screening.items_rejudge")
         for prefix in blinding.JUDGEMENT_VERBS:
             policy.register(prefix, blinding.hidden_events)
+        from .prioritisation import tasks as _prioritisation_tasks  # noqa: F401 (registers them)
         from .records import blinding as records_blinding
         from .records.tasks import index_after_dedup
 

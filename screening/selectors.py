@@ -91,8 +91,8 @@ def _relevance(item, record):
     if item.stage != Stage.TITLE_ABSTRACT or not screening_options(item.review).get(
             "show_relevance"):
         return None
-    from .prioritise import relevance_of
-    from .ranking import record_text
+    from .prioritisation.ranking import record_text
+    from .prioritisation.selectors import relevance_of
 
     return relevance_of(item.review_id, [record_text(record.title, record.abstract,
                                                      record.keywords)])[0]
@@ -228,55 +228,3 @@ def stage_counts(*, review):
         if counts:
             out[key] = [(ItemStatus(s).label, counts.get(s, 0)) for s in ItemStatus.values]
     return out
-
-
-def stopping_for_review(*, review, screening=None):
-    """The stopping rule's figures for title/abstract screening (screening.stopping), at the
-    recall target and confidence the owner set. Read from settled decisions only, in the
-    order they were settled (the order the team worked through the ranked queue), never
-    from single votes, so no reviewer learns another's vote from them. Records a stop in
-    force set aside are out of the count; access is checked by the caller."""
-    from .models import ScreeningSettings, StoppingDecision
-
-    if screening is None:
-        screening = ScreeningSettings.objects.filter(review=review).first() or \
-            ScreeningSettings(review=review)
-    items = Item.objects.filter(review=review, stage=Stage.TITLE_ABSTRACT)
-    labels = [int(status == ItemStatus.INCLUDED) for status in
-              items.filter(status__in=SETTLED_STATUSES).order_by("settled_at", "id")
-              .values_list("status", flat=True)]
-    n_total = items.exclude(status=ItemStatus.STOPPED).count()
-    figures = _stopping_figures(review.id, labels, n_total,
-                                recall_target=screening.stop_recall_target,
-                                confidence=screening.stop_confidence)
-    unvoted = items.filter(status=ItemStatus.PENDING, live_votes=0).count()
-    in_force = StoppingDecision.objects.filter(review=review, undone_at__isnull=True).first()
-    return {"figures": figures, "unvoted": unvoted, "in_force": in_force,
-            "history": StoppingDecision.objects.filter(review=review)
-            .select_related("adopted_by", "undone_by")}
-
-
-STOPPING_SECONDS = 24 * 3600
-
-
-def _stopping_figures(review_id, labels, n_total, *, recall_target, confidence):
-    """screening.stopping.stopping_figures, kept in the cache under its very inputs (the
-    settled labels in order, hashed): on a review of 50,000 records its hypergeometric
-    searches take seconds, and the overview asks for them on every load while the labels
-    change only as records settle. A key of the inputs is never stale, so nothing has to
-    forget it."""
-    import hashlib
-
-    from django.core.cache import cache
-
-    from .stopping import stopping_figures
-
-    digest = hashlib.sha256(bytes(labels)).hexdigest()[:32]
-    key = (f"prismflow:stopping:{review_id}:{n_total}:{recall_target}:{confidence}:"
-           f"{len(labels)}:{digest}")
-    figures = cache.get(key)
-    if figures is None:
-        figures = stopping_figures(labels, n_total, recall_target=recall_target,
-                                   confidence=confidence)
-        cache.set(key, figures, timeout=STOPPING_SECONDS)
-    return figures

@@ -126,7 +126,7 @@ def items_sync(*, review):
     if new:
         # Records that arrive mid-review are scored by the last retrain's model at once
         # (in the worker, after commit), rather than wait at the bottom for the next one.
-        from .tasks import items_score_new
+        from .prioritisation.tasks import items_score_new
 
         transaction.on_commit(lambda: items_score_new.delay(review.id, last_id))
     # A record merged away as a duplicate after its item was made leaves screening, unless
@@ -318,7 +318,7 @@ def _settle(item, actor, decision, reason, reason_text, *, adjudicated):
 
 
 def _after_title_abstract_settlement(item):
-    from .prioritise import prioritise_soon
+    from .prioritisation.services import prioritise_soon
 
     first_include = False
     if item.decision == Decision.INCLUDE:

@@ -2,20 +2,6 @@
 from celery import shared_task
 
 
-@shared_task(name="screening.items_prioritise")
-def items_prioritise(review_id):
-    from .prioritise import items_prioritise_run
-
-    return items_prioritise_run(review_id=review_id)
-
-
-@shared_task(name="screening.items_score_new")
-def items_score_new(review_id, after_id):
-    from .prioritise import items_score_new_run
-
-    return items_score_new_run(review_id=review_id, after_id=after_id)
-
-
 @shared_task(name="screening.items_sync")
 def items_sync(review_id):
     from reviews.models import Review

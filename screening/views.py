@@ -11,9 +11,11 @@ from reviews.files import SafeWriter, attachment
 from reviews.forms import readonly_rows
 from reviews.ids import parse_id
 
-from . import fulltext, selectors, services, stopping_services, studies
+from . import fulltext, selectors, services, studies
 from .forms import ResolveForm, ScreeningSettingsForm
 from .models import Item, Stage, StoppingDecision, reason_label
+from .prioritisation import selectors as prioritisation_selectors
+from .prioritisation import services as prioritisation_services
 
 
 def _stage(stage):
@@ -38,14 +40,14 @@ def overview(request, review, membership):
         context["agreement"] = [
             dict(row, stage_label=Stage(row["stage"]).label)
             for row in selectors.agreement_for_review(review=review, membership=membership)]
-        context["stopping"] = selectors.stopping_for_review(review=review)
+        context["stopping"] = prioritisation_selectors.stopping_for_review(review=review)
     return render(request, "screening/overview.html", context)
 
 
 @review_view(POST="manage")
 def stop_adopt(request, review, membership):
     try:
-        decision = stopping_services.stopping_adopt(actor=request.user, review_id=review.id)
+        decision = prioritisation_services.stopping_adopt(actor=request.user, review_id=review.id)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
@@ -57,7 +59,7 @@ def stop_adopt(request, review, membership):
 @review_view(POST="manage")
 def stop_undo(request, review, membership, decision_id):
     try:
-        stopping_services.stopping_undo(actor=request.user, review_id=review.id,
+        prioritisation_services.stopping_undo(actor=request.user, review_id=review.id,
                                         decision_id=decision_id)
     except StoppingDecision.DoesNotExist as exc:
         raise Http404 from exc

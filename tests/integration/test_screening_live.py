@@ -105,8 +105,9 @@ def test_reviewers_asking_at_the_same_moment_never_share_the_last_place(live_ite
 
 
 def test_a_retrain_writes_the_new_order_in_one_update_on_postgresql(live_team, monkeypatch):
-    from screening import prioritise, selectors
-    from screening.prioritise import items_prioritise_run
+    from screening import selectors
+    from screening.prioritisation import services as prioritise
+    from screening.prioritisation.services import items_prioritise_run
 
     make_records(live_team.review, live_team.users["owner"], RANKING_TITLES)
     services.items_sync(review=live_team.review)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from screening import services
 from screening.models import Item, ItemStatus, StoppingDecision, Vote
-from screening.stopping_services import stopping_adopt, stopping_undo
+from screening.prioritisation.services import stopping_adopt, stopping_undo
 from tests.screening.conftest import make_records
 
 from .test_screening_live import _together

@@ -8,10 +8,10 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from screening.labelled_sets import DatasetError, read_labelled_set
 from screening.metrics import screening_metrics
-from screening.ranking import simulate
-from screening.stopping import CONFIDENCE, RECALL_TARGET, first_stop
+from screening.prioritisation.labelled_sets import DatasetError, read_labelled_set
+from screening.prioritisation.ranking import simulate
+from screening.prioritisation.stopping import CONFIDENCE, RECALL_TARGET, first_stop
 
 
 def _fraction(text):
@@ -70,7 +70,7 @@ class Command(BaseCommand):
 
 
 def _stopping(order, labels, recall_target, confidence):
-    """Where the criterion of screening.stopping, run after every record read, first said
+    """Where the criterion of prioritisation.stopping, run after every record read, first said
     stop, and the recall reached there; null when it never did (or nothing is relevant)."""
     in_order = [labels[i] for i in order]
     read = first_stop(in_order, recall_target=recall_target, confidence=confidence)

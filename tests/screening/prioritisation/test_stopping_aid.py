@@ -9,12 +9,13 @@ from django.utils import timezone
 from reviews.models import AuditEvent
 from screening import selectors, services
 from screening.models import Item, ItemStatus, StoppingDecision
-from screening.stopping_services import stopping_adopt, stopping_undo
+from screening.prioritisation import selectors as prioritisation_selectors
+from screening.prioritisation.services import stopping_adopt, stopping_undo
 from synthesis.prisma.flow import check_flow
 from synthesis.prisma.selectors import prisma_flow
 
-from .conftest import make_records
-from .test_votes import vote
+from ..conftest import make_records
+from ..test_votes import vote
 
 
 def _settle(items, included):
@@ -49,7 +50,7 @@ def _stop_url(team):
 
 
 def test_the_owner_sees_the_figures_of_settled_decisions(nearly_done):
-    state = selectors.stopping_for_review(review=nearly_done.review)
+    state = prioritisation_selectors.stopping_for_review(review=nearly_done.review)
     figures = state["figures"]
     assert (figures.n_total, figures.n_seen, figures.r_seen) == (45, 43, 3)
     assert figures.p_value == pytest.approx(2 / 42) and figures.stop
@@ -69,15 +70,15 @@ def test_members_other_than_the_owner_see_no_stopping_aid(nearly_done):
 
 def test_a_single_vote_does_not_move_the_figures(nearly_done):
     # Blinding: only settled decisions count, so a reviewer's lone vote shows nowhere.
-    before = selectors.stopping_for_review(review=nearly_done.review)["figures"]
+    before = prioritisation_selectors.stopping_for_review(review=nearly_done.review)["figures"]
     vote(nearly_done, "adjudicator", nearly_done.unvoted, "include")
-    after = selectors.stopping_for_review(review=nearly_done.review)["figures"]
+    after = prioritisation_selectors.stopping_for_review(review=nearly_done.review)["figures"]
     assert (after.p_value, after.n_seen, after.r_seen, after.since_last_relevant) == (
         before.p_value, before.n_seen, before.r_seen, before.since_last_relevant)
 
 
 def test_the_figures_are_computed_once_per_set_of_settled_decisions(nearly_done, monkeypatch):
-    from screening import stopping
+    from screening.prioritisation import stopping
 
     calls = []
     real = stopping.stopping_figures
@@ -87,11 +88,11 @@ def test_the_figures_are_computed_once_per_set_of_settled_decisions(nearly_done,
         return real(labels, n_total, **kwargs)
 
     monkeypatch.setattr(stopping, "stopping_figures", counted)
-    first = selectors.stopping_for_review(review=nearly_done.review)["figures"]
-    again = selectors.stopping_for_review(review=nearly_done.review)["figures"]
+    first = prioritisation_selectors.stopping_for_review(review=nearly_done.review)["figures"]
+    again = prioritisation_selectors.stopping_for_review(review=nearly_done.review)["figures"]
     assert again == first and calls == [43]  # the second read came from the cache
     _settle([nearly_done.voted], included=0)  # one more settled: new inputs, new figures
-    after = selectors.stopping_for_review(review=nearly_done.review)["figures"]
+    after = prioritisation_selectors.stopping_for_review(review=nearly_done.review)["figures"]
     assert calls == [43, 44] and after.n_seen == 44
 
 

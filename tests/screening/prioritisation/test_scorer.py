@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening import ranking
-from screening.scorer import Scorer, fit_scorer
+from screening.prioritisation import ranking
+from screening.prioritisation.scorer import Scorer, fit_scorer
 
 
 def _scorer(head, top=2000):

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening.stopping import first_stop, p_value, remaining_estimate, stopping_figures
+from screening.prioritisation.stopping import (
+    first_stop,
+    p_value,
+    remaining_estimate,
+    stopping_figures,
+)
 
 
 def test_one_relevant_then_four_irrelevant_of_ten_gives_five_ninths():

@@ -1,10 +1,10 @@
 """The queue follows the model once decisions are in."""
 from screening import selectors
 from screening.models import Item
-from screening.prioritise import items_prioritise_run
+from screening.prioritisation.services import items_prioritise_run
 
-from .conftest import RANKED_FIRST, RANKING_TITLES, make_records
-from .test_votes import vote
+from ..conftest import RANKED_FIRST, RANKING_TITLES, make_records
+from ..test_votes import vote
 
 
 def test_after_a_relevant_record_similar_records_move_to_the_front(team,
@@ -31,7 +31,7 @@ def test_with_no_relevant_record_the_order_stays_stable(screening_team):
 
 
 def test_retraining_comes_after_every_label_at_first_and_in_growing_batches_later():
-    from screening.prioritise import retrain_due
+    from screening.prioritisation.services import retrain_due
 
     assert retrain_due(1, 0, first_include=True)
     assert retrain_due(1, 0) and retrain_due(150, 149) and retrain_due(999, 998)

@@ -15,7 +15,7 @@ from screening.metrics import wss
 from tests.conftest import shared_path
 from tests.screening.synthetic import synthetic_set
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HEADER = ["record_id", "title", "abstract", "label_included"]
 
 
@@ -88,8 +88,8 @@ def test_without_record_ids_it_writes_row_numbers_and_the_seed_fixes_the_order(t
 
 
 def test_the_written_order_is_the_replay_on_the_live_schedule(tmp_path):
-    from screening.labelled_sets import read_labelled_set
-    from screening.ranking import simulate
+    from screening.prioritisation.labelled_sets import read_labelled_set
+    from screening.prioritisation.ranking import simulate
 
     rows, _ = _synthetic_rows()
     data = _write_csv(tmp_path / "set.csv", HEADER, rows)

@@ -16,16 +16,21 @@ Pure (no Django). The API other code uses:
 - ``rank_features(features, labels, query=...)`` / ``rank(texts, labels, query=...)``: the
   unlabelled row indices, most likely relevant first; ``unlabelled_by_score(scores, labels)``
   the same from scores already computed (the live queue keeps the model it fitted).
-- ``retrain_due(settled, last, first_include)`` (from screening/schedule.py): the retrain
-  schedule, shared by the live queue (screening/prioritise.py) and ``simulate``, so a replay
+- ``retrain_due(settled, last, first_include)`` (from schedule.py): the retrain
+  schedule, shared by the live queue (services.py) and ``simulate``, so a replay
   measures what reviewers get.
 - ``simulate(texts, labels, seed=...)``: replay a labelled set as reviewers would screen it.
 """
 
+import functools
 import random
 import re
+import sys
+import unicodedata
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -33,7 +38,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from screening.schedule import retrain_due
+from .schedule import retrain_due
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,8 @@ class RankerConfig:
     ``ratio``: how much more the relevant class weighs in training than the irrelevant one
     in total (1 = balanced classes; relevant records are a few percent of a search, and
     missing one costs more than reading an irrelevant one).
+    ``tf_power``: a term counted c times in a record weighs c ** tf_power (times its idf);
+    None leaves it to ``sublinear_tf`` (1 + log c, or c).
     """
 
     # Defaults chosen by median WSS@95 over ALL shared sets and labels at once (ADHD ta/final,
@@ -59,8 +66,19 @@ class RankerConfig:
     # Kitchenham), naive Bayes alone (-.21 on Kitchenham, though +.17 on ADHD ta) and NB+SVM
     # ensembles (NB weight 1 or .3: -.01 to -.04 on Kitchenham, Nagtegaal, CLEF) did worse
     # overall; character n-grams were too slow for the scoring budget to sweep fully. (This
-    # sweep retrained in batches from 200 labels on; screening/schedule.py now retrains after
+    # sweep retrained in batches from 200 labels on; schedule.py now retrains after
     # every label up to 1,000, which added up to .008 on five sets of six.)
+    # Then, on 5 seeds with the live schedule (ASReview .472 .538 .674 .386 .734 .806), that
+    # model still lost ADHD ta (.467 .545 .692 .390 .738 .807); reading the title twice
+    # (record_text) and weighing counts by their square root (tf_power) gave .476 .553 .702
+    # .387 .735 .803: ahead on five sets, .003 behind on CLEF (bench_screening.py --sweep
+    # --only default, ASReview from the same run's cache). Powers .4 and .6 (title twice):
+    # .449 .536 .689 .389 .741 .796 and .500 .577 .744 .398 .721 .809, worst margins -.022
+    # and -.013 against -.003 at .5. Title once: raw counts won ADHD
+    # ta (.548) but lost Nagtegaal final (.619); the square root lost ADHD ta (.452); with
+    # 1 + log c, the title twice lost Nagtegaal final (.720); relevant class 15 times or
+    # C .15 moved ADHD ta by under .005. Character n-grams were too slow to retrain after
+    # every label.
     features: str = "word"
     classifier: str = "svm"
     ratio: float = 20.0
@@ -69,6 +87,7 @@ class RankerConfig:
     char_weight: float = 1.0
     stop_words: str | None = None
     sublinear_tf: bool = True
+    tf_power: float | None = 0.5
     min_df: int = 1
     max_df: float = 0.95
     c: float = 0.1
@@ -79,14 +98,20 @@ class RankerConfig:
 
 # ASReview 3's default model (ELAS u4: linear SVM, C 0.11, relevant class weighted 9.8 times,
 # on sublinear TF-IDF of word 1-2 grams), kept as a reference for the benchmarks.
-BASELINE = RankerConfig(c=0.11, ratio=9.8)
+BASELINE = RankerConfig(c=0.11, ratio=9.8, tf_power=None)
 DEFAULT = RankerConfig()
 SMALL_SET = 200
 
 
+# The title is read twice: a reviewer judges most records by their title, and a word in it
+# says more about the record than the same word once in the abstract (measured in
+# RankerConfig's note).
+TITLE_REPEATS = 2
+
+
 def record_text(title: str | None, abstract: str | None, keywords: Sequence[str] | None = None):
-    """The text the model reads for one record: title, abstract and keywords."""
-    parts = [title or "", abstract or "", " ".join(keywords or ())]
+    """The text the model reads for one record: the title (twice), abstract and keywords."""
+    parts = [title or ""] * TITLE_REPEATS + [abstract or "", " ".join(keywords or ())]
     return "\n".join(part.strip() for part in parts if part and part.strip())
 
 
@@ -137,11 +162,179 @@ class Features:
         """Vectorise other texts (new records, the review question) in the same space."""
         texts = [text or "" for text in texts]
         weights = self.weights or [1.0] * len(self.vectorizers)
+        if len(self.vectorizers) == 1:  # rows already of unit length: nothing to stack
+            return _transform(self.vectorizers[0], texts)
         blocks = [
-            _normalise(vec.transform(texts)) * weight
+            _normalise(_transform(vec, texts)) * weight
             for vec, weight in zip(self.vectorizers, weights, strict=True)
         ]
         return _normalise(sparse.hstack(blocks).tocsr())
+
+
+def _transform(vec, texts: list[str]) -> sparse.csr_matrix:
+    """``vec.transform(texts)``, on a fast path for the word vectoriser of this module.
+
+    scikit-learn builds every n-gram string and looks it up in the vocabulary in a Python
+    loop (about 0.3 ms per abstract: 3 s for an import of 10,000 records). Here each token
+    is looked up once (through ``map``), and unigram and bigram columns come from those
+    token numbers in numpy (see :class:`_WordIndex`): the same matrix, several times faster.
+    """
+    index = _word_index(vec)
+    if index is None:
+        return _with_tf_power(vec, vec.transform(texts))
+    get = index.tokens.get
+    ids: list[int] = []
+    extend, ends = ids.extend, [0]
+    for text in texts:
+        text = text.lower()
+        if text.isascii():
+            tokens = _ASCII_TOKEN.findall(text)
+        else:
+            tokens = tokenize(_strip_accents(text))
+        extend(map(get, tokens, repeat(-1)))
+        ends.append(len(ids))
+    return index.matrix(np.fromiter(ids, dtype=np.int64, count=len(ids)), np.asarray(ends),
+                        vec)
+
+
+# Within ASCII text the tokens of ``tokenize`` are runs of two or more word characters.
+_ASCII_TOKEN = re.compile(r"\w\w+", re.ASCII)
+
+
+@functools.cache
+def _combining_marks() -> dict[int, None]:
+    return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
+
+
+def _strip_accents(text: str) -> str:
+    """scikit-learn's strip_accents_unicode (NFKD, then drop combining marks), in C loops."""
+    return unicodedata.normalize("NFKD", text).translate(_combining_marks())
+
+
+class _WordIndex:
+    """A fitted word vectoriser's vocabulary by token: ``tokens`` numbers every token that
+    is a feature or part of a bigram feature, ``unigram[t]`` is token t's column (-1 when
+    not a feature, e.g. too common), and a bigram's column is found under its key (first
+    token * number of tokens + second token) in an open-addressing hash table in numpy
+    (a binary search of the sorted keys took a third of the scoring time)."""
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self.tokens: dict[str, int] = {}
+        number = self.tokens.setdefault
+        unigrams, pairs, pair_columns = [], [], []
+        for term, column in vocabulary.items():
+            parts = term.split(" ")
+            if len(parts) == 1:
+                unigrams.append((number(term, len(self.tokens)), column))
+            else:
+                pairs.append((number(parts[0], len(self.tokens)),
+                              number(parts[1], len(self.tokens))))
+                pair_columns.append(column)
+        self.unigram = np.full(len(self.tokens) + 1, -1, dtype=np.int64)  # [-1]: unknown
+        if unigrams:
+            token, column = np.asarray(unigrams, dtype=np.int64).T
+            self.unigram[token] = column
+        n = max(len(self.tokens), 1)
+        keys = (np.asarray(pairs, dtype=np.int64).reshape(-1, 2) @ np.array([n, 1]))
+        columns = np.asarray(pair_columns, dtype=np.int64)
+        self.n_tokens, self.n_pairs = n, len(keys)
+        # At most a quarter full, so a look-up rarely probes more than one slot.
+        self.bits = max(4, int(np.ceil(np.log2(max(len(keys), 1) * 4))))
+        mask = (1 << self.bits) - 1
+        self.table_keys = np.full(mask + 1, -1, dtype=np.int64)
+        self.table_columns = np.zeros(mask + 1, dtype=np.int64)
+        slot, pending = _slots(keys, self.bits), np.arange(len(keys))
+        while pending.size:  # each round places one key in each free slot asked for
+            wanted = slot[pending]
+            free = self.table_keys[wanted] == -1
+            taken, first = np.unique(wanted[free], return_index=True)
+            placed = pending[free][first]
+            self.table_keys[taken], self.table_columns[taken] = keys[placed], columns[placed]
+            left = np.ones(len(keys), dtype=bool)
+            left[placed] = False
+            pending = pending[left[pending]]
+            slot[pending] = (slot[pending] + 1) & mask
+
+    def pair_columns(self, keys: np.ndarray) -> np.ndarray:
+        """The column of each bigram key, -1 for a bigram that is no feature."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        mask = (1 << self.bits) - 1
+        slot, active = _slots(keys, self.bits), np.arange(len(keys))
+        while active.size:
+            found = self.table_keys[slot[active]]
+            hit = found == keys[active]
+            out[active[hit]] = self.table_columns[slot[active[hit]]]
+            active = active[~hit & (found != -1)]
+            slot[active] = (slot[active] + 1) & mask
+        return out
+
+    def matrix(self, ids: np.ndarray, ends: np.ndarray, vec) -> sparse.csr_matrix:
+        """The tf-idf rows of documents whose token numbers (-1: unknown) are ``ids``, the
+        tokens of document d being ``ids[ends[d]:ends[d + 1]]``."""
+        lengths = np.diff(ends)
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        columns = [self.unigram[ids]]
+        row_blocks = [rows]
+        if vec.ngram_range[1] == 2 and len(ids) > 1 and self.n_pairs:
+            # Neighbouring tokens of one document: the pair (i, i + 1) with rows equal.
+            first, second = ids[:-1], ids[1:]
+            same = (rows[:-1] == rows[1:]) & (first >= 0) & (second >= 0)
+            columns.append(self.pair_columns(first[same] * self.n_tokens + second[same]))
+            row_blocks.append(rows[:-1][same])
+        columns, rows = np.concatenate(columns), np.concatenate(row_blocks)
+        known = columns >= 0
+        counts = sparse.csr_matrix(
+            (np.ones(int(known.sum())), (rows[known], columns[known])),
+            shape=(len(lengths), len(vec.vocabulary_)))
+        counts.sum_duplicates()
+        power = getattr(vec, TF_POWER, None)
+        if power is not None:
+            np.power(counts.data, power, out=counts.data)
+        elif vec.sublinear_tf:
+            np.log(counts.data, counts.data)
+            counts.data += 1.0
+        counts.data *= vec.idf_[counts.indices]
+        return _normalise(counts)
+
+
+def _slots(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Fibonacci hashing: the top ``bits`` bits of key * 2**64 / golden ratio."""
+    mixed = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return (mixed >> np.uint64(64 - bits)).astype(np.int64)
+
+
+_WORD_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _word_index(vec) -> _WordIndex | None:
+    """The index of a fitted word vectoriser of this module (built once per vectoriser), or
+    None for any other vectoriser, which then transforms on its own."""
+    if not (isinstance(vec, TfidfVectorizer) and vec.analyzer == "word"
+            and vec.tokenizer is tokenize and vec.ngram_range in ((1, 1), (1, 2))
+            and vec.lowercase and vec.strip_accents == "unicode" and vec.stop_words is None
+            and vec.norm == "l2" and vec.use_idf and hasattr(vec, "vocabulary_")):
+        return None
+    index = _WORD_INDEXES.get(vec)
+    if index is None:
+        index = _WORD_INDEXES[vec] = _WordIndex(vec.vocabulary_)
+    return index
+
+
+# The attribute of a fitted vectoriser that holds the config's tf_power: its transform then
+# weighs counts by that power (scikit-learn knows only 1 + log c and c).
+TF_POWER = "prismflow_tf_power"
+
+
+def _with_tf_power(vec, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Rows of tf-idf with linear tf, L2-normalised, re-weighted to c ** power * idf: an
+    entry over its idf is the count over the row's norm, a factor normalising removes."""
+    power = getattr(vec, TF_POWER, None)
+    if power is None or not isinstance(vec, TfidfVectorizer):
+        return matrix
+    matrix = matrix.tocsr(copy=True)
+    idf = vec.idf_[matrix.indices]
+    matrix.data = (matrix.data / idf) ** power * idf
+    return _normalise(matrix)
 
 
 def _vectorizers(config: RankerConfig, n_texts: int) -> list:
@@ -161,7 +354,7 @@ def _vectorizers(config: RankerConfig, n_texts: int) -> list:
                 stop_words=config.stop_words,
                 min_df=min_df,
                 max_df=max_df,
-                sublinear_tf=config.sublinear_tf,
+                sublinear_tf=config.sublinear_tf and config.tf_power is None,
                 strip_accents="unicode",
             )
         )
@@ -173,24 +366,27 @@ def _vectorizers(config: RankerConfig, n_texts: int) -> list:
                 ngram_range=config.char_ngrams,
                 min_df=max(min_df, 2) if not small else 1,
                 max_df=max_df,
-                sublinear_tf=config.sublinear_tf,
+                sublinear_tf=config.sublinear_tf and config.tf_power is None,
                 max_features=200_000,
             )
         )
     if not vecs:
         raise ValueError(f"unknown features {config.features!r}")
+    if config.tf_power is not None:
+        for vec in vecs:
+            setattr(vec, TF_POWER, config.tf_power)
     return vecs
 
 
 def _fit_block(vec, texts: list[str]):
     try:
-        return vec, vec.fit_transform(texts)
+        return vec, _with_tf_power(vec, vec.fit_transform(texts))
     except ValueError:
         pass
     # Too few texts for min_df/max_df, or only stop words: keep every term before giving up.
     vec.set_params(min_df=1, max_df=1.0, stop_words=None)
     try:
-        return vec, vec.fit_transform(texts)
+        return vec, _with_tf_power(vec, vec.fit_transform(texts))
     except ValueError:
         return _NoTerms(), _NoTerms().transform(texts)
 

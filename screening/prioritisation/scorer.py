@@ -1,11 +1,11 @@
 """A fitted prioritisation model kept between retrains, to score records that arrive meanwhile.
 
-An adapter over screening.ranking: it keeps the very model (ranking.Model) the queue was
+An adapter over ranking: it keeps the very model (ranking.Model) the queue was
 ranked with, fitted vectorisers and classifier, so a record imported after the retrain can be
 scored at once (a transform and a dot product, no refit) by ranking's own score.
 
 Priorities: a retrain writes ``TOP - position`` for the head of the queue and 0 for the rest
-(screening.prioritise). ``priority_for`` places a new record's score among the scores of that
+(services). ``priority_for`` places a new record's score among the scores of that
 head, so it is served where the model would have ranked it. No Django here.
 """
 

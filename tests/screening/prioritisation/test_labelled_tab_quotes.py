@@ -1,5 +1,5 @@
 """A tab-delimited labelled set reads a double quote as text, as the importers do (#17)."""
-from screening.labelled_sets import read_labelled_set
+from screening.prioritisation.labelled_sets import read_labelled_set
 
 
 def _write(tmp_path, text):

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from screening import schedule
-from screening.labelled_sets import read_clef_topic
 from screening.metrics import wss
-from screening.ranking import (
+from screening.prioritisation import schedule
+from screening.prioritisation.labelled_sets import read_clef_topic
+from screening.prioritisation.ranking import (
     BASELINE,
     RankerConfig,
     featurize,
@@ -125,7 +125,7 @@ def test_the_replay_retrains_exactly_when_the_live_schedule_says(monkeypatch):
         asked.append((settled, last, first_include, due))
         return due
 
-    import screening.ranking as ranking
+    import screening.prioritisation.ranking as ranking
 
     real_fit = ranking.fit_model
     monkeypatch.setattr(schedule, "RETRAIN_EVERY_UP_TO", 50)  # batches within 406 records
@@ -155,7 +155,7 @@ def test_live_schedule_retrains_at_every_label_first_then_in_growing_batches():
     assert step > 1
     assert not schedule.retrain_due(big + step - 1, big) and schedule.retrain_due(big + step, big)
     # The live queue asks the very same function.
-    from screening import prioritise
+    from screening.prioritisation import services as prioritise
 
     assert prioritise.retrain_due is schedule.retrain_due
 
@@ -209,8 +209,9 @@ def test_a_set_without_relevant_records_is_screened_in_input_order_after_the_pri
     assert order[1:] == sorted(order[1:])
 
 
-def test_record_text_joins_the_parts_it_has():
-    assert record_text("Title", None, ["k1", "k2"]) == "Title\nk1 k2"
+def test_record_text_joins_the_parts_it_has_reading_the_title_twice():
+    assert record_text("Title", None, ["k1", "k2"]) == "Title\nTitle\nk1 k2"
+    assert record_text(None, "Abstract", None) == "Abstract"
     assert record_text(None, "  ", None) == ""
 
 
@@ -228,3 +229,48 @@ def test_records_without_any_text_are_still_ranked_and_screened_once():
     assert rank(["", "", ""], {0: 1, 1: 0}) == [2]
     assert rank(["the a", "of", "and"], {0: 1}) == [1, 2]
     assert sorted(simulate(["", "", "", ""], [1, 0, 0, 1], seed=2)) == [0, 1, 2, 3]
+
+
+def test_new_texts_get_exactly_the_matrix_scikit_learn_would_give():
+    # The fast transform must not change a single score: accents, Chinese, words never seen,
+    # an empty text, and a bigram whose words are too common (max_df) to be features alone.
+    common = "the"
+    texts = [f"{common} {word} café résumé" for word in ("alpha beta", "beta gamma", "delta")]
+    texts += [f"{common} epsilon", f"{common} 系统性硬化症 研究", f"{common} zeta eta"] * 2
+    features = featurize(texts * 40, RankerConfig(tf_power=None))  # over SMALL_SET: max_df
+    vec = features.vectorizers[0]
+    assert "the" not in vec.vocabulary_ and "the alpha" in vec.vocabulary_
+    new = ["The Alpha beta, naïve CAFÉ", "硬化症 研究 unknownword", "", "zeta eta eta",
+           "Beta Gamma the epsilon", "the THE the"]
+    expected = vec.transform(new)
+    got = features.transform(new)
+    assert got.shape == expected.shape
+    assert np.abs((got - expected).toarray()).max() < 1e-12
+    assert got.nnz == expected.nnz
+
+
+def test_a_word_of_the_title_weighs_more_than_the_same_word_in_the_abstract():
+    texts = [record_text("Sclerosis in hands", "A study of patients."),
+             record_text("A study of patients", "Sclerosis in hands."),
+             record_text("Beta blockers", "After infarction.")]
+    features = featurize(texts)
+    column = features.vectorizers[0].vocabulary_["sclerosis"]
+    in_title, in_abstract = features.matrix[0, column], features.matrix[1, column]
+    assert in_title > in_abstract > 0
+
+
+def test_counts_weigh_by_their_square_root_in_training_and_for_new_records_alike():
+    texts = ["stem stem stem stem cells", "stem cells cells", "beta blockers"] * 70
+    features = featurize(texts)
+    vec = features.vectorizers[0]
+    stem, cells = vec.vocabulary_["stem"], vec.vocabulary_["cells"]
+    row = features.matrix[0]
+    # four "stem" against one "cells": 4 ** 0.5 = 2 times, each times its idf
+    ratio = (row[0, stem] / vec.idf_[stem]) / (row[0, cells] / vec.idf_[cells])
+    assert ratio == pytest.approx(2.0)
+    again = features.transform(texts[:3])
+    assert np.abs((again - features.matrix[:3]).toarray()).max() < 1e-12
+    # the benchmarks' reference model keeps scikit-learn's 1 + log c
+    log_row = featurize(texts, BASELINE).matrix[0]
+    assert (log_row[0, stem] / vec.idf_[stem]) / (log_row[0, cells] / vec.idf_[cells]) \
+        == pytest.approx(1 + np.log(4))

@@ -4,7 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reviews.searches import services as search_services
 from screening import selectors, services
 from screening.models import Item
-from screening.prioritise import items_prioritise_run, model_path
+from screening.prioritisation.services import items_prioritise_run
+from screening.prioritisation.store import model_path
 
 RELEVANT = [
     "Mesenchymal stem cells for systemic sclerosis skin fibrosis",
@@ -98,7 +99,7 @@ def test_without_a_model_new_records_wait_for_the_first_retrain(team,
 
 def test_an_unreadable_model_is_dropped_and_the_queue_retrained(team,
                                                                 django_capture_on_commit_callbacks):
-    from screening.prioritise import items_score_new_run
+    from screening.prioritisation.services import items_score_new_run
 
     with django_capture_on_commit_callbacks(execute=True):
         _import_search(team, RELEVANT + IRRELEVANT, "a")
@@ -152,7 +153,7 @@ def test_relevance_is_hidden_until_the_owner_shows_it(team, django_capture_on_co
 
 def test_a_retrain_on_new_labels_rewrites_only_the_small_model(team,
                                                               django_capture_on_commit_callbacks):
-    from screening.prioritise import _vectorizers_path
+    from screening.prioritisation.store import vectorizers_path as _vectorizers_path
 
     _trained(team, django_capture_on_commit_callbacks)
     vectorizers = _vectorizers_path(team.review.id)
@@ -176,7 +177,7 @@ def test_the_vocabulary_is_read_once_while_retrains_keep_it(team,
                                                              monkeypatch):
     import joblib
 
-    from screening.prioritise import _vectorizers_path
+    from screening.prioritisation.store import vectorizers_path as _vectorizers_path
 
     _trained(team, django_capture_on_commit_callbacks)
     vectorizers = _vectorizers_path(team.review.id)
@@ -200,8 +201,8 @@ def test_the_vocabulary_is_read_once_while_retrains_keep_it(team,
 
 
 def _relevance_of(team, title):
-    from screening.prioritise import relevance_of
-    from screening.ranking import record_text
+    from screening.prioritisation.ranking import record_text
+    from screening.prioritisation.selectors import relevance_of
 
     record = _item(team.review, title).record
     return relevance_of(team.review.id, [record_text(record.title, record.abstract, None)])[0]

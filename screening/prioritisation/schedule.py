@@ -1,7 +1,7 @@
 """When the prioritisation model retrains: one schedule for the live queue and the replay.
 
 Pure and light (no scikit-learn), since the vote's request asks it after every settlement;
-screening/prioritise.py (live) and screening/ranking.simulate (replay, benchmarks) both call
+services.py (live) and ranking.simulate (replay, benchmarks), both in this package, call
 :func:`retrain_due`, so a replay measures the ranking reviewers actually get.
 """
 
