@@ -1,6 +1,10 @@
 from django.urls import path
 
 from . import api, views
+from .fulltexts import urls as fulltexts_urls
+from .prioritisation import urls as prioritisation_urls
+
+# The sub-packages' paths come before the <str:stage>/ ones, which would swallow them.
 
 urlpatterns = [
     path("reviews/<id:review_id>/screening/", views.overview, name="screening_overview"),
@@ -10,15 +14,10 @@ urlpatterns = [
          name="screening_agreement_export"),
     path("reviews/<id:review_id>/screening/studies/", views.study_links,
          name="screening_studies"),
-    path("reviews/<id:review_id>/screening/fulltexts/", views.fulltext_bulk,
-         name="screening_fulltext_bulk"),
-    path("reviews/<id:review_id>/screening/items/<id:item_id>/fulltext/",
-         views.item_fulltext, name="screening_item_fulltext"),
+    *fulltexts_urls.urlpatterns,
     path("reviews/<id:review_id>/screening/items/<id:item_id>/reopen/", views.reopen,
          name="screening_reopen"),
-    path("reviews/<id:review_id>/screening/stop/", views.stop_adopt, name="screening_stop"),
-    path("reviews/<id:review_id>/screening/stop/<id:decision_id>/undo/", views.stop_undo,
-         name="screening_stop_undo"),
+    *prioritisation_urls.urlpatterns,
     path("reviews/<id:review_id>/screening/<str:stage>/", views.screen, name="screening_screen"),
     path("reviews/<id:review_id>/screening/<str:stage>/conflicts/", views.conflicts,
          name="screening_conflicts"),
@@ -43,12 +42,7 @@ api_urlpatterns = [
          api.ResolveApi.as_view(), name="api_screening_resolve"),
     path("reviews/<id:review_id>/screening/items/<id:item_id>/reopen/",
          api.ReopenApi.as_view(), name="api_screening_reopen"),
-    path("reviews/<id:review_id>/screening/fulltexts/", api.FullTextListApi.as_view(),
-         name="api_screening_fulltexts"),
-    path("reviews/<id:review_id>/screening/items/<id:item_id>/fulltext/",
-         api.FullTextApi.as_view(), name="api_screening_fulltext"),
-    path("reviews/<id:review_id>/screening/items/<id:item_id>/not-retrieved/",
-         api.NotRetrievedApi.as_view(), name="api_screening_not_retrieved"),
+    *fulltexts_urls.api_urlpatterns,
     path("reviews/<id:review_id>/screening/agreement/", api.AgreementApi.as_view(),
          name="api_screening_agreement"),
     path("reviews/<id:review_id>/screening/prisma/", api.PrismaApi.as_view(),

@@ -1,8 +1,7 @@
-"""Pages of screening: overview, the keyboard screening page, conflicts, settings, full texts."""
-from django.conf import settings as django_settings
+"""Pages of screening: overview, the keyboard screening page, conflicts, settings, studies."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,11 +10,10 @@ from reviews.files import SafeWriter, attachment
 from reviews.forms import readonly_rows
 from reviews.ids import parse_id
 
-from . import fulltext, selectors, services, studies
+from . import selectors, services, studies
 from .forms import ResolveForm, ScreeningSettingsForm
-from .models import Item, Stage, StoppingDecision, reason_label
+from .models import Item, Stage, reason_label
 from .prioritisation import selectors as prioritisation_selectors
-from .prioritisation import services as prioritisation_services
 
 
 def _stage(stage):
@@ -42,32 +40,6 @@ def overview(request, review, membership):
             for row in selectors.agreement_for_review(review=review, membership=membership)]
         context["stopping"] = prioritisation_selectors.stopping_for_review(review=review)
     return render(request, "screening/overview.html", context)
-
-
-@review_view(POST="manage")
-def stop_adopt(request, review, membership):
-    try:
-        decision = prioritisation_services.stopping_adopt(actor=request.user, review_id=review.id)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("Screening stopped: %(n)d records left unscreened by the "
-                                    "stopping rule.") % {"n": decision.n_stopped})
-    return redirect("screening_overview", review_id=review.id)
-
-
-@review_view(POST="manage")
-def stop_undo(request, review, membership, decision_id):
-    try:
-        prioritisation_services.stopping_undo(actor=request.user, review_id=review.id,
-                                        decision_id=decision_id)
-    except StoppingDecision.DoesNotExist as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("Stop undone: its records need screening again."))
-    return redirect("screening_overview", review_id=review.id)
 
 
 @review_view(GET="screen")
@@ -174,44 +146,6 @@ def _own_item(review, item_id):
     if item is None:
         raise Http404
     return item
-
-
-@review_view(GET="read", POST="screen")
-def item_fulltext(request, review, membership, item_id):
-    item = _own_item(review, item_id)
-    if request.method == "POST":
-        try:
-            if request.POST.get("not_retrieved"):
-                fulltext.fulltext_not_retrieved(actor=request.user, item_id=item.id,
-                                                value=request.POST["not_retrieved"] == "1")
-            else:
-                fulltext.fulltext_attach(actor=request.user, record_id=item.record_id,
-                                         upload=request.FILES.get("file"))
-        except ValidationError as exc:
-            return HttpResponse("; ".join(exc.messages), status=400)
-        return HttpResponse(status=204)
-    ft = getattr(item.record, "full_text", None)
-    if ft is None:
-        raise Http404
-    # FileResponse writes the name as RFC 6266 asks (filename*=utf-8''...), so a Chinese
-    # name arrives whole.
-    response = FileResponse(ft.file.open("rb"), content_type="application/pdf",
-                            filename=ft.file_name, as_attachment=False)
-    # Shown inline in the screening page's frame: same origin only.
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
-
-
-@review_view(GET="read", POST="screen")
-def fulltext_bulk(request, review, membership):
-    report = None
-    if request.method == "POST":
-        report = fulltext.fulltext_bulk_attach(actor=request.user, review_id=review.id,
-                                               uploads=request.FILES.getlist("files"))
-    return render(request, "screening/fulltext_bulk.html", {
-        "review": review, "membership": membership, "report": report,
-        "can_screen": can(membership, "screen"),
-        "limit_mb": django_settings.FULLTEXT_MAX_BYTES // 1_000_000})
 
 
 @review_view(GET="read", POST="screen")

@@ -18,7 +18,7 @@ from django.db import transaction
 from reviews.duplicates.services import pair_decide, review_dedupe
 from reviews.models import DuplicatePair, Record, Search
 from reviews.searches.services import search_import_run, search_preview
-from screening.fulltext import fulltext_not_retrieved
+from screening.fulltexts.services import fulltext_not_retrieved
 from screening.models import Item, ItemStatus, Stage
 from screening.services import conflict_resolve, items_sync, reasons_ensure, vote_cast
 from screening.studies import study_link

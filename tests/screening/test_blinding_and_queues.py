@@ -4,7 +4,8 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from screening import fulltext, selectors, services
+from screening import selectors, services
+from screening.fulltexts import services as fulltext
 from screening.models import Item
 
 from .test_votes import ft_item, vote

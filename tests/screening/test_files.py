@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from screening import fulltext
+from screening.fulltexts import services as fulltext
 from screening.models import FullText
 
 from .test_votes import ft_item, vote

@@ -36,7 +36,7 @@ def rich_review(capture_on_commit):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from reviews.services import invitation_create
-    from screening.fulltext import fulltext_attach
+    from screening.fulltexts.services import fulltext_attach
     from screening.models import Item
     from screening.services import conflict_resolve, vote_cast
     from synthesis.analysis.services import grade_save

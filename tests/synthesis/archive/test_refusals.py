@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, load_command_class
 
 from reviews.models import Membership, Review
-from screening.fulltext import fulltext_attach
+from screening.fulltexts.services import fulltext_attach
 from synthesis.archive import ArchiveError
 from synthesis.archive.restore import review_import
 from tests.synthesis.archive.helpers import footprint

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews.models import Record, Search
 from reviews.searches.services import search_import_run, search_preview
-from screening import fulltext, services, studies
+from screening import services, studies
+from screening.fulltexts import services as fulltext
 from screening.models import ExclusionReason
 from synthesis.demo.services import demo_load, demo_populate
 from synthesis.prisma.flow import check_flow

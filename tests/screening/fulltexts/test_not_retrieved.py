@@ -5,10 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews.errors import Conflict
 from reviews.models import AuditEvent
-from screening import counts, fulltext, selectors, services
+from screening import counts, selectors, services
+from screening.fulltexts import services as fulltext
 from screening.models import Item, Vote
 
-from .test_votes import ft_item
+from ..test_votes import ft_item
 
 
 def _recount(review, stage):

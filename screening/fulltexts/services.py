@@ -13,8 +13,8 @@ from reviews.errors import Conflict
 from reviews.files import delete_on_commit, save_file
 from reviews.models import Record
 
-from . import counts
-from .models import FullText, Item, Stage
+from .. import counts
+from ..models import FullText, Item, Stage
 
 
 def _check_pdf(upload):

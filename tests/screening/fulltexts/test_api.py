@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from reviews.models import AuditEvent
 from screening.models import FullText, Item
 
-from .test_votes import ft_item
+from ..test_votes import ft_item
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

@@ -1,0 +1,1 @@
+"""Full texts: the reports' PDFs, attached one by one or in bulk, and reports not retrieved."""
