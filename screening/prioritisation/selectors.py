@@ -72,19 +72,23 @@ def _stopping_figures(review_id, labels, n_total, *, recall_target, confidence):
     settled labels in order, hashed): on a review of 50,000 records its hypergeometric
     searches take seconds, and the overview asks for them on every load while the labels
     change only as records settle. A key of the inputs is never stale, so nothing has to
-    forget it."""
+    forget it. The cache keeps plain values, never the dataclass: a pickled class is found
+    by its module path, and the entry of a release where the class lived elsewhere (it moved
+    from screening.stopping) could not be read by the next."""
+    import dataclasses
     import hashlib
 
     from django.core.cache import cache
 
-    from .stopping import stopping_figures
+    from .stopping import StoppingFigures, stopping_figures
 
     digest = hashlib.sha256(bytes(labels)).hexdigest()[:32]
-    key = (f"prismflow:stopping:{review_id}:{n_total}:{recall_target}:{confidence}:"
+    key = (f"prismflow:stopping-figures:{review_id}:{n_total}:{recall_target}:{confidence}:"
            f"{len(labels)}:{digest}")
-    figures = cache.get(key)
-    if figures is None:
-        figures = stopping_figures(labels, n_total, recall_target=recall_target,
-                                   confidence=confidence)
-        cache.set(key, figures, timeout=STOPPING_SECONDS)
+    kept = cache.get(key)
+    if isinstance(kept, dict):
+        return StoppingFigures(**kept)
+    figures = stopping_figures(labels, n_total, recall_target=recall_target,
+                               confidence=confidence)
+    cache.set(key, dataclasses.asdict(figures), timeout=STOPPING_SECONDS)
     return figures

@@ -240,3 +240,22 @@ def test_a_stop_travels_in_the_review_archive(nearly_done, tmp_path, capsys):
     stopped = Item.objects.get(review=copy, status=ItemStatus.STOPPED)
     assert stopped.stopped_by == decision
     assert prisma_flow(review=copy)["databases_and_registers"]["removed_by_automation"] == 1
+
+
+def test_the_cached_stopping_figures_are_plain_values(settings):
+    # A pickled dataclass is found by its module path: an entry written before a module
+    # moved could not be read after it (ModuleNotFoundError on the overview, seen in CI).
+    import pickle
+
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    labels = [1, 0, 0, 1] + [0] * 40
+    first = prioritisation_selectors._stopping_figures(7, labels, 60, recall_target=0.95,
+                                                       confidence=0.95)
+    (key,) = [k for k in cache._cache if "stopping-figures:7:" in k]
+    raw = pickle.dumps(cache.get(key.split(":", 2)[2]))  # locmem keys carry a prefix
+    assert b"screening" not in raw  # no class of ours inside
+    again = prioritisation_selectors._stopping_figures(7, labels, 60, recall_target=0.95,
+                                                       confidence=0.95)
+    assert again == first
