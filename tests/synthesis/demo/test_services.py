@@ -70,3 +70,12 @@ def test_load_demo_ends_with_the_review_id(db, capsys):
     last = capsys.readouterr().out.strip().splitlines()[-1]
     review = Review.objects.get()
     assert last == f"demo review id: {review.id}"
+
+
+def test_loading_the_demo_again_keeps_to_the_first_review_not_an_imported_copy(db):
+    # A copy imported from the demo's archive has the same title and owner (seen with
+    # export_review then import_review: load_demo then printed the copy's id).
+    first, _old = demo_load()
+    copy = Review.objects.create(title=first.title, created_by=first.created_by)
+    again, _new = demo_load()
+    assert again.id == first.id != copy.id
