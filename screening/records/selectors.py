@@ -117,13 +117,12 @@ class _IdIn(Expression):
         return f"{table}.{conn.ops.quote_name('id')} = ANY(%s)", (self.ids,)
 
 
-def _search_q(review, terms, matches=None):
-    """The records matching every term (and none of the negated ones); `matches`, the
-    caller's search_matches for these terms where it has them."""
+def _search_q(review, terms):
+    """The records matching every term (and none of the negated ones)."""
     if _postgres():
         if not query.has_positive(terms):
             return _Search(query.to_tsquery(terms))  # exclusions only: no index can help
-        return _IdIn(search_matches(review, terms) if matches is None else matches)
+        return _IdIn(search_matches(review, terms))
     condition = Q()
     for term in terms:
         # Both documents are lower-cased NFKC text; contains on lower-cased input is exact.
@@ -147,7 +146,7 @@ def _current(items, stage=None, **condition):
             | (Q(Exists(mine.filter(stage=Stage.TITLE_ABSTRACT))) & ~Q(Exists(ft))))
 
 
-def records_for_review(*, membership, review, filters, matches=None):
+def records_for_review(*, membership, review, filters):
     """The review's unique records that the filters keep, unordered (see `ordered`). Judgement
     filters (status other than pending, decision, reason, conflict) see only the items
     whose votes this member may see: a record never enters or leaves the list because of a
@@ -155,7 +154,7 @@ def records_for_review(*, membership, review, filters, matches=None):
     records = Record.objects.filter(review=review, duplicate_of__isnull=True)
     terms = query.parse(filters.get("q", ""))
     if terms:
-        records = records.filter(_search_q(review, terms, matches))
+        records = records.filter(_search_q(review, terms))
     return _narrow(records, membership=membership, review=review, filters=filters)
 
 
@@ -214,7 +213,12 @@ def _narrow(records, *, membership, review, filters, record=""):
 def ordered(records, filters):
     """The filtered records in the order the filters ask for."""
     terms = query.parse(filters.get("q", ""))
-    return _ordered(records, filters.get("sort") or ("relevance" if terms else "id"), terms)
+    return _ordered(records, _sort(filters, terms), terms)
+
+
+def _sort(filters, terms):
+    """The sort asked for; by default relevance with a search, else the import order."""
+    return filters.get("sort") or ("relevance" if terms else "id")
 
 
 def _ordered(records, sort, terms):
@@ -282,7 +286,7 @@ class Page:
 def records_page(*, membership, review, filters, size=PAGE_SIZE):
     """One page of the list, its rows ready to show, and the number of records in all."""
     terms = query.parse(filters.get("q", ""))
-    sort = filters.get("sort") or ("relevance" if terms else "id")
+    sort = _sort(filters, terms)
     page = Page(rows=[], number=filters.get("page") or 1, count=0, size=size)
     if _postgres():
         page.count, ids = _numbered_page(membership, review, filters, terms, sort, page)
