@@ -1,9 +1,9 @@
 """Writes of prioritisation: order the title/abstract queue by the model trained on settled
 decisions, score records imported meanwhile, and adopt or undo a stop on the stopping rule.
 
-A retrain runs in a Celery task, never in a vote's request: a vote only enqueues it (on commit), and
-at most one run per review is queued at a time (a cache flag), so a busy team triggers one
-retrain after another rather than one per vote.
+A retrain runs in a Celery task, never in a vote's request or an import's scoring: they only
+enqueue it (on commit), and at most one run per review is queued at a time (a cache flag), so
+a busy team triggers one retrain after another rather than one per vote.
 """
 import logging
 
@@ -49,12 +49,19 @@ def prioritise_soon(review_id, settled_count, first_include=False):
     transaction, so the task sees the committed decision."""
     if not retrain_due(settled_count, cache.get(_last(review_id), 0), first_include):
         return
+    if _enqueue_retrain(review_id):
+        cache.set(_last(review_id), settled_count, timeout=None)
+
+
+def _enqueue_retrain(review_id):
+    """Queue a retrain of the review once the current transaction commits, unless one is
+    queued already (the flag, cleared when the retrain starts). True when this call queued it."""
     if not cache.add(_flag(review_id), 1, timeout=600):
-        return  # one is already queued
-    cache.set(_last(review_id), settled_count, timeout=None)
+        return False
     from .tasks import items_prioritise
 
     transaction.on_commit(lambda: items_prioritise.delay(review_id))
+    return True
 
 
 _FEATURES = {}  # review id -> (key, features): the worker keeps them between runs
@@ -150,7 +157,9 @@ def items_score_new_run(*, review_id, after_id):
         log.warning("ranking model of review %s unreadable; retraining", review_id,
                     exc_info=True)
         model_path(review_id).unlink(missing_ok=True)
-        items_prioritise_run(review_id=review_id)
+        # In its own task, as after a vote: a full fit here would hold up the import's
+        # scoring, and two imports at once would each fit the same model again.
+        _enqueue_retrain(review_id)
         return 0
     if scorer is None:
         return 0  # no model yet: the next retrain ranks them with the rest
@@ -169,8 +178,6 @@ def items_score_new_run(*, review_id, after_id):
         with transaction.atomic():
             _write_priorities(changed[start:start + 2000])
     return len(rows)
-
-
 
 
 # Writes of the stopping rule: the owner adopts the stop (the records nobody has voted on

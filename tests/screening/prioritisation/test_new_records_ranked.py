@@ -97,17 +97,32 @@ def test_without_a_model_new_records_wait_for_the_first_retrain(team,
     assert set(Item.objects.filter(review=team.review).values_list("priority", flat=True)) == {0.0}
 
 
-def test_an_unreadable_model_is_dropped_and_the_queue_retrained(team,
-                                                                django_capture_on_commit_callbacks):
+def test_an_unreadable_model_is_dropped_and_a_retrain_queued(team,
+                                                             django_capture_on_commit_callbacks,
+                                                             monkeypatch):
+    from screening.prioritisation import ranking, tasks
     from screening.prioritisation.services import items_score_new_run
 
-    with django_capture_on_commit_callbacks(execute=True):
-        _import_search(team, RELEVANT + IRRELEVANT, "a")
+    _trained(team, django_capture_on_commit_callbacks)
     path = model_path(team.review.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"not a model")
-    assert items_score_new_run(review_id=team.review.id, after_id=0) == 0
-    assert not path.exists()  # no relevant record yet: nothing to fit, nothing kept
+    queued, fits = [], []
+    monkeypatch.setattr(tasks.items_prioritise, "delay", queued.append)
+    fit_model = ranking.fit_model
+    monkeypatch.setattr(ranking, "fit_model",
+                        lambda *args, **kwargs: fits.append(1) or fit_model(*args, **kwargs))
+    Item.objects.filter(review=team.review).update(priority=0)
+    for _import in range(2):  # a second import before the retrain ran queues no second one
+        path.write_bytes(b"not a model")
+        with django_capture_on_commit_callbacks(execute=True):
+            assert items_score_new_run(review_id=team.review.id, after_id=0) == 0
+        assert not path.exists()
+    assert queued == [team.review.id]
+    assert fits == []  # the scoring run fitted nothing itself
+    assert set(Item.objects.filter(review=team.review).values_list("priority", flat=True)) == {0}
+
+    tasks.items_prioritise(team.review.id)  # the queued task, as the worker runs it
+    assert fits and path.exists()
+    assert _item(team.review, RELEVANT[3]).priority > _item(team.review, IRRELEVANT[7]).priority
 
 
 def _trained(team, django_capture_on_commit_callbacks):
