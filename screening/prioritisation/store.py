@@ -44,7 +44,8 @@ _KEPT_FEATURES = {}  # review id -> (features object whose vectorisers are on di
 
 def keep_model(review_id, model, scores, labels, head, *, top):
     """Save the model this retrain ranked with, for records that arrive before the next."""
-    from .scorer import has_both_classes, keep_scorer
+    from .ranking import has_both_classes
+    from .scorer import keep_scorer
 
     if not has_both_classes(labels):
         return
@@ -58,9 +59,8 @@ def keep_model(review_id, model, scores, labels, head, *, top):
                "weights": features.weights}, vectorizers_file)
         _KEPT_FEATURES.clear()
         _KEPT_FEATURES[review_id] = kept
-    scorer = keep_scorer(model, scores, top=top, head=head)
-    scorer.model.features = None  # kept apart, see model_path
-    _dump({"stamp": kept[1], "scorer": scorer}, model_path(review_id))
+    _dump({"stamp": kept[1], "scorer": keep_scorer(model, scores, top=top, head=head)},
+          model_path(review_id))
 
 
 def load_scorer(review_id):
