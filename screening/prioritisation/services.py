@@ -29,7 +29,7 @@ from ..models import (
 )
 from . import selectors
 from .schedule import retrain_due
-from .store import keep_model, load_scorer, model_path
+from .store import PerReview, keep_model, load_scorer, model_path
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,9 @@ def _enqueue_retrain(review_id):
     return True
 
 
-_FEATURES = {}  # review id -> (key, features): the worker keeps them between runs
+# Review id -> its records' features, kept by the worker between runs; one review at a time
+# is enough and keeps the worker's memory flat (the matrix is large).
+_FEATURES = PerReview(size=1)
 
 
 def _features(review_id, rows):
@@ -72,18 +74,15 @@ def _features(review_id, rows):
     same: the texts do not change as votes come in, only the labels do, so a retrain costs
     a classifier fit rather than a pass over every abstract."""
     key = (len(rows), rows[-1][ID], rows[0][ID])
-    cached = _FEATURES.get(review_id)
-    if cached and cached[0] == key:
-        return cached[1]
+    features = _FEATURES.get(review_id, key)
+    if features is not None:
+        return features
     records = Record.objects.in_bulk([row[RECORD] for row in rows])
     from .ranking import featurize, record_text  # scikit-learn: loaded by the worker only
 
     texts = [record_text(r.title, r.abstract, r.keywords)
              for r in (records[row[RECORD]] for row in rows)]
-    features = featurize(texts)
-    _FEATURES.clear()  # one review at a time is enough and keeps the worker's memory flat
-    _FEATURES[review_id] = (key, features)
-    return features
+    return _FEATURES.put(review_id, key, featurize(texts))
 
 
 ID, STATUS, PRIORITY, RECORD = range(4)

@@ -215,6 +215,37 @@ def test_the_vocabulary_is_read_once_while_retrains_keep_it(team,
     assert read.count(False) >= 1  # while the retrained model itself was read again
 
 
+def test_an_unusable_model_is_read_once_until_a_retrain_replaces_it(
+        team, django_capture_on_commit_callbacks, monkeypatch):
+    import joblib
+
+    from screening.prioritisation import selectors as prioritisation_selectors
+
+    _trained(team, django_capture_on_commit_callbacks)
+    path = model_path(team.review.id)
+    kept = joblib.load(path)
+    reads = []
+    load_scorer = prioritisation_selectors.load_scorer
+    monkeypatch.setattr(prioritisation_selectors, "load_scorer",
+                        lambda review_id: reads.append(review_id) or load_scorer(review_id))
+
+    def replace(write):  # as the store writes: aside, then renamed into place
+        aside = path.with_suffix(".test")
+        write(aside)
+        aside.replace(path)
+
+    replace(lambda aside: aside.write_bytes(b"not a model"))
+    assert [_relevance_of(team, RELEVANT[3]) for _view in range(3)] == [None] * 3
+    assert len(reads) == 1  # the damaged file was read once, not on every view
+    # A model whose vectorisers were since replaced by another retrain's: unusable too.
+    replace(lambda aside: joblib.dump({**kept, "stamp": "another retrain"}, aside))
+    assert [_relevance_of(team, RELEVANT[3]) for _view in range(3)] == [None] * 3
+    assert len(reads) == 2
+    items_prioritise_run(review_id=team.review.id)  # the next retrain writes a usable file
+    assert _relevance_of(team, RELEVANT[3]) > _relevance_of(team, IRRELEVANT[7])
+    assert len(reads) == 3
+
+
 def _relevance_of(team, title):
     from screening.prioritisation.ranking import record_text
     from screening.prioritisation.selectors import relevance_of
