@@ -539,6 +539,11 @@ def unlabelled_by_score(scores: np.ndarray, labels: Mapping[int, int]) -> list[i
     return candidates[np.argsort(-scores[candidates], kind="stable")].tolist()
 
 
+def has_both_classes(labels: Mapping[int, int]) -> bool:
+    """Whether the labels hold a relevant and an irrelevant record, as a classifier needs."""
+    return len(set(labels.values())) == 2
+
+
 def rank_features(
     features: Features,
     labels: Mapping[int, int],
@@ -550,7 +555,7 @@ def rank_features(
     # fit_model covers the cold start too: likeness to the relevant records while there is
     # no irrelevant one, all scores 0 (input order) while there is no relevant one.
     scores = score(fit_model(features, labels, config), features)
-    if query and query.strip() and len(set(labels.values())) < 2:
+    if query and query.strip() and not has_both_classes(labels):
         # No classifier yet: the question also says what is wanted.
         scores += np.asarray(features.matrix @ features.transform([query]).T.toarray()).ravel()
     return unlabelled_by_score(scores, labels)

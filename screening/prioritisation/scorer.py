@@ -1,15 +1,16 @@
 """A fitted prioritisation model kept between retrains, to score records that arrive meanwhile.
 
-An adapter over ranking: it keeps the very model (ranking.Model) the queue was
-ranked with, fitted vectorisers and classifier, so a record imported after the retrain can be
-scored at once (a transform and a dot product, no refit) by ranking's own score.
+An adapter over ranking: it keeps the very model (ranking.Model) the queue was ranked with,
+its classifier here and its fitted vectorisers in a file of their own (store, which attaches
+them on loading), so a record imported after the retrain can be scored at once (a transform
+and a dot product, no refit) by ranking's own score.
 
 Priorities: a retrain writes ``TOP - position`` for the head of the queue and 0 for the rest
-(services). ``priority_for`` places a new record's score among the scores of that
+(services). ``Scorer.priorities`` places a new record's score among the scores of that
 head, so it is served where the model would have ranked it. No Django here.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,17 +23,13 @@ class Scorer:
     """The ranking model of the last retrain; ``head`` holds the scores of the queue's head
     at that retrain, best first (position p was given priority ``top - p``)."""
 
-    model: ranking.Model  # its features: the fitted vectorisers, without the matrix
+    model: ranking.Model  # kept without features; store.load_scorer attaches the vectorisers
     top: int
     head: list[float]
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """Scores of the texts (see ranking.record_text), higher is likelier relevant."""
         return ranking.score(self.model, texts)
-
-    def priority_for(self, score: float) -> float:
-        """The priority of one score; see :meth:`priorities`."""
-        return float(self.priorities(np.array([score]))[0])
 
     def priorities(self, scores: np.ndarray) -> np.ndarray:
         """Priorities that put each record where its score falls among the head: between
@@ -57,29 +54,13 @@ class Scorer:
         return out
 
 
-def has_both_classes(labels: Mapping[int, int]) -> bool:
-    """Whether the labels hold a relevant and an irrelevant record, as a scorer needs."""
-    return len(set(labels.values())) == 2
-
-
 def keep_scorer(model: ranking.Model, scores: np.ndarray, *, top: int,
                 head: Sequence[int]) -> Scorer:
     """A scorer from a model fitted on both classes and its ``scores`` of every row of its
     features, keeping those of the ``head`` rows (the queue's first, best first). The kept
-    model holds no feature matrix: only the vectorisers and coefficients, so the file a
-    retrain writes stays small."""
-    features = ranking.Features(None, model.features.vectorizers, model.features.weights)
-    kept = ranking.Model(model.config, features, model.parts)
+    model holds the classifier's coefficients only, no features: the vectorisers (the large
+    vocabulary) are kept in a file of their own (store), so the file a retrain writes stays
+    small; without them it cannot vectorise texts until store.load_scorer attaches them."""
+    kept = ranking.Model(model.config, None, model.parts)
     return Scorer(model=kept, top=top,
                   head=sorted((float(scores[i]) for i in head), reverse=True))
-
-
-def fit_scorer(features: ranking.Features, labels: Mapping[int, int], *, top: int,
-               head: Sequence[int], config: ranking.RankerConfig = ranking.DEFAULT):
-    """Fit the ranking model (ranking.fit_model) on the labelled rows and keep it (see
-    :func:`keep_scorer`); None when there is nothing to fit (no relevant or no irrelevant
-    record yet)."""
-    if not has_both_classes(labels):
-        return None
-    model = ranking.fit_model(features, labels, config)
-    return keep_scorer(model, ranking.score(model, features), top=top, head=head)

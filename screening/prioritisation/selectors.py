@@ -3,39 +3,45 @@ figures for the overview."""
 import logging
 
 from ..models import SETTLED_STATUSES, Item, ItemStatus, Stage
-from .store import load_scorer, model_path
+from .store import PerReview, load_scorer, model_path
 
 log = logging.getLogger(__name__)
 
 
-_SCORERS = {}  # review id -> (file stamp, scorer): a web process loads each model once
+_SCORERS = PerReview(size=20)  # review id -> scorer, or None when unusable, by file stamp
+_UNKNOWN = object()
 
 
 def relevance_of(review_id, texts):
     """The kept model's relevance of each text, 0 to 1 (the logistic of its score; a rank,
     not a calibrated probability), or None for each when no model is kept yet. A read for
     the screening page: it scores with the last retrain's model and never fits one."""
-    path = model_path(review_id)
     try:
-        stamp = path.stat().st_mtime_ns
+        status = model_path(review_id).stat()
     except FileNotFoundError:
         return [None] * len(texts)
-    cached = _SCORERS.get(review_id)
-    if cached is None or cached[0] != stamp:
-        try:
-            cached = (stamp, load_scorer(review_id))
-        except Exception:  # damaged or from an older release: show nothing until retrained
-            log.warning("ranking model of review %s unreadable", review_id, exc_info=True)
-            return [None] * len(texts)
-        if cached[1] is None:
-            return [None] * len(texts)
-        if len(_SCORERS) > 20:
-            _SCORERS.clear()
-        _SCORERS[review_id] = cached
+    # The inode too: each retrain renames a new file into place, whatever the clock's grain.
+    stamp = (status.st_ino, status.st_mtime_ns)
+    scorer = _SCORERS.get(review_id, stamp, _UNKNOWN)
+    if scorer is _UNKNOWN:
+        scorer = _SCORERS.put(review_id, stamp, _usable_scorer(review_id))
+    if scorer is None:
+        return [None] * len(texts)
     import numpy as np
 
-    scores = cached[1].score(texts)
+    scores = scorer.score(texts)
     return [float(v) for v in 1.0 / (1.0 + np.exp(-np.clip(scores, -30, 30)))]
+
+
+def _usable_scorer(review_id):
+    """The kept scorer, or None when it cannot serve: damaged, from an older release, or not
+    matching its vectorisers. The None is kept under the file's stamp like a scorer, so the
+    page does not read a useless file on every view; the next retrain's file is read anew."""
+    try:
+        return load_scorer(review_id)
+    except Exception:
+        log.warning("ranking model of review %s unreadable", review_id, exc_info=True)
+        return None
 
 
 def stopping_for_review(*, review, screening=None):

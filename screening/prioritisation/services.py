@@ -1,9 +1,9 @@
 """Writes of prioritisation: order the title/abstract queue by the model trained on settled
 decisions, score records imported meanwhile, and adopt or undo a stop on the stopping rule.
 
-A retrain runs in a Celery task, never in a vote's request: a vote only enqueues it (on commit), and
-at most one run per review is queued at a time (a cache flag), so a busy team triggers one
-retrain after another rather than one per vote.
+A retrain runs in a Celery task, never in a vote's request or an import's scoring: they only
+enqueue it (on commit), and at most one run per review is queued at a time (a cache flag), so
+a busy team triggers one retrain after another rather than one per vote.
 """
 import logging
 
@@ -29,7 +29,7 @@ from ..models import (
 )
 from . import selectors
 from .schedule import retrain_due
-from .store import keep_model, load_scorer, model_path
+from .store import PerReview, keep_model, load_scorer, model_path
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,24 @@ def prioritise_soon(review_id, settled_count, first_include=False):
     transaction, so the task sees the committed decision."""
     if not retrain_due(settled_count, cache.get(_last(review_id), 0), first_include):
         return
+    if _enqueue_retrain(review_id):
+        cache.set(_last(review_id), settled_count, timeout=None)
+
+
+def _enqueue_retrain(review_id):
+    """Queue a retrain of the review once the current transaction commits, unless one is
+    queued already (the flag, cleared when the retrain starts). True when this call queued it."""
     if not cache.add(_flag(review_id), 1, timeout=600):
-        return  # one is already queued
-    cache.set(_last(review_id), settled_count, timeout=None)
+        return False
     from .tasks import items_prioritise
 
     transaction.on_commit(lambda: items_prioritise.delay(review_id))
+    return True
 
 
-_FEATURES = {}  # review id -> (key, features): the worker keeps them between runs
+# Review id -> its records' features, kept by the worker between runs; one review at a time
+# is enough and keeps the worker's memory flat (the matrix is large).
+_FEATURES = PerReview(size=1)
 
 
 def _features(review_id, rows):
@@ -65,18 +74,15 @@ def _features(review_id, rows):
     same: the texts do not change as votes come in, only the labels do, so a retrain costs
     a classifier fit rather than a pass over every abstract."""
     key = (len(rows), rows[-1][ID], rows[0][ID])
-    cached = _FEATURES.get(review_id)
-    if cached and cached[0] == key:
-        return cached[1]
+    features = _FEATURES.get(review_id, key)
+    if features is not None:
+        return features
     records = Record.objects.in_bulk([row[RECORD] for row in rows])
     from .ranking import featurize, record_text  # scikit-learn: loaded by the worker only
 
     texts = [record_text(r.title, r.abstract, r.keywords)
              for r in (records[row[RECORD]] for row in rows)]
-    features = featurize(texts)
-    _FEATURES.clear()  # one review at a time is enough and keeps the worker's memory flat
-    _FEATURES[review_id] = (key, features)
-    return features
+    return _FEATURES.put(review_id, key, featurize(texts))
 
 
 ID, STATUS, PRIORITY, RECORD = range(4)
@@ -150,7 +156,9 @@ def items_score_new_run(*, review_id, after_id):
         log.warning("ranking model of review %s unreadable; retraining", review_id,
                     exc_info=True)
         model_path(review_id).unlink(missing_ok=True)
-        items_prioritise_run(review_id=review_id)
+        # In its own task, as after a vote: a full fit here would hold up the import's
+        # scoring, and two imports at once would each fit the same model again.
+        _enqueue_retrain(review_id)
         return 0
     if scorer is None:
         return 0  # no model yet: the next retrain ranks them with the rest
@@ -169,8 +177,6 @@ def items_score_new_run(*, review_id, after_id):
         with transaction.atomic():
             _write_priorities(changed[start:start + 2000])
     return len(rows)
-
-
 
 
 # Writes of the stopping rule: the owner adopts the stop (the records nobody has voted on

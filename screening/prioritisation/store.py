@@ -24,6 +24,27 @@ def vectorizers_path(review_id):
     return model_path(review_id).with_suffix(".features.joblib")
 
 
+class PerReview:
+    """What a process keeps of a few reviews, one value each, under the stamp of what it was
+    made from (a file's, a set of records'): a value is served only while its stamp still
+    holds, so a changed source is read again. At most ``size`` reviews: past that it starts
+    over, since a process serves a few reviews at a time and a value dropped costs a reload."""
+
+    def __init__(self, size):
+        self.size = size
+        self._held = {}
+
+    def get(self, review_id, stamp, default=None):
+        held = self._held.get(review_id)
+        return held[1] if held is not None and held[0] == stamp else default
+
+    def put(self, review_id, stamp, value):
+        if review_id not in self._held and len(self._held) >= self.size:
+            self._held.clear()
+        self._held[review_id] = (stamp, value)
+        return value
+
+
 def _dump(obj, path):
     """Written aside and renamed: a scoring task never reads half a file."""
     import joblib
@@ -39,28 +60,28 @@ def _dump(obj, path):
         raise
 
 
-_KEPT_FEATURES = {}  # review id -> (features object whose vectorisers are on disk, stamp)
+# Review id -> the stamp written with the vectorisers on disk, under id() of the features
+# object they came from: the entry holds that object too, so no other can take its id while
+# the entry stands. One review: a features object (with its matrix) is the worker's largest.
+_WRITTEN = PerReview(size=1)
 
 
 def keep_model(review_id, model, scores, labels, head, *, top):
     """Save the model this retrain ranked with, for records that arrive before the next."""
-    from .scorer import has_both_classes, keep_scorer
+    from .ranking import has_both_classes
+    from .scorer import keep_scorer
 
     if not has_both_classes(labels):
         return
     features = model.features
-    kept = _KEPT_FEATURES.get(review_id)
+    written = _WRITTEN.get(review_id, id(features))
     vectorizers_file = vectorizers_path(review_id)
-    # The very object, held here: an id() could be reused by the next features object.
-    if kept is None or kept[0] is not features or not vectorizers_file.exists():
-        kept = (features, uuid.uuid4().hex)
-        _dump({"stamp": kept[1], "vectorizers": features.vectorizers,
+    if written is None or not vectorizers_file.exists():
+        written = _WRITTEN.put(review_id, id(features), (uuid.uuid4().hex, features))
+        _dump({"stamp": written[0], "vectorizers": features.vectorizers,
                "weights": features.weights}, vectorizers_file)
-        _KEPT_FEATURES.clear()
-        _KEPT_FEATURES[review_id] = kept
-    scorer = keep_scorer(model, scores, top=top, head=head)
-    scorer.model.features = None  # kept apart, see model_path
-    _dump({"stamp": kept[1], "scorer": scorer}, model_path(review_id))
+    _dump({"stamp": written[0], "scorer": keep_scorer(model, scores, top=top, head=head)},
+          model_path(review_id))
 
 
 def load_scorer(review_id):
@@ -80,7 +101,7 @@ def load_scorer(review_id):
     return scorer
 
 
-_VOCABULARIES = {}  # review id -> (stamp, vectorisers as ranking.Features, without matrix)
+_VOCABULARIES = PerReview(size=20)  # review id -> ranking.Features without matrix, by stamp
 
 
 def _kept_features(review_id, stamp):
@@ -91,16 +112,13 @@ def _kept_features(review_id, stamp):
 
     from .ranking import Features
 
-    cached = _VOCABULARIES.get(review_id)
-    if cached and cached[0] == stamp:
-        return cached[1]
+    features = _VOCABULARIES.get(review_id, stamp)
+    if features is not None:
+        return features
     saved = joblib.load(vectorizers_path(review_id))
     if saved["stamp"] != stamp:
         return None
-    features = Features(None, saved["vectorizers"], saved.get("weights", []))
-    if len(_VOCABULARIES) > 20:
-        _VOCABULARIES.clear()
-    _VOCABULARIES[review_id] = (stamp, features)
-    return features
+    return _VOCABULARIES.put(review_id, stamp,
+                             Features(None, saved["vectorizers"], saved.get("weights", [])))
 
 

@@ -97,17 +97,32 @@ def test_without_a_model_new_records_wait_for_the_first_retrain(team,
     assert set(Item.objects.filter(review=team.review).values_list("priority", flat=True)) == {0.0}
 
 
-def test_an_unreadable_model_is_dropped_and_the_queue_retrained(team,
-                                                                django_capture_on_commit_callbacks):
+def test_an_unreadable_model_is_dropped_and_a_retrain_queued(team,
+                                                             django_capture_on_commit_callbacks,
+                                                             monkeypatch):
+    from screening.prioritisation import ranking, tasks
     from screening.prioritisation.services import items_score_new_run
 
-    with django_capture_on_commit_callbacks(execute=True):
-        _import_search(team, RELEVANT + IRRELEVANT, "a")
+    _trained(team, django_capture_on_commit_callbacks)
     path = model_path(team.review.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"not a model")
-    assert items_score_new_run(review_id=team.review.id, after_id=0) == 0
-    assert not path.exists()  # no relevant record yet: nothing to fit, nothing kept
+    queued, fits = [], []
+    monkeypatch.setattr(tasks.items_prioritise, "delay", queued.append)
+    fit_model = ranking.fit_model
+    monkeypatch.setattr(ranking, "fit_model",
+                        lambda *args, **kwargs: fits.append(1) or fit_model(*args, **kwargs))
+    Item.objects.filter(review=team.review).update(priority=0)
+    for _import in range(2):  # a second import before the retrain ran queues no second one
+        path.write_bytes(b"not a model")
+        with django_capture_on_commit_callbacks(execute=True):
+            assert items_score_new_run(review_id=team.review.id, after_id=0) == 0
+        assert not path.exists()
+    assert queued == [team.review.id]
+    assert fits == []  # the scoring run fitted nothing itself
+    assert set(Item.objects.filter(review=team.review).values_list("priority", flat=True)) == {0}
+
+    tasks.items_prioritise(team.review.id)  # the queued task, as the worker runs it
+    assert fits and path.exists()
+    assert _item(team.review, RELEVANT[3]).priority > _item(team.review, IRRELEVANT[7]).priority
 
 
 def _trained(team, django_capture_on_commit_callbacks):
@@ -198,6 +213,37 @@ def test_the_vocabulary_is_read_once_while_retrains_keep_it(team,
     assert after is not None and after != before  # the new model scored it
     assert read.count(True) <= 1  # ... with the vocabulary read at most once
     assert read.count(False) >= 1  # while the retrained model itself was read again
+
+
+def test_an_unusable_model_is_read_once_until_a_retrain_replaces_it(
+        team, django_capture_on_commit_callbacks, monkeypatch):
+    import joblib
+
+    from screening.prioritisation import selectors as prioritisation_selectors
+
+    _trained(team, django_capture_on_commit_callbacks)
+    path = model_path(team.review.id)
+    kept = joblib.load(path)
+    reads = []
+    load_scorer = prioritisation_selectors.load_scorer
+    monkeypatch.setattr(prioritisation_selectors, "load_scorer",
+                        lambda review_id: reads.append(review_id) or load_scorer(review_id))
+
+    def replace(write):  # as the store writes: aside, then renamed into place
+        aside = path.with_suffix(".test")
+        write(aside)
+        aside.replace(path)
+
+    replace(lambda aside: aside.write_bytes(b"not a model"))
+    assert [_relevance_of(team, RELEVANT[3]) for _view in range(3)] == [None] * 3
+    assert len(reads) == 1  # the damaged file was read once, not on every view
+    # A model whose vectorisers were since replaced by another retrain's: unusable too.
+    replace(lambda aside: joblib.dump({**kept, "stamp": "another retrain"}, aside))
+    assert [_relevance_of(team, RELEVANT[3]) for _view in range(3)] == [None] * 3
+    assert len(reads) == 2
+    items_prioritise_run(review_id=team.review.id)  # the next retrain writes a usable file
+    assert _relevance_of(team, RELEVANT[3]) > _relevance_of(team, IRRELEVANT[7])
+    assert len(reads) == 3
 
 
 def _relevance_of(team, title):

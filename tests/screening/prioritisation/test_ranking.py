@@ -11,6 +11,7 @@ from screening.prioritisation.ranking import (
     RankerConfig,
     featurize,
     fit_model,
+    has_both_classes,
     rank,
     record_text,
     score,
@@ -64,6 +65,18 @@ def test_cold_start_puts_records_matching_the_question_first():
     texts, labels = synthetic_set()
     order = rank(texts, {}, query="mesenchymal stem cells in systemic sclerosis")
     assert all(labels[i] == 1 for i in order[:6])
+
+
+def test_the_question_counts_only_until_both_classes_are_labelled():
+    texts, labels = synthetic_set()
+    question = "mesenchymal stem cells in systemic sclerosis"
+    relevant, irrelevant = labels.index(1), labels.index(0)
+    assert not has_both_classes({}) and not has_both_classes({relevant: 1})
+    assert has_both_classes({relevant: 1, irrelevant: 0})
+    # Irrelevant records only: no relevant one to liken to, so the question orders the queue.
+    assert rank(texts, {irrelevant: 0}, query=question) != rank(texts, {irrelevant: 0})
+    both = {relevant: 1, irrelevant: 0}
+    assert rank(texts, both, query=question) == rank(texts, both)  # the classifier decides
 
 
 def test_positives_alone_are_enough_to_rank_similar_records_first():
