@@ -2,6 +2,7 @@
 the page (field by field where it named fields) instead of an error page."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 
 def refusal_texts(exc):
@@ -16,11 +17,15 @@ def refusal_text(exc):
     return "; ".join(refusal_texts(exc))
 
 
-def page_service_call(request, service, success, **kwargs):
+def page_service_call(request, service, success, *, missing=(), **kwargs):
     """Call `service(actor=request.user, **kwargs)`. On a refusal the messages go to the page
-    and None comes back; otherwise the result (True when the service returns nothing)."""
+    and None comes back; otherwise the result (True when the service returns nothing).
+    `missing`: exception classes (a model's DoesNotExist) saying the object the page names is
+    not in the review; they become a 404, as an object of another review is not found."""
     try:
         result = service(actor=request.user, **kwargs)
+    except missing as exc:
+        raise Http404 from exc
     except (ValidationError, PermissionDenied) as exc:
         for text in refusal_texts(exc):
             messages.error(request, text)

@@ -11,20 +11,14 @@ from reviews.api_access import ReviewScopedAPIView, TextField
 from reviews.ids import parse_ids
 
 from . import selectors, services
-from .models import Decision, Item, Stage
+from .api_items import valid_for_item
+from .models import Decision, Stage
 
 
 def _stage(value):
     if value not in Stage.values:
         raise Http404("Unknown stage.")
     return value
-
-
-def _item(review, item_id):
-    item = Item.objects.select_related("record", "review").filter(pk=item_id, review=review).first()
-    if item is None:
-        raise Http404
-    return item
 
 
 class ProgressOutput(serializers.Serializer):
@@ -161,22 +155,12 @@ class NextApi(ReviewScopedAPIView):
         return Response(next_payload(self, stage, skip))
 
 
-def _valid_for_item(data, review, item_id):
-    """Validate a body sent to an item: a record of another review (or none) is 404 first,
-    whatever the body says. The item is read only when the body is invalid: a vote that is
-    valid costs no extra query (the service checks the item under its lock)."""
-    if not data.is_valid():
-        _item(review, item_id)
-        raise ValidationError(data.errors)
-    return data
-
-
 class ItemApi(ReviewScopedAPIView):
     review_access = {"GET": "read"}
 
     @extend_schema(responses=ItemOutput)
     def get(self, request, review_id, item_id):
-        item = _item(self.review, item_id)
+        item = selectors.review_item(review=self.review, item_id=item_id)
         return Response(
             selectors.item_view(user=request.user, membership=self.membership, item=item)
         )
@@ -187,7 +171,7 @@ class VoteApi(ReviewScopedAPIView):
 
     @extend_schema(request=VoteInput, responses=ScreeningPayload)
     def post(self, request, review_id, item_id):
-        data = _valid_for_item(VoteInput(data=request.data), self.review, item_id)
+        data = valid_for_item(VoteInput(data=request.data), self.review, item_id)
         v = data.validated_data
         # The vote commits before the next record is leased: holding the item's lock while
         # leasing another record deadlocked two reviewers under load.
@@ -211,7 +195,8 @@ class RetractApi(ReviewScopedAPIView):
     def post(self, request, review_id, item_id):
         services.vote_retract(actor=request.user, item_id=item_id,
                               review_id=self.review.id, membership=self.membership)
-        item = _item(self.review, item_id)  # read after the change, with its record
+        # Read after the change, with its record.
+        item = selectors.review_item(review=self.review, item_id=item_id)
         return Response({
             "item": selectors.item_view(user=request.user, membership=self.membership,
                                         item=item),
@@ -223,7 +208,7 @@ class ResolveApi(ReviewScopedAPIView):
 
     @extend_schema(request=ResolveInput, responses=StatusOutput)
     def post(self, request, review_id, item_id):
-        data = _valid_for_item(ResolveInput(data=request.data), self.review, item_id)
+        data = valid_for_item(ResolveInput(data=request.data), self.review, item_id)
         v = data.validated_data
         adjudication = services.conflict_resolve(
             actor=request.user,

@@ -1,6 +1,7 @@
 """Reads of the screening stage, scoped to the acting user and blinded as the review says."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 
 from . import blinding
@@ -27,6 +28,17 @@ def next_for_reviewer(*, user, review, stage, skip=()):
         return None
     item = Item.objects.select_related("record__full_text").get(pk=chosen)
     item.review = review
+    return item
+
+
+def review_item(*, review, item_id):
+    """The item `item_id` of this review, with its record and the record's full text (and
+    who uploaded it), or 404: an item of another review is not found, not refused."""
+    item = (Item.objects.filter(pk=item_id, review=review)
+            .select_related("record__full_text__uploaded_by").first())
+    if item is None:
+        raise Http404
+    item.review = review  # the row the caller's access check has just read
     return item
 
 

@@ -93,8 +93,9 @@ def conflicts(request, review, membership, stage):
 
 @review_view(POST="adjudicate")
 def reopen(request, review, membership, item_id):
+    own = selectors.review_item(review=review, item_id=item_id)
     try:
-        item = services.item_reopen(actor=request.user, item_id=_own_item(review, item_id).id)
+        item = services.item_reopen(actor=request.user, item_id=own.id)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("screening_overview", review_id=review.id)
@@ -139,13 +140,6 @@ def agreement_export(request, review, membership):
         writer.writerow([r["stage"], r["reviewer_a"], r["reviewer_b"], r["n"],
                          f"{r['percent_agreement']:.1f}", f"{r['kappa']:.4f}"])
     return response
-
-
-def _own_item(review, item_id):
-    item = Item.objects.filter(pk=item_id, review=review).select_related("record").first()
-    if item is None:
-        raise Http404
-    return item
 
 
 @review_view(GET="read", POST="screen")

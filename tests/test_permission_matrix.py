@@ -15,6 +15,7 @@ NOT_REVIEW_SCOPED = {
     "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
     "dashboard", "review_create", "set_language", "api_tokens",  # the user's own things
+    "account_events",
     "invitation",  # the secret token is the credential; tested in test_invitations
     "api_token", "api_schema", "api_docs", "api_reviews",  # API entry points
     "archive_import",  # makes a new review owned by the importer: any logged-in user may

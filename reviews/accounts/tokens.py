@@ -39,6 +39,18 @@ SIGN_IN_KEEP = 10
 TOUCH_EVERY = timedelta(minutes=1)
 
 
+# What the account events page calls each event this module writes, and why a token ended.
+EVENT_LABELS = {
+    "token.create": _("API token created"),
+    "token.revoke": _("API token revoked"),
+    "token.end": _("API token ended"),
+}
+END_REASONS = {
+    "password-change": _("the password changed"),
+    "sign-in-limit": _("only the newest sign-in tokens are kept"),
+}
+
+
 def digest(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 

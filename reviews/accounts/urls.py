@@ -20,6 +20,7 @@ urlpatterns = [
          name="password_reset_complete"),
     path("account/language/", views.set_language, name="set_language"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
+    path("account/events/", views.account_events, name="account_events"),
 ]
 
 api_urlpatterns = [

@@ -1,5 +1,7 @@
 """Account pages: sign-in with throttling (reviews.accounts.throttle), password reset, the API
-tokens page and the language preference."""
+tokens page, the account's event log and the language preference."""
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -7,17 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework import status
 
 from ..ids import parse_id
 from ..middleware import LANGUAGE_SESSION_KEY
+from ..models import ApiToken
 from ..pages import refusal_text
-from . import services, throttle, tokens
+from . import selectors, services, throttle, tokens
 from .forms import ApiTokenForm, LanguageForm
 
 
@@ -107,6 +111,34 @@ def api_tokens(request):
     return render(request, "reviews/tokens.html", {
         "tokens": tokens.tokens_for(user=request.user), "form": form, "secret": secret,
         "sign_in_days": settings.API_TOKEN_DAYS})
+
+
+ACCOUNT_EVENTS_PAGE_SIZE = 50
+
+
+def _event_row(event):
+    """One account event as the page lists it: what happened to which token, and why."""
+    detail = event.detail or {}
+    expires = detail.get("expires_at")
+    return {
+        "created_at": event.created_at, "verb": event.verb, "actor": event.actor,
+        "label": tokens.EVENT_LABELS.get(event.verb, event.verb),
+        "token": detail.get("name", ""), "prefix": detail.get("prefix", ""),
+        "expires": datetime.fromisoformat(expires) if expires else None,
+        "via": dict(ApiToken.Issuer.choices).get(detail.get("issued_by"), ""),
+        "reason": tokens.END_REASONS.get(detail.get("reason"), detail.get("reason", "")),
+    }
+
+
+@login_required
+@require_GET
+def account_events(request):
+    """The signed-in user's own account events (their API tokens made, revoked and ended),
+    newest first, a page at a time."""
+    page = Paginator(selectors.account_events_for(user=request.user),
+                     ACCOUNT_EVENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reviews/account_events.html", {
+        "page": page, "events": [_event_row(e) for e in page.object_list]})
 
 
 @require_POST

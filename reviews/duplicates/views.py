@@ -2,8 +2,6 @@
 
 from difflib import SequenceMatcher
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from ..access import can, review_view
 from ..models import DuplicatePair, Record
+from ..pages import page_service_call
 from . import selectors, services
 from .matching import norm_text
 
@@ -108,15 +107,8 @@ def _back(request, review):
     return redirect("duplicates", review_id=review.id)
 
 
-def _run(request, review, action, **kwargs):
-    try:
-        action(actor=request.user, review_id=review.id, **kwargs)
-    except (DuplicatePair.DoesNotExist, Record.DoesNotExist) as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-        return False
-    return True
+# The pair or record a form names may have gone (another review's, or merged away meanwhile).
+_MISSING = (DuplicatePair.DoesNotExist, Record.DoesNotExist)
 
 
 @review_view(POST="screen")
@@ -124,23 +116,23 @@ def duplicate_decide(request, review, membership, pair_id):
     if not DuplicatePair.objects.filter(pk=pair_id, review=review).exists():
         raise Http404  # another review's pair is not found, whatever the form says
     decision = request.POST.get("decision", "")
-    if _run(request, review, services.pair_decide, pair_id=pair_id, decision=decision):
-        if decision == "merge":
-            messages.success(request, _("Merged: the duplicate leaves the screening set."))
-        else:
-            messages.success(request, _("Kept apart; later runs will not join these two."))
+    success = (_("Merged: the duplicate leaves the screening set.") if decision == "merge"
+               else _("Kept apart; later runs will not join these two."))
+    page_service_call(request, services.pair_decide, success, missing=_MISSING,
+                      review_id=review.id, pair_id=pair_id, decision=decision)
     return _back(request, review)
 
 
 @review_view(POST="screen")
 def duplicate_split(request, review, membership, pair_id):
-    if _run(request, review, services.pair_split, pair_id=pair_id):
-        messages.success(request, _("Split: both records are unique again."))
+    page_service_call(request, services.pair_split, _("Split: both records are unique again."),
+                      missing=_MISSING, review_id=review.id, pair_id=pair_id)
     return _back(request, review)
 
 
 @review_view(POST="screen")
 def record_unmerge(request, review, membership, record_id):
-    if _run(request, review, services.record_unmerge, record_id=record_id):
-        messages.success(request, _("The record was taken out of its group."))
+    page_service_call(request, services.record_unmerge,
+                      _("The record was taken out of its group."), missing=_MISSING,
+                      review_id=review.id, record_id=record_id)
     return _back(request, review)

@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from reviews.api_access import FlagField, Pages, ReviewScopedAPIView, TextField
 from reviews.api_schema import paginated
 
-from ..api import _item, _valid_for_item
-from ..models import FullText, Item, Stage
+from ..api_items import valid_for_item
+from ..models import Item, Stage
+from ..selectors import review_item
 from . import services as fulltext
 
 # What the pages allow (screening.fulltexts.views), for scripts. Nothing here carries
@@ -107,8 +108,7 @@ class FullTextApi(ReviewScopedAPIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
                    description="The report's PDF; 404 when none is attached.")
     def get(self, request, review_id, item_id):
-        item = _item(self.review, item_id)
-        ft = FullText.objects.filter(record_id=item.record_id).first()
+        ft = getattr(review_item(review=self.review, item_id=item_id).record, "full_text", None)
         if ft is None:
             raise Http404("No PDF is attached to this record.")
         return FileResponse(ft.file.open("rb"), content_type="application/pdf",
@@ -117,12 +117,14 @@ class FullTextApi(ReviewScopedAPIView):
     @extend_schema(request=FullTextUploadInput, responses={201: FullTextItemOutput},
                    description="Attach the report's PDF (replacing one attached before).")
     def post(self, request, review_id, item_id):
-        item = _item(self.review, item_id)
+        item = review_item(review=self.review, item_id=item_id)
         data = FullTextUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
-        fulltext.fulltext_attach(actor=request.user, record_id=item.record_id,
-                                 upload=data.validated_data["file"])
-        item = Item.objects.select_related("record__full_text__uploaded_by").get(pk=item.pk)
+        # The answer is this item as the attachment left it, not read again: the record has
+        # the new file, and the report is retrieved now (fulltext_attach clears the mark).
+        item.record.full_text = fulltext.fulltext_attach(
+            actor=request.user, record_id=item.record_id, upload=data.validated_data["file"])
+        item.not_retrieved = False
         return Response(FullTextItemOutput(_fulltext_row(item)).data, status=201)
 
 
@@ -133,9 +135,8 @@ class NotRetrievedApi(ReviewScopedAPIView):
                    description="Mark a full-text report not retrieved (it leaves the queue "
                                "and counts apart in PRISMA), or clear the mark.")
     def post(self, request, review_id, item_id):
-        data = _valid_for_item(NotRetrievedInput(data=request.data), self.review, item_id)
-        item = _item(self.review, item_id)
-        fulltext.fulltext_not_retrieved(actor=request.user, item_id=item.id,
-                                        value=data.validated_data["not_retrieved"])
-        item = Item.objects.select_related("record__full_text__uploaded_by").get(pk=item.pk)
+        data = valid_for_item(NotRetrievedInput(data=request.data), self.review, item_id)
+        item = fulltext.fulltext_not_retrieved(actor=request.user, item_id=item_id,
+                                               review_id=self.review.id,
+                                               value=data.validated_data["not_retrieved"])
         return Response(FullTextItemOutput(_fulltext_row(item)).data)

@@ -62,8 +62,15 @@ def _mark_retrieved(actor, review, record):
 
 
 @transaction.atomic
-def fulltext_not_retrieved(*, actor, item_id, value=True):
-    item = Item.objects.select_for_update(of=("self",)).select_related("review").get(pk=item_id)
+def fulltext_not_retrieved(*, actor, item_id, value=True, review_id=None):
+    """Mark the report not retrieved (or clear the mark). Returns the item with its record and
+    full text, read once under the lock, for the caller's answer. An API view passes the
+    review of its URL: an item of another review is not found."""
+    item = (Item.objects.select_for_update(of=("self",))
+            .select_related("review", "record__full_text__uploaded_by")
+            .filter(pk=item_id).first())
+    if item is None or review_id not in (None, item.review_id):
+        raise Item.DoesNotExist
     review, _m = review_for(actor, item.review_id, "screen")
     if item.stage != Stage.FULL_TEXT:
         raise ValidationError(_("Only a full-text report can be marked not retrieved."))

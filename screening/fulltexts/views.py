@@ -7,13 +7,13 @@ from django.shortcuts import render
 
 from reviews.access import can, review_view
 
-from ..views import _own_item
+from ..selectors import review_item
 from . import services as fulltext
 
 
 @review_view(GET="read", POST="screen")
 def item_fulltext(request, review, membership, item_id):
-    item = _own_item(review, item_id)
+    item = review_item(review=review, item_id=item_id)
     if request.method == "POST":
         try:
             if request.POST.get("not_retrieved"):

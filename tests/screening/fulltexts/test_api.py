@@ -2,6 +2,8 @@
 not retrieved. A viewer reads and is refused writes (403); an outsider finds nothing (404)."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from reviews.models import AuditEvent
@@ -124,6 +126,11 @@ def test_another_reviews_item_is_not_found(screening_team, ft):
     assert api(t, "outsider").get(url).status_code == 404
     assert api(t, "outsider").post(url, {"file": SimpleUploadedFile("p.pdf", PDF)},
                                    format="multipart").status_code == 404
+    marked = api(t, "outsider").post(
+        f"/api/reviews/{t.other_review.id}/screening/items/{ft.id}/not-retrieved/",
+        {"not_retrieved": True}, format="json")
+    assert marked.status_code == 404 and marked.json() == {"detail": "Not found."}
+    assert not Item.objects.get(pk=ft.pk).not_retrieved
 
 
 def test_the_schema_documents_the_uploads_as_binary():
@@ -137,3 +144,43 @@ def test_the_schema_documents_the_uploads_as_binary():
     path = schema["paths"]["/api/reviews/{review_id}/screening/items/{item_id}/fulltext/"]
     assert "multipart/form-data" in path["post"]["requestBody"]["content"]
     assert "application/pdf" in path["get"]["responses"]["200"]["content"]
+
+
+def _item_reads(queries):
+    return [q["sql"] for q in queries
+            if q["sql"].startswith("SELECT") and 'FROM "screening_item"' in q["sql"]]
+
+
+def test_marking_not_retrieved_reads_the_item_once(screening_team, ft,
+                                                   django_assert_num_queries):
+    t = screening_team
+    client = api(t, "reviewer")
+    url = _url(t, f"items/{ft.id}/not-retrieved/")
+    # The access check, the locked read of the item with its record and full text, the
+    # service's own access check, the votes check, the write, its audit line (and savepoints).
+    with django_assert_num_queries(8) as captured:
+        response = client.post(url, {"not_retrieved": True}, format="json")
+    assert response.status_code == 200
+    assert len(_item_reads(captured.captured_queries)) == 1
+    assert response.json() == {"item": ft.id, "record": ft.record_id,
+                               "title": ft.record.title, "doi": ft.record.doi,
+                               "pmid": ft.record.pmid, "not_retrieved": True,
+                               "full_text": None}
+
+
+def test_an_upload_answers_the_item_as_attached_without_reading_it_again(screening_team, ft):
+    t = screening_team
+    client = api(t, "reviewer")
+    client.post(_url(t, f"items/{ft.id}/not-retrieved/"), {"not_retrieved": True},
+                format="json")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(_url(t, f"items/{ft.id}/fulltext/"),
+                               {"file": SimpleUploadedFile("paper.pdf", PDF)},
+                               format="multipart")
+    assert response.status_code == 201
+    # The item named in the URL, and the service's locked read of the marked reports.
+    assert len(_item_reads(captured.captured_queries)) == 2
+    body = response.json()
+    assert body["not_retrieved"] is False and not Item.objects.get(pk=ft.pk).not_retrieved
+    assert (body["full_text"]["name"], body["full_text"]["size"],
+            body["full_text"]["uploaded_by"]) == ("paper.pdf", len(PDF), "reviewer")
