@@ -45,7 +45,9 @@ class StudyRow:
         return STUDY_STATUSES[self.status]
 
 
-def _status(individuals, consensus, needed, mode):
+def study_status(individuals, consensus, needed, mode):
+    """A study's (or assessment target's) place in the work: not started, in progress,
+    submitted, in conflict or settled by consensus."""
     if consensus is not None:
         if consensus.status == Status.SUBMITTED:
             return "consensus"
@@ -54,6 +56,14 @@ def _status(individuals, consensus, needed, mode):
         return "not_started"
     submitted = [e for e in individuals if e.status == Status.SUBMITTED]
     return "submitted" if len(submitted) >= needed else "in_progress"
+
+
+def study_label(record):
+    """The label a study made from this report gets: first author's surname and year, else the
+    title's start, else the record's number."""
+    author = (record.authors or [""])[0].split(",")[0].strip() if record.authors else ""
+    label = f"{author} {record.year or ''}".strip()
+    return (label or (record.title or "")[:80] or f"Record {record.id}")[:200]
 
 
 def study_rows(*, review, user=None):
@@ -82,13 +92,11 @@ def study_rows(*, review, user=None):
         consensus = next((e for e in extractions if e.kind == Kind.CONSENSUS), None)
         rows.append(StudyRow(
             study=study, record=None, label=study.label, reports=records,
-            status=_status(individuals, consensus, settings.extractors_needed, settings.mode),
+            status=study_status(individuals, consensus, settings.extractors_needed, settings.mode),
             extractions=individuals, consensus=consensus, excluded_later=not is_included,
             mine=next((e for e in individuals if user and e.extractor_id == user.id), None)))
     for record in Record.objects.filter(pk__in=included - linked).order_by("id"):
-        from .services import _study_label
-
-        rows.append(StudyRow(study=None, record=record, label=_study_label(record),
+        rows.append(StudyRow(study=None, record=record, label=study_label(record),
                              reports=[record]))
     return sorted(rows, key=lambda r: r.label.lower())
 

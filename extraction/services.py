@@ -42,12 +42,15 @@ def settings_for(review):
             or ExtractionSettings(review=review))
 
 
-def _settings_locked_row(review):
+def settings_locked_row(review):
+    """The review's settings row, made if missing and locked for this transaction: the one
+    lock that serialises the stage's writes of a review."""
     row, _created = ExtractionSettings.objects.get_or_create(review=review)
     return ExtractionSettings.objects.select_for_update().get(pk=row.pk)
 
 
-def _refuse_if_locked(review):
+def refuse_if_locked(review):
+    """Conflict when the owner has locked extraction (and with it risk of bias)."""
     if ExtractionSettings.objects.filter(review=review, locked=True).exists():
         raise Conflict(_("Extraction is locked. The owner must unlock it first."))
 
@@ -55,7 +58,7 @@ def _refuse_if_locked(review):
 @transaction.atomic
 def extraction_settings_update(*, actor, review, mode, unblinded=False):
     review_for(actor, review.id, "manage")
-    row = _settings_locked_row(review)
+    row = settings_locked_row(review)
     if mode not in Mode.values:
         raise ValidationError({"mode": _("Unknown mode.")})
     started = Extraction.objects.filter(review=review).exists()
@@ -81,7 +84,7 @@ def form_save(*, actor, review, form_schema):
     """Save the form. While no extraction uses the current version it is edited in place;
     after that the edit becomes the next version, and data that no longer fit are flagged."""
     review_for(actor, review.id, "manage")
-    _settings_locked_row(review)  # serialises form edits of one review
+    settings_locked_row(review)  # serialises form edits of one review
     try:
         schema.check_schema(form_schema)
     except schema.SchemaError as exc:
@@ -115,7 +118,7 @@ def _next_position(queryset):
 
 def _save_definition(*, actor, review, model, obj_id, fields, verb):
     review_for(actor, review.id, "manage")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     obj = model.objects.select_for_update().get(pk=obj_id, review=review) if obj_id else \
         model(review=review, position=_next_position(model.objects.filter(review=review)))
     before = {f: getattr(obj, f) for f in fields} if obj_id else None
@@ -152,7 +155,7 @@ def timepoint_save(*, actor, review, timepoint_id=None, label, months=None, is_b
 
 def _delete_definition(*, actor, review, model, obj_id, used_by, verb):
     review_for(actor, review.id, "manage")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     obj = model.objects.select_for_update().get(pk=obj_id, review=review)
     if Cell.objects.filter(**{used_by: obj}).exists():
         raise Conflict(_("Values are entered for “%(name)s”; it cannot be deleted.")
@@ -176,7 +179,7 @@ def timepoint_delete(*, actor, review, timepoint_id):
 @transaction.atomic
 def arm_save(*, actor, review, study_id, arm_id=None, label, role=ArmRole.SINGLE):
     review_for(actor, review.id, "manage")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     study = Study.objects.get(pk=study_id, review=review)
     if role not in ArmRole.values:
         raise ValidationError({"role": _("Unknown role.")})
@@ -210,24 +213,18 @@ def arm_delete(*, actor, review, arm_id):
 # ---------------------------------------------------------------- studies
 
 
-def _study_label(record):
-    author = (record.authors or [""])[0].split(",")[0].strip() if record.authors else ""
-    label = f"{author} {record.year or ''}".strip()
-    return (label or (record.title or "")[:80] or f"Record {record.id}")[:200]
-
-
 def study_for_record(*, review, record_id):
     """The study of an included report, made on first use for a report not linked to one."""
     report = StudyReport.objects.select_related("study").filter(
         record_id=record_id, record__review=review).first()
     if report:
         return report.study
-    from .selectors import included_record_ids
+    from .selectors import included_record_ids, study_label
 
     if record_id not in included_record_ids(review=review):
         raise Conflict(_("Only reports included at full text can be extracted."))
     record = Record.objects.get(pk=record_id, review=review)
-    study = Study.objects.create(review=review, label=_study_label(record))
+    study = Study.objects.create(review=review, label=study_label(record))
     StudyReport.objects.create(study=study, record=record)
     return study
 
@@ -245,7 +242,7 @@ def extraction_start(*, actor, review, study_id=None, record_id=None):
     """My extraction of the study (made on first use). At most as many people as the mode
     asks extract one study."""
     review_for(actor, review.id, "screen")
-    row = _settings_locked_row(review)
+    row = settings_locked_row(review)
     if row.locked:
         raise Conflict(_("Extraction is locked. The owner must unlock it first."))
     study = Study.objects.get(pk=study_id, review=review) if study_id else \
@@ -342,7 +339,7 @@ def extraction_save(*, actor, review, extraction_id, values=None, cells=None):
     (each replacing that cell). Everything is checked first; on any error nothing is saved
     and the error names the field or the cell and statistic."""
     review_for(actor, review.id, "screen")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     extraction = _own_extraction(actor, review, extraction_id)
     if extraction.status == Status.SUBMITTED:
         raise Conflict(_("You have submitted this extraction; withdraw it to edit."))
@@ -372,7 +369,7 @@ def extraction_save(*, actor, review, extraction_id, values=None, cells=None):
 @transaction.atomic
 def extraction_submit(*, actor, review, extraction_id):
     review_for(actor, review.id, "screen")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     extraction = _own_extraction(actor, review, extraction_id)
     _cleaned, errors = schema.clean_values(extraction.form.schema, extraction.values,
                                            require=True)
@@ -390,7 +387,7 @@ def extraction_submit(*, actor, review, extraction_id):
 def extraction_withdraw(*, actor, review, extraction_id):
     """Take back a submission while the study's consensus has not started."""
     review_for(actor, review.id, "screen")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     extraction = _own_extraction(actor, review, extraction_id)
     if Extraction.objects.filter(study=extraction.study, kind=Kind.CONSENSUS).exists():
         raise Conflict(_("Consensus on this study has started; ask the adjudicator."))
@@ -406,7 +403,7 @@ def extraction_form_upgrade(*, actor, review, extraction_id):
     """Move my extraction to the current form version. Values the new version has no place
     for (or types differently) are kept and flagged, never dropped."""
     review_for(actor, review.id, "screen")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     extraction = _own_extraction(actor, review, extraction_id)
     form = current_form(review)
     if extraction.form_id == form.id:
@@ -450,7 +447,7 @@ def _consensus_prepare(review, study, actor):
     """Once every needed extraction is submitted, the consensus starts from what they agree
     on; with nothing to settle (or in verification mode, with one extraction to check) it is
     made at once."""
-    row = _settings_locked_row(review)
+    row = settings_locked_row(review)
     done = [e for e in individuals(study) if e.status == Status.SUBMITTED]
     if len(done) < row.extractors_needed or \
             Extraction.objects.filter(study=study, kind=Kind.CONSENSUS).exists():
@@ -511,7 +508,7 @@ def _typed_value(review, consensus, key, value):
 @transaction.atomic
 def consensus_decide(*, actor, review, study_id, key, source, value=None):
     """Settle one value: take extractor a's or b's, or type it (source "typed")."""
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     study = Study.objects.get(pk=study_id, review=review)
     consensus = Extraction.objects.select_for_update(of=("self",)).select_related("form").get(
         study=study, kind=Kind.CONSENSUS)
@@ -550,7 +547,7 @@ def consensus_decide(*, actor, review, study_id, key, source, value=None):
 @transaction.atomic
 def consensus_verify(*, actor, review, study_id):
     """Verification mode: the checker confirms the (possibly corrected) extraction."""
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     study = Study.objects.get(pk=study_id, review=review)
     consensus = Extraction.objects.select_for_update().get(study=study, kind=Kind.CONSENSUS)
     _check_settler(actor, review, study)
@@ -567,7 +564,7 @@ def consensus_verify(*, actor, review, study_id):
 def consensus_reopen(*, actor, review, study_id):
     """The owner reopens a settled consensus (decisions stay in the audit trail)."""
     review_for(actor, review.id, "manage")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     consensus = Extraction.objects.select_for_update().get(study_id=study_id, review=review,
                                                            kind=Kind.CONSENSUS)
     consensus.status, consensus.submitted_at = Status.IN_PROGRESS, None
@@ -588,7 +585,7 @@ def extraction_lock(*, actor, review, allow_incomplete=False):
     from .snapshot import build_snapshot
 
     review_for(actor, review.id, "manage")
-    row = _settings_locked_row(review)
+    row = settings_locked_row(review)
     if row.locked:
         raise Conflict(_("Extraction is already locked."))
     snapshot = build_snapshot(review=review, actor=actor, allow_incomplete=allow_incomplete)
@@ -608,7 +605,7 @@ def extraction_unlock(*, actor, review, reason):
     review_for(actor, review.id, "manage")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why extraction is unlocked.")})
-    row = _settings_locked_row(review)
+    row = settings_locked_row(review)
     if not row.locked:
         raise Conflict(_("Extraction is not locked."))
     row.locked = False

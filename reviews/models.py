@@ -79,7 +79,7 @@ class Membership(models.Model):
         return f"{self.user} ({self.role}) in {self.review_id}"
 
 
-def _new_token():
+def invitation_token():
     return secrets.token_urlsafe(32)
 
 
@@ -96,7 +96,7 @@ class Invitation(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="invitations")
     invitee = models.CharField(_("username or email"), max_length=254)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    token = models.CharField(max_length=64, unique=True, default=invitation_token)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

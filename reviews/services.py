@@ -17,8 +17,8 @@ from .models import (
     Membership,
     Review,
     Role,
-    _new_token,
     invitation_expiry,
+    invitation_token,
 )
 from .signals import reviewers_per_record_changed
 
@@ -198,7 +198,7 @@ def invitation_resend(*, actor, review_id, invitation_id):
         pk=invitation_id, review=review, accepted_at=None, revoked_at=None
     )
     before = {"expires_at": invitation.expires_at.isoformat()}
-    invitation.token = _new_token()
+    invitation.token = invitation_token()
     invitation.expires_at = invitation_expiry()
     invitation.save(update_fields=["token", "expires_at"])
     audit_record(

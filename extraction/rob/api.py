@@ -264,7 +264,7 @@ class ProposeApi(ReviewScopedAPIView):
         tool = selectors.tool_for(self.review, _target(self.review, target_id).tool_key)
         if tool is None:
             raise Http404
-        overrides = services._clean_overrides(data.get("overrides"))
+        overrides = services.clean_overrides(data.get("overrides"))
         return Response(services.evaluate(tool=tool, answers=data.get("answers") or {},
                                           overrides=overrides))
 

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from .. import rob
 from ..models import ExtractionSettings, RobAssessment, RobTarget, RobTool
-from ..selectors import STUDY_STATUSES, _status, study_rows
+from ..selectors import STUDY_STATUSES, study_rows, study_status
 
 Kind, Status = RobAssessment.Kind, RobAssessment.Status
 PER_RESULT_FAMILIES = {"rob2"}  # RoB 2 judges a result, not a study
@@ -177,7 +177,7 @@ def _row(study, tool, target, assessments, settings, user):
     individuals = [a for a in assessments if a.kind == Kind.INDIVIDUAL]
     consensus = next((a for a in assessments if a.kind == Kind.CONSENSUS), None)
     return TargetRow(study=study, tool=tool, target=target,
-                     status=_status(individuals, consensus, settings.extractors_needed,
+                     status=study_status(individuals, consensus, settings.extractors_needed,
                                     settings.mode),
                      assessments=individuals, consensus=consensus,
                      mine=next((a for a in individuals if user and a.assessor_id == user.id),

@@ -14,7 +14,7 @@ from screening.models import Study
 
 from .. import rob
 from ..models import Mode, Outcome, RobAssessment, RobDecision, RobTarget, RobTool
-from ..services import _refuse_if_locked, _settings_locked_row, settings_for, study_for_record
+from ..services import refuse_if_locked, settings_for, settings_locked_row, study_for_record
 from .selectors import (
     PER_RESULT_FAMILIES,
     assessment_flat,
@@ -43,7 +43,7 @@ def rob_tools_update(*, actor, review, keys):
     """Choose the tools the review uses, in order: published tools by key and the owner's
     custom tools. A tool already used by an assessment cannot be dropped."""
     review_for(actor, review.id, "manage")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     custom = {t.key: t for t in RobTool.objects.select_for_update().filter(
         review=review, definition__isnull=False)}
     unknown = [k for k in keys if k not in rob.tools() and k not in custom]
@@ -71,7 +71,7 @@ def rob_custom_tool_save(*, actor, review, definition):
     """Define (or, while no assessment uses it, redefine) a custom tool; it is added to the
     review's tools."""
     review_for(actor, review.id, "manage")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     try:
         rob.validate_tool(definition)
     except rob.ToolError as exc:
@@ -120,8 +120,8 @@ def rob_assessment_start(*, actor, review, tool_key, study_id=None, record_id=No
     """My assessment of a study (or of one of its results) with one of the review's tools;
     the one I have if I started it already. At most as many people as the mode needs."""
     review_for(actor, review.id, "screen")
-    _refuse_if_locked(review)
-    row = _settings_locked_row(review)  # serialises starts: two people, one free place
+    refuse_if_locked(review)
+    row = settings_locked_row(review)  # serialises starts: two people, one free place
     tool = tool_for(review, tool_key)
     if tool is None:
         raise Conflict({"tool": _("The review does not use this tool.")})
@@ -167,7 +167,8 @@ def _clean_support(tool, support):
     return cleaned
 
 
-def _clean_overrides(overrides):
+def clean_overrides(overrides):
+    """The judgements a person overrode, with their reasons; entries without a judgement go."""
     cleaned = {}
     for key, entry in (overrides or {}).items():
         if isinstance(entry, dict) and entry.get("judgement"):
@@ -193,7 +194,7 @@ def rob_assessment_save(*, actor, review, assessment_id, answers=None, support=N
     and pages, and overrides (replacing the saved ones when given). An override that
     changes a proposed judgement needs its reason; on any error nothing is saved."""
     review_for(actor, review.id, "screen")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     assessment = _own(actor, review, assessment_id)
     if assessment.status == Status.SUBMITTED:
         raise Conflict(_("You have submitted this assessment; withdraw it to edit."))
@@ -204,7 +205,7 @@ def rob_assessment_save(*, actor, review, assessment_id, answers=None, support=N
             merged.pop(key, None)
         else:
             merged[key] = value
-    new_overrides = assessment.overrides if overrides is None else _clean_overrides(overrides)
+    new_overrides = assessment.overrides if overrides is None else clean_overrides(overrides)
     assessment.result = evaluate(tool, merged, new_overrides)
     if support is not None:
         assessment.support = {**assessment.support, **_clean_support(tool, support)}
@@ -235,8 +236,8 @@ def _unjudged(tool, result):
 @transaction.atomic
 def rob_assessment_submit(*, actor, review, assessment_id):
     review_for(actor, review.id, "screen")
-    _refuse_if_locked(review)
-    _settings_locked_row(review)  # first, as start does: one lock order, no deadlock
+    refuse_if_locked(review)
+    settings_locked_row(review)  # first, as start does: one lock order, no deadlock
     assessment = _own(actor, review, assessment_id)
     tool = tool_for(review, assessment.target.tool_key)
     result = evaluate(tool, assessment.answers, assessment.overrides, partial=False)
@@ -257,7 +258,7 @@ def rob_assessment_submit(*, actor, review, assessment_id):
 def rob_assessment_withdraw(*, actor, review, assessment_id):
     """Take back a submission while the consensus has not started."""
     review_for(actor, review.id, "screen")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     assessment = _own(actor, review, assessment_id)
     if RobAssessment.objects.filter(target=assessment.target, kind=Kind.CONSENSUS).exists():
         raise Conflict(_("Consensus on this study has started; ask the adjudicator."))
@@ -274,7 +275,7 @@ def rob_assessment_withdraw(*, actor, review, assessment_id):
 def _consensus_prepare(review, target, actor):
     """Once every needed assessment is submitted, the consensus starts from what they agree
     on. Now that nobody is blinded any more, the audit log gets every answer."""
-    row = _settings_locked_row(review)
+    row = settings_locked_row(review)
     done = [a for a in individuals_of(target) if a.status == Status.SUBMITTED]
     if len(done) < row.extractors_needed or \
             RobAssessment.objects.filter(target=target, kind=Kind.CONSENSUS).exists():
@@ -432,7 +433,7 @@ def _typed(tool, consensus, key, value, reason):
 def rob_consensus_decide(*, actor, review, target_id, key, source, value=None, reason=""):
     """Settle one difference: take assessor a's or b's answer or judgement, or type one
     (a typed judgement needs its reason)."""
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     target = RobTarget.objects.get(pk=target_id, review=review)
     consensus = RobAssessment.objects.select_for_update().get(target=target,
                                                               kind=Kind.CONSENSUS)
@@ -466,7 +467,7 @@ def rob_consensus_decide(*, actor, review, target_id, key, source, value=None, r
 @transaction.atomic
 def rob_consensus_verify(*, actor, review, target_id):
     """Verification mode: the checker confirms the (possibly corrected) assessment."""
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     target = RobTarget.objects.get(pk=target_id, review=review)
     consensus = RobAssessment.objects.select_for_update().get(target=target,
                                                               kind=Kind.CONSENSUS)
@@ -488,7 +489,7 @@ def rob_consensus_verify(*, actor, review, target_id):
 def rob_consensus_reopen(*, actor, review, target_id):
     """The owner reopens a settled consensus (decisions stay in the audit trail)."""
     review_for(actor, review.id, "manage")
-    _refuse_if_locked(review)
+    refuse_if_locked(review)
     consensus = RobAssessment.objects.select_for_update().get(
         target_id=target_id, review=review, kind=Kind.CONSENSUS)
     consensus.status, consensus.submitted_at = Status.IN_PROGRESS, None

@@ -106,7 +106,7 @@ def api_tokens(request):
                 form.add_error(None, refusal_text(exc))
             else:
                 form = ApiTokenForm()
-                messages.success(request, _("Token \u201c%(name)s\u201d created.")
+                messages.success(request, _("Token “%(name)s” created.")
                                  % {"name": created.name})
     return render(request, "reviews/tokens.html", {
         "tokens": tokens.tokens_for(user=request.user), "form": form, "secret": secret,

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('invitee', models.CharField(max_length=254, verbose_name='username or email')),
                 ('role', models.CharField(choices=[('owner', 'Owner'), ('reviewer', 'Reviewer'), ('adjudicator', 'Adjudicator'), ('viewer', 'Viewer')], max_length=20, verbose_name='role')),
-                ('token', models.CharField(default=reviews.models._new_token, max_length=64, unique=True)),
+                ('token', models.CharField(default=reviews.models.invitation_token, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('accepted_at', models.DateTimeField(blank=True, null=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),

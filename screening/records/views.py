@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from reviews.access import can, review_view
 from reviews.files import SafeWriter, attachment
@@ -36,7 +36,7 @@ def _named(code, choices):
     return str(dict(choices).get(code, code)) if code else None
 
 
-STATUS_NAMES = [*ItemStatus.choices, (HIDDEN, _lazy("Votes in (hidden)"))]
+STATUS_NAMES = [*ItemStatus.choices, (HIDDEN, gettext_lazy("Votes in (hidden)"))]
 
 
 def _with_names(rows, review, zh):

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reviews.access import review_view
@@ -36,7 +36,7 @@ def _blinded_events(review, membership):
 def archive_export(request, review, membership):
     if _blinded_events(review, membership):
         return HttpResponse(
-            _g("Some votes or extracted values are still hidden from you by blinding; the "
+            gettext("Some votes or extracted values are still hidden from you by blinding; the "
                "archive holds all of them. Export once those records are settled and the "
                "extractions submitted, or after unblinding the stage."),
             status=409, content_type="text/plain; charset=utf-8")
@@ -72,16 +72,16 @@ def archive_import(request):
             result = review_import(actor=request.user, source=upload,
                                    allow_other_instance=form.cleaned_data["allow_other_instance"])
         except ArchiveError as exc:
-            form.add_error("archive", _g("%(file)s was refused: %(reason)s") % {
+            form.add_error("archive", gettext("%(file)s was refused: %(reason)s") % {
                 "file": upload.name, "reason": exc})
         else:
-            messages.success(request, _g("Review imported."))
+            messages.success(request, gettext("Review imported."))
             if result.skipped_memberships:
-                messages.warning(request, _g("Not on this installation, so not in the team: "
+                messages.warning(request, gettext("Not on this installation, so not in the team: "
                                              "%(users)s") % {
                     "users": ", ".join(result.skipped_memberships)})
             if result.created_users:
-                messages.warning(request, _g("Inactive accounts were made to keep the work of "
+                messages.warning(request, gettext("Inactive accounts were made to keep the work of "
                                              "authors not on this installation: %(users)s") % {
                     "users": ", ".join(result.created_users)})
             return redirect("review_home", review_id=result.review.id)

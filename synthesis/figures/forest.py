@@ -16,6 +16,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.patches import Polygon, Rectangle
 from scipy.special import expit, ndtr
 
+from synthesis.stats.rma import Z975
 from synthesis.stats.transforms import (
     LOG_SCALE_MEASURES,
     harmonic_mean,
@@ -61,7 +62,6 @@ PAD = 0.14  # between columns
 MARGIN = 0.12
 PLOT_W = 2.3
 NAME_CHARS = 42
-_Z975 = 1.959963984540054
 
 
 @dataclass
@@ -279,8 +279,8 @@ def _level_result(result, level, idx, yi, vi):
     se = math.sqrt(vi[i])
     z = yi[i] / se
     return {
-        "k": 1, "estimate": yi[i], "se": se, "ci_lb": yi[i] - _Z975 * se,
-        "ci_ub": yi[i] + _Z975 * se, "zval": z, "pval": float(2 * ndtr(-abs(z))),
+        "k": 1, "estimate": yi[i], "se": se, "ci_lb": yi[i] - Z975 * se,
+        "ci_ub": yi[i] + Z975 * se, "zval": z, "pval": float(2 * ndtr(-abs(z))),
     }  # fmt: skip
 
 
@@ -332,7 +332,7 @@ def _shown_effects(measure, yi, vi, n_pft):
         if y is None or v is None:
             out.append(None)
             continue
-        half = _Z975 * math.sqrt(v)
+        half = Z975 * math.sqrt(v)
         vals = _report(measure, [y, y - half, y + half], n_pft[i] if n_pft else None)
         out.append((float(vals[0]), (float(vals[1]), float(vals[2]))))
     return out

@@ -12,11 +12,12 @@ import math
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from synthesis.stats.rma import Z975
+
 from .common import FONT_SIZE, fmt_p, new_figure, render
 from .forest import MEASURE_NAMES, RATIO_MEASURES, pooled_result
 
 EGGER_MIN_K = 10
-_Z975 = 1.959963984540054
 
 
 def funnel_data(result, with_trimfill=True):
@@ -91,8 +92,8 @@ def funnel_plot(case, result, options=None, fmt="svg"):
     se_max = max(all_se) * 1.08
     centre = pts["estimate"]
     se_grid = np.array([0.0, se_max])
-    ax.plot(tr(centre - _Z975 * se_grid), se_grid, ls="--", color="0.45", lw=0.8)
-    ax.plot(tr(centre + _Z975 * se_grid), se_grid, ls="--", color="0.45", lw=0.8)
+    ax.plot(tr(centre - Z975 * se_grid), se_grid, ls="--", color="0.45", lw=0.8)
+    ax.plot(tr(centre + Z975 * se_grid), se_grid, ls="--", color="0.45", lw=0.8)
     ax.axvline(tr(centre), color="black", lw=0.9)
     if with_tf and pts["filled_yi"]:
         ax.scatter(tr(np.array(pts["filled_yi"])), pts["filled_sei"], s=26, facecolors="white",
@@ -119,8 +120,8 @@ def funnel_plot(case, result, options=None, fmt="svg"):
 def _x_axis(ax, ratio, pts, centre, se_max, tr):
     """x limits that hold every point and the funnel's mouth, with a log axis for ratios."""
     ys = pts["yi"] + pts["filled_yi"]
-    lo = min(min(ys), centre - _Z975 * se_max)
-    hi = max(max(ys), centre + _Z975 * se_max)
+    lo = min(min(ys), centre - Z975 * se_max)
+    hi = max(max(ys), centre + Z975 * se_max)
     pad = 0.05 * (hi - lo or 1.0)
     ax.set_xlim(tr(lo - pad), tr(hi + pad))
     if ratio:

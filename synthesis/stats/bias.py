@@ -4,7 +4,7 @@ import numpy as np
 from scipy import special, stats
 
 from .errors import StatsInputError
-from .rma import _inv, _pt, _pz, _tcrit, fit_model, summarise
+from .rma import fit_model, inverse, p_from_t, p_from_z, summarise, t_crit
 
 _SERIES_KEYS = ("estimate", "se", "zval", "tval", "pval", "ci_lb", "ci_ub", "tau2", "I2", "H2")
 _SERIES_KEYS += ("QE", "QEp")
@@ -71,10 +71,10 @@ def regtest(y, v, method="REML", test="z", weights=None):
     se = np.sqrt(np.diag(vb))
     stat = float(fit.beta[1] / se[1])
     if test == "knha":
-        out = {"tval": stat, "df": df, "pval": _pt(stat, df)}
-        crit = _tcrit(df)
+        out = {"tval": stat, "df": df, "pval": p_from_t(stat, df)}
+        crit = t_crit(df)
     else:
-        out = {"zval": stat, "pval": _pz(stat)}
+        out = {"zval": stat, "pval": p_from_z(stat)}
         crit = float(special.ndtri(0.975))
     b0 = float(fit.beta[0])
     out["limit_estimate"] = {
@@ -93,7 +93,7 @@ def regtest_lm(y, v):
     X = np.column_stack([np.ones(k), np.sqrt(v)])
     w = 1.0 / v
     xw = X.T * w
-    inv = _inv(xw @ X)
+    inv = inverse(xw @ X)
     beta = inv @ (xw @ y)
     df = k - 2
     sigma2 = float(w @ (y - X @ beta) ** 2) / df
@@ -102,7 +102,7 @@ def regtest_lm(y, v):
     return {
         "tval": t,
         "df": df,
-        "pval": _pt(t, df),
+        "pval": p_from_t(t, df),
         "limit_estimate": float(beta[0]),
         "bias": {"estimate": float(beta[1]), "se": float(se[1])},
     }
@@ -158,7 +158,7 @@ def ranktest(y, v, kind="exact"):
     se_s = float(np.sqrt(k * (k - 1) * (2 * k + 5) / 18.0))
     num = s - np.sign(s) if kind == "normal_cc" else s
     z = float(num / se_s)
-    return {"kendall_S": s, "se_S": se_s, "zval": z, "pval": _pz(z)}
+    return {"kendall_S": s, "se_S": se_s, "zval": z, "pval": p_from_z(z)}
 
 
 def _rank_exact(ystar, v, s, k):
@@ -170,7 +170,7 @@ def _rank_exact(ystar, v, s, k):
     var_s = _ties_var_s(ystar, v)
     z = s / np.sqrt(var_s)
     tau_b = float(stats.kendalltau(ystar, v).statistic)
-    return {"kendall_tau": tau_b, "pval": _pz(z), "note": "ties: normal approximation"}
+    return {"kendall_tau": tau_b, "pval": p_from_z(z), "note": "ties: normal approximation"}
 
 
 def _trim_side(y, v, method, weights):

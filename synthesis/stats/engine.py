@@ -233,7 +233,7 @@ def _attempt(out, key, func, *args, **kwargs):
 
 def _sensitivity(y, v, method, test, opts):
     """Leave-one-out, cumulative, Egger, Begg and trim-and-fill, when k allows them."""
-    weights = rma._user_weights(opts, v)
+    weights = rma.user_weights(opts, v)
     k = len(y)
     out = {}
     if k >= 2:

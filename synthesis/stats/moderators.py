@@ -5,20 +5,20 @@ from scipy import special
 
 from .errors import StatsInputError
 from .rma import (
-    _Z975,
     FE_METHODS,
-    _check_method,
-    _check_options,
-    _confint_block,
-    _qep,
-    _tcrit,
-    _user_weights,
-    _validate,
+    Z975,
+    check_method,
+    check_options,
+    confint_block,
     confint_keys,
     fit_model,
     fitstats,
     heterogeneity,
+    qe_p,
+    t_crit,
     tau2_se,
+    user_weights,
+    validate_input,
 )
 
 
@@ -58,10 +58,10 @@ def _coef_table(beta, vb, names, use_t, df):
     stat = beta / se
     if use_t:
         pval = 2.0 * special.stdtr(df, -np.abs(stat))
-        crit = _tcrit(df)
+        crit = t_crit(df)
     else:
         pval = 2.0 * special.ndtr(-np.abs(stat))
-        crit = _Z975
+        crit = Z975
     return {
         "names": list(names),
         "estimate": beta.tolist(),
@@ -87,15 +87,15 @@ def _omnibus(beta, vb, use_t, df):
 def metareg(yi, vi, X, names, method="REML", test="z", options=None, confint=False):
     """Mixed-effects meta-regression (metafor rma with mods): residual heterogeneity and QM."""
     opts = options or {}
-    _check_method(method, test)
-    _check_options(opts)
-    y, v = _validate(yi, vi)
+    check_method(method, test)
+    check_options(opts)
+    y, v = validate_input(yi, vi)
     k, p = X.shape
     if k - p < 1:
         raise StatsInputError(
             f"{p} model coefficients need at least {p + 1} studies; there are {k}"
         )
-    weights = _user_weights(opts, v)
+    weights = user_weights(opts, v)
     fit = fit_model(y, v, X, method, weights)
     df = k - p
     use_t = test == "knha"
@@ -104,7 +104,7 @@ def metareg(yi, vi, X, names, method="REML", test="z", options=None, confint=Fal
     i2, h2 = heterogeneity(fit, method, opts.get("i2", "tau2"))
     out = {"k": k, "QM": qm, "QMp": qmp, "QM_df": qm_df}
     out["tau2"] = fit.tau2 if method not in FE_METHODS else 0.0
-    out.update(I2=i2, H2=h2, QE=fit.QE, QEp=_qep(fit.QE, df))
+    out.update(I2=i2, H2=h2, QE=fit.QE, QEp=qe_p(fit.QE, df))
     out["coefficients"] = _coef_table(fit.beta, vb, names, use_t, df)
     out["weights_percent"] = (100.0 * fit.weights / fit.weights.sum()).tolist()
     if method not in FE_METHODS:
@@ -113,7 +113,7 @@ def metareg(yi, vi, X, names, method="REML", test="z", options=None, confint=Fal
         if method in ("ML", "REML") and weights is None:
             out["fitstats"] = fitstats(y, v, X, method, fit.tau2)
         if confint:
-            out.update(confint_keys(_confint_block(fit, y, v, X, method, weights)))
+            out.update(confint_keys(confint_block(fit, y, v, X, method, weights)))
     return out
 
 

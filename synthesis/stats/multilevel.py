@@ -3,7 +3,7 @@
 import numpy as np
 
 from .errors import StatsInputError
-from .rma import _Z975, _pz, _qep
+from .rma import Z975, p_from_z, qe_p
 
 _TOL = 1e-12
 _MAXITER = 2000
@@ -98,11 +98,11 @@ def rma_mv_nested(y, v, spec, test="z"):
         "estimate": beta,
         "se": se,
         "zval": z,
-        "pval": _pz(z),
-        "ci_lb": beta - _Z975 * se,
-        "ci_ub": beta + _Z975 * se,
+        "pval": p_from_z(z),
+        "ci_lb": beta - Z975 * se,
+        "ci_ub": beta + Z975 * se,
         "QE": qe,
-        "QEp": _qep(qe, k - 1),
+        "QEp": qe_p(qe, k - 1),
         "sigma2": dict(zip(names, sigma2.tolist(), strict=True)),
         "logLik_REML": _loglik_reml(y, X, V, P, xvx_inv),
     }

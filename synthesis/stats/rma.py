@@ -21,7 +21,7 @@ _OPTION_VALUES = {
 # converged roots, so metafor's default 1e-5 would be far too loose.
 _TOL = 1e-13
 _MAXITER = 1000
-_Z975 = float(special.ndtri(0.975))
+Z975 = float(special.ndtri(0.975))
 _MAX_VAR_RATIO = 1e12
 
 
@@ -45,7 +45,7 @@ class _Proj:
             self._xwx_inv = np.array([[1.0 / self.sw]])
         else:
             xw = X.T * w
-            self._xwx_inv = _inv(xw @ X)
+            self._xwx_inv = inverse(xw @ X)
             self.beta = self._xwx_inv @ (xw @ y)
             self.Py = w * (y - X @ self.beta)
 
@@ -83,7 +83,8 @@ class _Proj:
         return self._xwx_inv
 
 
-def _inv(m):
+def inverse(m):
+    """The inverse of a model matrix product; collinear moderators are the user's error."""
     try:
         return np.linalg.inv(m)
     except np.linalg.LinAlgError:
@@ -111,7 +112,7 @@ def _tau2_dl(y, v, X, p):
 def _ols_resid_proj(k, X):
     if X is None:
         return np.eye(k) - 1.0 / k
-    return np.eye(k) - X @ _inv(X.T @ X) @ X.T
+    return np.eye(k) - X @ inverse(X.T @ X) @ X.T
 
 
 def _tau2_he(y, v, X, p):
@@ -374,7 +375,7 @@ def fit_model(y, v, X=None, method="REML", weights=None, q_center=None, tau2=Non
 def _weighted_fit(y, v, X, a, tau2):
     Xm = np.ones((len(y), 1)) if X is None else X
     xa = Xm.T * a
-    inv = _inv(xa @ Xm)
+    inv = inverse(xa @ Xm)
     beta = inv @ (xa @ y)
     meat = (xa * (v + tau2)) @ xa.T
     return beta, inv @ meat @ inv
@@ -383,15 +384,18 @@ def _weighted_fit(y, v, X, a, tau2):
 # ---------------------------------------------------------------- summaries
 
 
-def _pz(z):
+def p_from_z(z):
+    """Two-sided p value of a z statistic."""
     return float(2.0 * special.ndtr(-abs(z)))
 
 
-def _pt(t, df):
+def p_from_t(t, df):
+    """Two-sided p value of a t statistic on df degrees of freedom."""
     return float(2.0 * special.stdtr(df, -abs(t)))
 
 
-def _tcrit(df):
+def t_crit(df):
+    """The t quantile for a 95% interval (nan without degrees of freedom)."""
     return float(special.stdtrit(df, 0.975)) if df > 0 else float("nan")
 
 
@@ -407,7 +411,8 @@ def heterogeneity(fit, method, i2="tau2"):
     return 100.0 * fit.tau2 / total, total / fit.s2
 
 
-def _check_options(opts):
+def check_options(opts):
+    """Refuses an option value outside the allowed set."""
     for key, allowed in _OPTION_VALUES.items():
         val = opts.get(key, allowed[0])
         if val not in allowed:
@@ -425,17 +430,17 @@ def _knha_se(fit, se_z, y, v, method, opts, df):
             '"z" or option "knha_adhoc": "se"'
         )
     adhoc = opts.get("knha_adhoc", "none")
-    tc = _tcrit(df)
+    tc = t_crit(df)
     if adhoc == "se":
         return max(se_kh, se_z), True
     if adhoc == "iqwig6":
         dl = fit_model(y, v, None, "DL")
         se_dl = float(np.sqrt(dl.vb[0, 0]))
-        if tc * se_kh < _Z975 * se_dl:
+        if tc * se_kh < Z975 * se_dl:
             return se_z, True
         return se_kh, True
     if adhoc == "ci":
-        if tc * se_kh < _Z975 * se_z:
+        if tc * se_kh < Z975 * se_z:
             return se_z, False
         return se_kh, True
     return se_kh, True
@@ -453,25 +458,26 @@ def summarise(fit, y, v, method, test="z", options=None):
             raise StatsInputError("test knha needs at least 2 studies (it has k-1 = 0 df)")
         se, use_t = _knha_se(fit, se, y, v, method, opts, df)
     stat = mu / se if se > 0 else float("nan")
-    crit = _tcrit(df) if use_t else _Z975
+    crit = t_crit(df) if use_t else Z975
     out = {"k": fit.k, "estimate": mu, "se": se}
     if use_t:
-        out.update(tval=stat, df=df, pval=_pt(stat, df))
+        out.update(tval=stat, df=df, pval=p_from_t(stat, df))
     else:
-        out.update(zval=stat, pval=_pz(stat))
+        out.update(zval=stat, pval=p_from_z(stat))
     out.update(ci_lb=mu - crit * se, ci_ub=mu + crit * se)
     i2, h2 = heterogeneity(fit, method, opts.get("i2", "tau2"))
     # A common-effect model assumes tau2 = 0; metafor reports it as 0, and so do we.
     out["tau2"] = fit.tau2 if method not in FE_METHODS else 0.0
-    out.update(I2=i2, H2=h2, QE=fit.QE, QEp=_qep(fit.QE, df))
+    out.update(I2=i2, H2=h2, QE=fit.QE, QEp=qe_p(fit.QE, df))
     if method not in FE_METHODS:
         out.update(_prediction(mu, se, fit.tau2, fit.k, opts.get("pi", "metafor"), use_t, crit))
-        out["pi_t_k2"] = _pi(mu, se, fit.tau2, _tcrit(fit.k - 2))
+        out["pi_t_k2"] = _pi(mu, se, fit.tau2, t_crit(fit.k - 2))
     out["weights_percent"] = (100.0 * fit.weights / fit.weights.sum()).tolist()
     return out
 
 
-def _qep(qe, df):
+def qe_p(qe, df):
+    """p value of the Q test for residual heterogeneity (1 when there is no df)."""
     return float(special.chdtrc(df, qe)) if df >= 1 else 1.0
 
 
@@ -482,9 +488,9 @@ def _pi(mu, se, tau2, crit):
 
 def _prediction(mu, se, tau2, k, kind, use_t, crit):
     if kind == "t_k2":
-        return _pi(mu, se, tau2, _tcrit(k - 2))
+        return _pi(mu, se, tau2, t_crit(k - 2))
     if kind == "t_k1":
-        return _pi(mu, se, tau2, _tcrit(k - 1))
+        return _pi(mu, se, tau2, t_crit(k - 1))
     return _pi(mu, se, tau2, crit)
 
 
@@ -557,11 +563,12 @@ def interval_higgins_thompson(q, df):
     else:
         return {}
     log_h = 0.5 * np.log(q / df)
-    h = [max(1.0, float(np.exp(log_h + sign * _Z975 * se))) for sign in (-1, 1)]
+    h = [max(1.0, float(np.exp(log_h + sign * Z975 * se))) for sign in (-1, 1)]
     return {"H_ci_ht": h, "I2_ci_ht": [100.0 * (x * x - 1) / (x * x) for x in h]}
 
 
-def _confint_block(fit, y, v, X, method="REML", weights=None):
+def confint_block(fit, y, v, X, method="REML", weights=None):
+    """Q-profile (GENQ: generalised Q-profile) intervals for tau2, I2 and H2, or None."""
     if method == "GENQ":
         if weights is None:
             return None
@@ -591,7 +598,8 @@ def _confint_block(fit, y, v, X, method="REML", weights=None):
 # ---------------------------------------------------------------- public entry points
 
 
-def _validate(yi, vi):
+def validate_input(yi, vi):
+    """yi and vi as float arrays, refusing input no model can be fitted to."""
     y = np.asarray(yi, dtype=float).ravel()
     v = np.asarray(vi, dtype=float).ravel()
     if len(y) == 0:
@@ -617,7 +625,8 @@ def _validate(yi, vi):
     return y, v
 
 
-def _user_weights(opts, v):
+def user_weights(opts, v):
+    """The weights the options ask for ("1/vi" or one per study), or None for the model's."""
     spec = opts.get("weights")
     if spec is None:
         return None
@@ -640,10 +649,10 @@ def rma(yi, vi, method="REML", test="z", options=None, q_center=None, confint=Fa
     Higgins and Thompson's intervals for I2 and H from QE (`I2_ci_ht`, `H_ci_ht`).
     """
     opts = options or {}
-    _check_method(method, test)
-    _check_options(opts)
-    y, v = _validate(yi, vi)
-    weights = _user_weights(opts, v)
+    check_method(method, test)
+    check_options(opts)
+    y, v = validate_input(yi, vi)
+    weights = user_weights(opts, v)
     fit = fit_model(y, v, None, method, weights, q_center)
     out = summarise(fit, y, v, method, test, opts)
     if confint and method not in FE_METHODS:
@@ -651,7 +660,7 @@ def rma(yi, vi, method="REML", test="z", options=None, q_center=None, confint=Fa
     if confint and method in ("ML", "REML") and weights is None:
         out["fitstats"] = fitstats(y, v, None, method, fit.tau2)
     if confint and method not in FE_METHODS:
-        out.update(confint_keys(_confint_block(fit, y, v, None, method, weights)))
+        out.update(confint_keys(confint_block(fit, y, v, None, method, weights)))
     out.update(interval_higgins_thompson(fit.QE, fit.k - fit.p))
     return out
 
@@ -666,7 +675,8 @@ def confint_keys(block):
     return out
 
 
-def _check_method(method, test):
+def check_method(method, test):
+    """Refuses an unknown estimator or test."""
     if method not in METHODS:
         raise StatsInputError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     if test not in TESTS:
