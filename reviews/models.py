@@ -235,8 +235,9 @@ class ApiToken(models.Model):
 
 
 class AccountEvent(models.Model):
-    """One change to a user's credentials (API tokens made, revoked, ended by a password
-    change). The review audit log belongs to a review; this belongs to the account.
+    """One event of a user's account: a sign-in (or a failed one), a sign-out, a password
+    changed or reset, an API token made, revoked or ended (reviews.accounts.events names them
+    all). The review audit log belongs to a review; this belongs to the account.
     Append-only like AuditEvent."""
 
     user = models.ForeignKey(
@@ -247,6 +248,10 @@ class AccountEvent(models.Model):
     )
     verb = models.CharField(max_length=64)
     detail = models.JSONField(default=dict, blank=True)
+    # Where the request came from, for events written during one: NULL when there was none
+    # (a token ended by `changepassword`) and on events from before these were kept.
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()

@@ -39,12 +39,8 @@ SIGN_IN_KEEP = 10
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-# What the account events page calls each event this module writes, and why a token ended.
-EVENT_LABELS = {
-    "token.create": _("API token created"),
-    "token.revoke": _("API token revoked"),
-    "token.end": _("API token ended"),
-}
+# Why a token ended, as the account events page says it (reviews.accounts.events names the
+# events themselves).
 END_REASONS = {
     "password-change": _("the password changed"),
     "sign-in-limit": _("only the newest sign-in tokens are kept"),

@@ -1,5 +1,6 @@
-"""Account pages: sign-in with throttling (reviews.accounts.throttle), password reset, the API
-tokens page, the account's event log and the language preference."""
+"""Account pages: sign-in with throttling (reviews.accounts.throttle), password change and reset
+(each written to the account's event log), the API tokens page, the account's event log and the
+language preference."""
 from datetime import datetime
 
 from django.conf import settings
@@ -7,7 +8,12 @@ from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import (
+    LoginView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -21,7 +27,7 @@ from ..ids import parse_id
 from ..middleware import LANGUAGE_SESSION_KEY
 from ..models import ApiToken
 from ..pages import refusal_text
-from . import selectors, services, throttle, tokens
+from . import events, selectors, services, throttle, tokens
 from .forms import ApiTokenForm, LanguageForm
 
 
@@ -72,6 +78,27 @@ class PasswordResetRequestView(PasswordResetView):
         return super().form_valid(form)
 
 
+class PasswordChangeLoggedView(PasswordChangeView):
+    """Django's password change, written to the account's event log."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        events.event_record(user=form.user, actor=form.user, verb="password.change",
+                            request=self.request)
+        return response
+
+
+class PasswordResetConfirmLoggedView(PasswordResetConfirmView):
+    """Django's new password from a reset link, written to the account's event log; nobody
+    signed in acted (whoever held the link)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        events.event_record(user=form.user, actor=None, verb="password.reset",
+                            request=self.request)
+        return response
+
+
 class ThrottledLoginView(LoginView):
     form_class = ThrottledAuthenticationForm
 
@@ -117,24 +144,26 @@ ACCOUNT_EVENTS_PAGE_SIZE = 50
 
 
 def _event_row(event):
-    """One account event as the page lists it: what happened to which token, and why."""
+    """One account event as the page lists it: what happened (to which token, and why), and
+    the address and browser it came from where the event kept them."""
     detail = event.detail or {}
     expires = detail.get("expires_at")
     return {
         "created_at": event.created_at, "verb": event.verb, "actor": event.actor,
-        "label": tokens.EVENT_LABELS.get(event.verb, event.verb),
+        "label": events.EVENT_LABELS.get(event.verb, event.verb),
         "token": detail.get("name", ""), "prefix": detail.get("prefix", ""),
         "expires": datetime.fromisoformat(expires) if expires else None,
         "via": dict(ApiToken.Issuer.choices).get(detail.get("issued_by"), ""),
         "reason": tokens.END_REASONS.get(detail.get("reason"), detail.get("reason", "")),
+        "ip": event.ip or "", "user_agent": event.user_agent or "",
     }
 
 
 @login_required
 @require_GET
 def account_events(request):
-    """The signed-in user's own account events (their API tokens made, revoked and ended),
-    newest first, a page at a time."""
+    """The signed-in user's own account events (sign-ins, sign-outs, failed sign-ins, password
+    changes, API tokens made, revoked and ended), newest first, a page at a time."""
     page = Paginator(selectors.account_events_for(user=request.user),
                      ACCOUNT_EVENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reviews/account_events.html", {
