@@ -4,6 +4,7 @@ With no environment at all it runs the embedded default: SQLite, Celery eager, D
 Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL,
 CELERY_BROKER_URL.
 """
+import ipaddress
 import os
 from pathlib import Path
 
@@ -29,6 +30,20 @@ def env_int(name, default):
     return int(os.environ.get(name, default))
 
 
+def env_networks(name):
+    """Comma-separated IP addresses or CIDR networks; a bad entry stops the start, named."""
+    networks = []
+    for entry in (e.strip() for e in os.environ.get(name, "").split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {entry!r} is not an IP address or network ({error}).") from None
+    return tuple(networks)
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY and env("DJANGO_SECRET_KEY_FILE"):
@@ -43,6 +58,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = [h for h in env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Reverse proxies whose X-Forwarded-For is believed (reviews.accounts.throttle.address_of):
+# behind nginx, REMOTE_ADDR is the proxy's, the same for every client.
+TRUSTED_PROXIES = env_networks("PRISMFLOW_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -147,3 +147,19 @@ def test_the_api_docs_start_from_a_script_file_under_the_policy(team):
     assert tags and all("src=" in t for t in tags)
     start = team.client("owner").get("/api/docs/?script=")
     assert start.status_code == 200 and "SwaggerUIBundle" in start.content.decode()
+
+
+def test_trusted_proxies_are_read_from_the_environment():
+    code = ("import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+            "from django.conf import settings as s; print(*s.TRUSTED_PROXIES)")
+    env = dict(os.environ, PRISMFLOW_TRUSTED_PROXIES=" 127.0.0.1, 10.0.0.0/8,,::1 ")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split() == ["127.0.0.1/32", "10.0.0.0/8", "::1/128"], out.stderr
+
+
+@pytest.mark.parametrize("bad", ["localhost", "10.0.0.5/24"])
+def test_a_bad_trusted_proxy_stops_the_start_naming_the_variable_and_entry(bad):
+    result = _manage("check", PRISMFLOW_TRUSTED_PROXIES=f"127.0.0.1,{bad}")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: PRISMFLOW_TRUSTED_PROXIES: " + repr(bad) in result.stderr

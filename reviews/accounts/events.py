@@ -6,7 +6,8 @@ ReviewsConfig.ready), so every channel that signs in through django.contrib.auth
 login page, the admin's, and failures at the API's /api/auth/token/. A failure is written only
 for a username that exists (nobody's log gains events for a name that is no account), and never
 with the password tried. Each event written during a request keeps the client's address
-(REMOTE_ADDR only, see throttle.address_of) and the start of its User-Agent.
+(REMOTE_ADDR, or behind a trusted proxy the client it forwarded: see throttle.address_of) and
+the start of its User-Agent.
 
 Writing one of these events never stops the sign-in, sign-out or password change it records:
 a failure is logged with its traceback and the request goes on.

@@ -6,6 +6,7 @@ attempts are refused without checking the password until the window ends, and th
 says when to try again. A success clears the account's count (not the address's).
 """
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -44,9 +45,39 @@ def _keys(request, username):
 
 
 def address_of(request):
-    # REMOTE_ADDR only: X-Forwarded-For is the client's to write. Behind a reverse proxy,
-    # the proxy sets REMOTE_ADDR (e.g. gunicorn with --forwarded-allow-ips).
-    return (getattr(request, "META", None) or {}).get("REMOTE_ADDR") or "unknown"
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy (settings.TRUSTED_PROXIES)
+    the nearest untrusted address in X-Forwarded-For; "unknown" without one."""
+    meta = getattr(request, "META", None) or {}
+    remote = meta.get("REMOTE_ADDR") or "unknown"
+    # Settings hold networks (checked at start); ip_network also takes a test's plain strings.
+    trusted = [ipaddress.ip_network(n) for n in getattr(settings, "TRUSTED_PROXIES", ())]
+    remote_ip = _ip(remote)
+    if remote_ip is None or not _within(remote_ip, trusted):
+        # Gunicorn leaves REMOTE_ADDR as the peer whatever --forwarded-allow-ips says, and the
+        # header of a peer that is no proxy of ours is the client's own to invent.
+        return str(remote_ip) if remote_ip else remote
+    # Each trusted proxy appends the address it saw: read from the right, past our own
+    # proxies. Anything unreadable was not written by them, so stop there.
+    for entry in reversed(meta.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        ip = _ip(entry.strip())
+        if ip is None:
+            break
+        if not _within(ip, trusted):
+            return str(ip)
+    return str(remote_ip)
+
+
+def _ip(text):
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    # A dual-stack listener reports an IPv4 peer as ::ffff:a.b.c.d.
+    return getattr(ip, "ipv4_mapped", None) or ip
+
+
+def _within(ip, networks):
+    return any(ip in network for network in networks)
 
 
 def check(request, username):
