@@ -319,3 +319,14 @@ def test_the_title_block_scores_new_records_as_it_scored_the_set():
     # the title block holds title words only: "sclerosis" (abstracts only) is none of it
     title_vocabulary = features.vectorizers[1].vocabulary_
     assert "stem" in title_vocabulary and "sclerosis" not in title_vocabulary
+
+
+def test_accents_are_stripped_for_every_combining_mark_unicode_knows():
+    # The accent table covers planes 0 and 1 only: no combining mark lies beyond them.
+    import sys
+    import unicodedata
+
+    from screening.prioritisation.ranking import _strip_accents
+
+    assert not any(unicodedata.combining(chr(c)) for c in range(0x20000, sys.maxunicode + 1))
+    assert _strip_accents("Naïve café, Ångström \U0001e94a") == "Naive cafe, Angstrom "
