@@ -330,3 +330,19 @@ def test_accents_are_stripped_for_every_combining_mark_unicode_knows():
 
     assert not any(unicodedata.combining(chr(c)) for c in range(0x20000, sys.maxunicode + 1))
     assert _strip_accents("Naïve café, Ångström \U0001e94a") == "Naive cafe, Angstrom "
+
+
+def test_the_word_index_is_built_with_the_features_and_saved_with_them(tmp_path):
+    # A worker that loads a kept model must not rebuild the index on its first scoring.
+    import joblib
+
+    from screening.prioritisation.ranking import INDEX
+
+    texts = [record_text(f"Stem cells {i}", f"skin score {i % 3} café") for i in range(30)]
+    features = featurize(texts)
+    assert all(getattr(vec, INDEX, None) is not None for vec in features.vectorizers)
+    joblib.dump(features.vectorizers, tmp_path / "vectorizers.joblib")
+    loaded = joblib.load(tmp_path / "vectorizers.joblib")
+    assert all(getattr(vec, INDEX, None) is not None for vec in loaded)
+    again = type(features)(None, loaded, features.weights).transform(texts[:4])
+    assert np.abs((again - features.matrix[:4]).toarray()).max() < 1e-12
