@@ -153,7 +153,8 @@ def _event_row(event):
         "label": events.EVENT_LABELS.get(event.verb, event.verb),
         "token": detail.get("name", ""), "prefix": detail.get("prefix", ""),
         "expires": datetime.fromisoformat(expires) if expires else None,
-        "via": dict(ApiToken.Issuer.choices).get(detail.get("issued_by"), ""),
+        "via": ApiToken.Issuer(detail["issued_by"]).label
+        if detail.get("issued_by") in ApiToken.Issuer.values else "",
         "reason": tokens.END_REASONS.get(detail.get("reason"), detail.get("reason", "")),
         "ip": event.ip or "", "user_agent": event.user_agent or "",
     }

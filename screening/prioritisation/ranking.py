@@ -27,7 +27,7 @@ import random
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import count, repeat
 
 import numpy as np
@@ -430,11 +430,7 @@ def _vectorizers(config: RankerConfig, n_texts: int) -> list:
 
 def _title_vectorizer(config: RankerConfig, n_texts: int):
     """The word vectoriser of the title block: as the record's, reading the title only."""
-    vec = _vectorizers(RankerConfig(features="word", word_ngrams=config.word_ngrams,
-                                    min_df=config.min_df, max_df=config.max_df,
-                                    stop_words=config.stop_words,
-                                    sublinear_tf=config.sublinear_tf,
-                                    tf_power=config.tf_power), n_texts)[0]
+    vec = _vectorizers(replace(config, features="word"), n_texts)[0]
     setattr(vec, FIELD, "title")
     return vec
 
