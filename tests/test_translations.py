@@ -23,7 +23,9 @@ NOT_SOURCE = (".git", ".venv*", "node_modules", "var", "media", "staticfiles", "
 
 def _entries(path):
     """(flags, msgid, msgid_plural, [msgstr, ...]) for each entry of a .po file, header included;
-    a small reader so the test needs no PO library."""
+    a small reader so the test needs no PO library. A msgctxt prefixes its msgid as the
+    compiled catalogue keys it ("context\x04msgid"), so the same words in two contexts are two
+    entries."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         flags, fields, key = set(), {}, None
@@ -39,7 +41,10 @@ def _entries(path):
                 fields[key] = ast.literal_eval(text)
         if "msgid" in fields:
             strs = [v for k, v in sorted(fields.items()) if k.startswith("msgstr")]
-            entries.append((flags, fields["msgid"], fields.get("msgid_plural"), strs))
+            msgid = fields["msgid"]
+            if "msgctxt" in fields:
+                msgid = f"{fields['msgctxt']}\x04{msgid}"
+            entries.append((flags, msgid, fields.get("msgid_plural"), strs))
     return entries
 
 
@@ -57,10 +62,12 @@ def test_the_reader_sees_an_untranslated_and_a_fuzzy_entry(tmp_path):
     po = tmp_path / "django.po"
     po.write_text('msgid ""\nmsgstr "Language: zh_Hans\\n"\n\nmsgid "Done"\nmsgstr "完成"\n\n'
                   '#, fuzzy, python-format\nmsgid "%(n)s left"\nmsgstr "剩余"\n\n'
-                  'msgid "Long "\n"text"\nmsgstr ""\n', encoding="utf-8")
+                  'msgid "Long "\n"text"\nmsgstr ""\n\n'
+                  'msgctxt "forest plot"\nmsgid "Done"\nmsgstr "已完成"\n', encoding="utf-8")
     found = {msgid: (flags, strs) for flags, msgid, _, strs in _messages(_entries(po))}
     assert found == {"Done": (set(), ["完成"]), "%(n)s left": ({"fuzzy", "python-format"},
-                                                           ["剩余"]), "Long text": (set(), [""])}
+                                                           ["剩余"]), "Long text": (set(), [""]),
+                     "forest plot\x04Done": (set(), ["已完成"])}
 
 
 def test_compiled_translations_match_the_catalogue():

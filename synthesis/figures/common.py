@@ -2,6 +2,7 @@
 
 import functools
 import io
+import logging
 
 import matplotlib
 import numpy as np
@@ -10,7 +11,6 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.ft2font import FT2Font
 from matplotlib.path import Path
 from matplotlib.textpath import text_to_path
 from matplotlib.transforms import IdentityTransform
@@ -28,6 +28,19 @@ def _installed_family():
 
 FONT_FAMILY = [_installed_family()]
 _CSS_FALLBACK = ("Arial", "Helvetica", "sans-serif")
+# Chinese text needs a font with its glyphs: the first of these installed (Debian:
+# fonts-noto-cjk, fonts-wqy-microhei) is drawn after ours, for the glyphs ours lacks.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "SimHei",
+    "Microsoft YaHei",
+)
 FONT_SIZE = 8.0
 _RC = {
     "font.family": "sans-serif",
@@ -39,6 +52,47 @@ _RC = {
 _METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}
 # zlib level 1: a large forest plot encodes in a fifth of the default level's time, ~25% larger.
 _EXTRA = {"png": {"pil_kwargs": {"compress_level": 1}}}
+
+
+class _RegularCJK(logging.Filter):
+    """The CJK fonts commonly installed have no bold face: their glyphs in bold text are drawn
+    regular, as expected, so matplotlib's warning about it is not news."""
+
+    def filter(self, record):
+        return not (
+            str(record.msg).startswith("findfont: Failed to find font weight")
+            and len(record.args or ()) > 1
+            and record.args[1] in CJK_FONTS
+        )
+
+
+logging.getLogger("matplotlib.font_manager").addFilter(_RegularCJK())
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font():
+    """The name of an installed font with Chinese glyphs, or None."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def figure_language(code):
+    """The figures' language ("zh" or "en") for a language code such as Django's "zh-hans"."""
+    return "zh" if (code or "").lower().startswith("zh") else "en"
+
+
+def font_family(lang="en"):
+    """The fonts text in `lang` is drawn with: ours, and for Chinese a CJK font after it, which
+    matplotlib falls back to for the glyphs ours lacks (Latin text keeps RevMan's look)."""
+    cjk = cjk_font()
+    return (*FONT_FAMILY, cjk) if lang == "zh" and cjk else tuple(FONT_FAMILY)
+
+
+def text_props(family):
+    """Font keywords for matplotlib's own texts (axis labels, titles) in `family`: matplotlib
+    falls back from font to font only within a text's own family list, and the default family
+    (render's) names ours alone."""
+    return {} if tuple(family) == tuple(FONT_FAMILY) else {"family": [*family, "sans-serif"]}
 
 
 def new_figure(width, height):
@@ -60,18 +114,27 @@ def render(fig, fmt="svg", dpi=150):
     return buf.getvalue()
 
 
-@functools.lru_cache(maxsize=4)
-def _font(bold):
-    prop = font_manager.FontProperties(family=FONT_FAMILY, weight="bold" if bold else "normal")
-    return FT2Font(font_manager.findfont(prop))
+@functools.lru_cache(maxsize=8)
+def _font_files(bold, family):
+    weight = "bold" if bold else "normal"
+    return tuple(
+        font_manager.findfont(font_manager.FontProperties(family=name, weight=weight))
+        for name in family
+    )
+
+
+def _font(bold, family):
+    # get_font: one FT2Font per thread, as the renderers use, with the fallback chain they draw
+    # with, so a Chinese glyph counts at its own width.
+    return font_manager.get_font(_font_files(bold, family))
 
 
 @functools.lru_cache(maxsize=8192)
-def text_width(text, size=FONT_SIZE, bold=False):
-    """Width of one line of text in inches, measured with the font that will draw it."""
+def text_width(text, size=FONT_SIZE, bold=False, family=tuple(FONT_FAMILY)):
+    """Width of one line of text in inches, measured with the fonts that will draw it."""
     if not text:
         return 0.0
-    font = _font(bold)
+    font = _font(bold, tuple(family))
     font.set_size(size, 72)
     font.set_text(text, 0.0)
     return font.get_width_height()[0] / 64.0 / 72.0
@@ -116,9 +179,10 @@ class TextLayer(Artist):
     glyph path (one C call), and SVG and PDF get one real text element per cell (searchable).
     """
 
-    def __init__(self, ax):
+    def __init__(self, ax, family=tuple(FONT_FAMILY)):
         super().__init__()
         self.ax = ax
+        self.family = tuple(family)  # font_family's, for the language of the cells
         self.cells = []
         # SVG names fonts for the viewer, who may lack ours: render() sets this for SVG so
         # Arial's look-alikes follow our font in the CSS.
@@ -132,7 +196,8 @@ class TextLayer(Artist):
 
     def _anchor(self, x, y, text, ha, bold, size, px_per_in):
         """Left end of the baseline in display pixels (the y axis of the data runs down)."""
-        dx = {"left": 0.0, "center": 0.5, "right": 1.0}[ha] * text_width(text, size, bold)
+        width = text_width(text, size, bold, self.family)
+        dx = {"left": 0.0, "center": 0.5, "right": 1.0}[ha] * width
         px, py = self.ax.transData.transform((x - dx, y))
         # The middle of digits and capitals sits about 0.36 em above the baseline.
         return px, py - 0.36 * size / 72.0 * px_per_in
@@ -150,19 +215,19 @@ class TextLayer(Artist):
         gc = renderer.new_gc()
         # As Text.draw does: SVG counts y from the top, PDF from the bottom.
         height = renderer.get_canvas_width_height()[1] if renderer.flipy() else None
-        css = self.css_fonts
+        css, family = self.css_fonts, self.family
         for x, y, text, ha, bold, size, color in self.cells:
             gc.set_foreground(color)
             px, py = self._anchor(x, y, text, ha, bold, size, px_per_in)
             if height is not None:
                 py = height - py
-            renderer.draw_text(gc, px, py, text, _prop(bold, size, css), 0.0)
+            renderer.draw_text(gc, px, py, text, _prop(bold, size, family, css), 0.0)
         gc.restore()
 
     def _draw_as_paths(self, renderer, px_per_in):
         by_colour = {}
         for x, y, text, ha, bold, size, color in self.cells:
-            verts, codes = _glyph_path(text, bold, size)
+            verts, codes = _glyph_path(text, bold, size, self.family)
             if not len(verts):
                 continue
             px, py = self._anchor(x, y, text, ha, bold, size, px_per_in)
@@ -178,14 +243,14 @@ class TextLayer(Artist):
             gc.restore()
 
 
-@functools.lru_cache(maxsize=16)
-def _prop(bold, size, css=False):
+@functools.lru_cache(maxsize=32)
+def _prop(bold, size, family, css=False):
     weight = "bold" if bold else "normal"
-    family = FONT_FAMILY + list(_CSS_FALLBACK) if css else FONT_FAMILY
-    return font_manager.FontProperties(family=family, weight=weight, size=size)
+    names = list(family) + list(_CSS_FALLBACK) if css else list(family)
+    return font_manager.FontProperties(family=names, weight=weight, size=size)
 
 
 @functools.lru_cache(maxsize=8192)
-def _glyph_path(text, bold, size):
-    verts, codes = text_to_path.get_text_path(_prop(bold, size), text)
+def _glyph_path(text, bold, size, family):
+    verts, codes = text_to_path.get_text_path(_prop(bold, size, family), text)
     return np.asarray(verts, dtype=float).reshape(-1, 2), np.asarray(codes, dtype=np.uint8)

@@ -30,6 +30,7 @@ from .common import (
     fmt_data,
     fmt_number,
     fmt_p,
+    font_family,
     new_figure,
     render,
     text_width,
@@ -45,6 +46,8 @@ MEASURE_NAMES = {
     "PLO": "Proportion", "PFT": "Proportion", "PR": "Proportion", "PAS": "Proportion",
     "IRR": "Rate Ratio", "IRLN": "Rate", "ZCOR": "Correlation", "GEN": "Effect",
 }  # fmt: skip
+# Every word the plot draws; options["labels"] replaces them (pooled.py: the user's language).
+# Statistical symbols (Tau², Chi², df, I², P, Z, t, CI, IV, M-H) stay as RevMan prints them.
 LABELS = {
     "study": "Study or Subgroup", "weight": "Weight", "total": "Total (95% CI)",
     "subtotal": "Subtotal (95% CI)", "total_events": "Total events", "pi": "Prediction interval",
@@ -54,7 +57,7 @@ LABELS = {
     "experimental": "Experimental", "control": "Control", "follow_up": "Follow-up",
     "baseline": "Baseline", "mean": "Mean", "sd": "SD", "n": "Total", "events": "Events",
     "time": "Person-time", "r": "r", "effect": "Effect", "se": "SE", "random": "Random",
-    "fixed": "Fixed",
+    "fixed": "Fixed", "study_n": "Study {}",
 }  # fmt: skip
 
 ROW_H = 0.19  # inches per table row at 8 pt
@@ -342,8 +345,8 @@ def _table(case, result, opts, lab):
     measure = case["measure"]
     cols, k = _data_columns(case)
     given = list(case.get("data", {}).get("study") or [])
-    labels = [f"Study {i + 1}" if i >= len(given) or given[i] in (None, "") else str(given[i])
-              for i in range(k)]  # fmt: skip
+    labels = [lab["study_n"].format(i + 1) if i >= len(given) or given[i] in (None, "")
+              else str(given[i]) for i in range(k)]  # fmt: skip
     yi, vi = result.get("yi") or [None] * k, result.get("vi") or [None] * k
     n_pft = cols.get("ni") if measure == "PFT" else None
     return _Table(
@@ -466,9 +469,9 @@ class _Layout:
     width: float
 
 
-def _layout(rows, notes, spec, lab, title_lines, eff_head):
+def _layout(rows, notes, spec, lab, title_lines, eff_head, family):
     def widest(texts, bold=False):
-        return max([text_width(t, FONT_SIZE, bold) for t in texts if t] + [0.0])
+        return max([text_width(t, FONT_SIZE, bold, family) for t in texts if t] + [0.0])
 
     x = MARGIN
     pos = {}
@@ -540,6 +543,12 @@ def pooled_result(result):
     return result
 
 
+def measure_name(measure, opts):
+    """The measure's name as the axis and column heading say it (options["measure_names"])."""
+    names = opts.get("measure_names") or {}
+    return names.get(measure) or MEASURE_NAMES.get(measure, measure)
+
+
 def forest_rows(case, result, options=None):
     """The table behind the plot: (rows, footnotes) of Row, in drawing order.
 
@@ -559,7 +568,8 @@ def forest_plot(case, result, options=None, fmt="svg"):
     options: title, headings {experimental, control}, favours {experimental, control},
     direction ("lower": effects below the null favour the experimental arm; "higher"),
     decimals (2), effect_label, xlim (reporting scale), prediction_interval (True), labels
-    (overrides of the fixed English strings), dpi (150, PNG).
+    (overrides of the fixed English strings in LABELS), measure_names (overrides of
+    MEASURE_NAMES), lang ("en"; "zh" adds a font with Chinese glyphs), dpi (150, PNG).
     """
     opts = dict(options or {})
     result = pooled_result(result)
@@ -567,10 +577,11 @@ def forest_plot(case, result, options=None, fmt="svg"):
     measure = case["measure"]
     scale = _scale(measure)
     rows, notes, spec = _build_rows(case, result, opts, lab)
-    eff_head = [opts.get("effect_label") or MEASURE_NAMES.get(measure, measure),
+    eff_head = [opts.get("effect_label") or measure_name(measure, opts),
                 _method_line(case, lab)]  # fmt: skip
     title_lines = [opts["title"]] if opts.get("title") else []
-    lay = _layout(rows, notes, spec, lab, title_lines, eff_head)
+    family = font_family(opts.get("lang", "en"))
+    lay = _layout(rows, notes, spec, lab, title_lines, eff_head, family)
     values = []
     for r in rows:
         if r.est is not None:
@@ -592,7 +603,7 @@ def forest_plot(case, result, options=None, fmt="svg"):
     ax.set_xlim(0, lay.width)
     ax.set_ylim(height, 0)
     ax.set_axis_off()
-    layer = TextLayer(ax)
+    layer = TextLayer(ax, family)
     ax.add_artist(layer)
     text = _texter(layer)
 

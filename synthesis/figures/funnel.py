@@ -14,10 +14,19 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from synthesis.stats.rma import Z975
 
-from .common import FONT_SIZE, fmt_p, new_figure, render
-from .forest import MEASURE_NAMES, RATIO_MEASURES, pooled_result
+from .common import FONT_SIZE, fmt_p, font_family, new_figure, render, text_props
+from .forest import RATIO_MEASURES, measure_name, pooled_result
 
 EGGER_MIN_K = 10
+# Every word the plot draws; options["labels"] replaces them (pooled.py: the user's language).
+LABELS = {
+    "standard_error": "Standard error", "log_scale": "{} (log scale)",
+    "egger": "Egger's test for funnel plot asymmetry: {stat}, {p}",
+    "egger_few": "Egger's test not shown: fewer than {min_k} studies (k = {k})",
+    "trimfill": "Trim and fill: {imputed}; adjusted estimate {estimate}",
+    "imputed": "{k0} studies imputed on the {side} (open circles)",
+    "none_imputed": "no studies imputed", "left": "left", "right": "right",
+}  # fmt: skip
 
 
 def funnel_data(result, with_trimfill=True):
@@ -43,16 +52,16 @@ def funnel_data(result, with_trimfill=True):
     }
 
 
-def _caption(result, k, with_trimfill, decimals, ratio):
+def _caption(result, k, with_trimfill, decimals, ratio, lab):
     lines = []
     reg = result.get("regtest")
     if reg and reg.get("tval", reg.get("zval")) is None:
         reg = None  # the engine could not fit it (JSON null)
     if reg and k >= EGGER_MIN_K:
         stat = f"t = {reg['tval']:.2f}" if "tval" in reg else f"z = {reg['zval']:.2f}"
-        lines.append(f"Egger's test for funnel plot asymmetry: {stat}, {fmt_p(reg['pval'])}")
+        lines.append(lab["egger"].format(stat=stat, p=fmt_p(reg["pval"])))
     elif reg is not None or k >= 3:
-        lines.append(f"Egger's test not shown: fewer than {EGGER_MIN_K} studies (k = {k})")
+        lines.append(lab["egger_few"].format(min_k=EGGER_MIN_K, k=k))
     tf = result.get("trimfill")
     if with_trimfill and tf:
         back = math.exp if ratio else (lambda x: x)
@@ -61,19 +70,23 @@ def _caption(result, k, with_trimfill, decimals, ratio):
         if tf.get("ci_lb") is not None:
             ci = f" [{back(tf['ci_lb']):.{decimals}f}, {back(tf['ci_ub']):.{decimals}f}]"
         if tf.get("k0"):
-            what = f"{tf['k0']} studies imputed on the {tf['side']} (open circles)"
+            side = lab.get(tf["side"], tf["side"])
+            what = lab["imputed"].format(k0=tf["k0"], side=side)
         else:
-            what = "no studies imputed"
-        lines.append(f"Trim and fill: {what}; adjusted estimate {est:.{decimals}f}{ci}")
+            what = lab["none_imputed"]
+        lines.append(lab["trimfill"].format(imputed=what, estimate=f"{est:.{decimals}f}{ci}"))
     return lines
 
 
 def funnel_plot(case, result, options=None, fmt="svg"):
     """The funnel plot of one pooled case as bytes (fmt: svg, png or pdf).
 
-    options: title, xlabel, decimals (2), trimfill (True: show imputed studies), dpi (150).
+    options: title, xlabel, decimals (2), trimfill (True: show imputed studies), labels
+    (overrides of LABELS), measure_names (overrides of forest's MEASURE_NAMES), lang ("en";
+    "zh" adds a font with Chinese glyphs), dpi (150).
     """
     opts = dict(options or {})
+    lab = dict(LABELS, **(opts.get("labels") or {}))
     result = pooled_result(result)
     measure = case["measure"]
     ratio = measure in RATIO_MEASURES
@@ -82,7 +95,7 @@ def funnel_plot(case, result, options=None, fmt="svg"):
     k = len(pts["yi"])
     if k == 0:
         raise ValueError("no study has an effect size to plot")
-    caption = _caption(result, k, with_tf, int(opts.get("decimals", 2)), ratio)
+    caption = _caption(result, k, with_tf, int(opts.get("decimals", 2)), ratio, lab)
     fig = new_figure(5.2, 4.4 + 0.17 * len(caption))
     bottom = (0.55 + 0.17 * len(caption)) / (4.4 + 0.17 * len(caption))
     ax = fig.add_axes((0.13, bottom, 0.82, 0.88 - bottom + 0.05))
@@ -102,18 +115,19 @@ def funnel_plot(case, result, options=None, fmt="svg"):
                linewidths=0.5, zorder=4, gid="funnel-studies")  # fmt: skip
     ax.set_ylim(se_max, 0)
     _x_axis(ax, ratio, pts, centre, se_max, tr)
-    ax.set_ylabel("Standard error", fontsize=FONT_SIZE + 1)
-    name = MEASURE_NAMES.get(measure, measure)
-    ax.set_xlabel(opts.get("xlabel") or (f"{name} (log scale)" if ratio else name),
-                  fontsize=FONT_SIZE + 1)  # fmt: skip
+    font = text_props(font_family(opts.get("lang", "en")))
+    ax.set_ylabel(lab["standard_error"], fontsize=FONT_SIZE + 1, **font)
+    name = measure_name(measure, opts)
+    ax.set_xlabel(opts.get("xlabel") or (lab["log_scale"].format(name) if ratio else name),
+                  fontsize=FONT_SIZE + 1, **font)  # fmt: skip
     ax.tick_params(labelsize=FONT_SIZE)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if opts.get("title"):
-        ax.set_title(opts["title"], fontsize=FONT_SIZE + 2, fontweight="bold", loc="left")
+        ax.set_title(opts["title"], fontsize=FONT_SIZE + 2, fontweight="bold", loc="left", **font)
     for j, line in enumerate(caption):
         fig.text(0.02, 0.02 + 0.17 * (len(caption) - 1 - j) / fig.get_figheight(), line,
-                 fontsize=FONT_SIZE, va="bottom")  # fmt: skip
+                 fontsize=FONT_SIZE, va="bottom", **font)  # fmt: skip
     return render(fig, fmt, dpi=opts.get("dpi", 150))
 
 

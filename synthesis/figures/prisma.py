@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 # A Figure on an Agg canvas, never pyplot: no global backend, safe in any thread.
-from matplotlib import font_manager, rc_context
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -23,6 +23,8 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.textpath import TextToPath
 
 from synthesis.prisma.flow import has_other_methods
+
+from .common import cjk_font
 
 log = logging.getLogger(__name__)
 # fontTools reports each table it drops while subsetting fonts into a PDF; that is not news.
@@ -105,19 +107,9 @@ PAD, INDENT, FONT = 0.08, 0.14, 8.0
 LINE = FONT * 1.38 / 72
 COLOURS = {"databases": "#FFC000", "other": "#D9D9D9", "previous": "#D9D9D9",
            "bar": "#9DC3E6", "box": "white", "edge": "black"}
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
-             "WenQuanYi Zen Hei", "Droid Sans Fallback", "AR PL UMing CN", "SimHei",
-             "Microsoft YaHei")
 
 
 _TEXT_PATH = TextToPath()
-
-
-@lru_cache(maxsize=1)
-def cjk_font():
-    """The name of an installed font with Chinese glyphs, or None."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
 
 
 # --- text -----------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Circle, Ellipse, Rectangle  # noqa: E402
+
+from .common import cjk_font  # noqa: E402
 
 FORMATS = ("svg", "png", "pdf")
 GREY_STRIP, OVERALL_BACKGROUND, BORDER = "#a9a9a9", "#d3d3d3", "#808080"
@@ -129,10 +130,8 @@ def _names(family, domain_names, lang):
 
 def _fonts():
     """DejaVu first; a CJK font as fallback where one is installed, for Chinese labels."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    wanted = ["DejaVu Sans", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
-              "Droid Sans Fallback"]
-    return [name for name in wanted if name in installed] or ["sans-serif"]
+    cjk = cjk_font()
+    return ["DejaVu Sans", cjk] if cjk else ["DejaVu Sans"]
 
 
 def _levels(family, colours):

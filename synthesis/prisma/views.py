@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from reviews.access import review_view
 from reviews.files import attachment
 
+from ..figures.common import figure_language
 from ..figures.prisma import FORMATS as FIGURE_FORMATS
 from .flow import check_flow
 from .selectors import CONTENT_TYPES, previous_from, prisma_file, prisma_flow
@@ -21,7 +22,7 @@ def _lang(request):
     asked = request.GET.get("lang")
     if asked in ("en", "zh"):
         return asked
-    return "zh" if (request.LANGUAGE_CODE or "").startswith("zh") else "en"
+    return figure_language(request.LANGUAGE_CODE)
 
 
 def _inline_svg(flow, lang):

@@ -3,6 +3,8 @@ summary of findings exports."""
 import io
 import json
 
+import pytest
+
 from synthesis.models import Analysis
 from tests.synthesis.analysis.test_pooling import locked  # noqa: F401 - a fixture
 
@@ -106,3 +108,21 @@ def test_the_r_script_downloads_with_its_data(locked):  # noqa: F811
         f"/reviews/{locked.review.id}/synthesis/analyses/{analysis.id}/metafor.zip")
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert sorted(n.rsplit(".", 1)[1] for n in names) == ["R", "csv"]
+
+
+def test_a_chinese_user_gets_the_forest_and_funnel_plots_in_chinese(locked):  # noqa: F811
+    from reviews.models import Profile
+    from synthesis.figures.common import cjk_font
+
+    if cjk_font() is None:
+        pytest.skip("no font with Chinese glyphs installed (fonts-wqy-microhei)")
+    Profile.objects.update_or_create(user=locked.users["viewer"],
+                                     defaults={"language": "zh-hans"})
+    analysis = _mc(locked)
+    base = f"/reviews/{locked.review.id}/synthesis/analyses/{analysis.id}/"
+    chinese, english = locked.client("viewer"), locked.client("reviewer")
+    html = chinese.get(base).content.decode()
+    assert "研究或亚组" in html and "总体效应检验: Z = " in html
+    assert "Study or Subgroup" in english.get(base).content.decode()
+    assert "标准误" in chinese.get(base + "funnel.svg").content.decode()
+    assert "研究或亚组" in chinese.get(base + "forest.svg").content.decode()

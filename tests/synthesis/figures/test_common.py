@@ -22,3 +22,30 @@ def test_text_width_grows_with_the_text_and_with_bold():
     assert 0 < text_width("Study") < text_width("Study or Subgroup")
     assert text_width("Study", bold=True) > text_width("Study")
     assert text_width("") == 0.0
+
+
+def test_a_language_code_names_the_figures_language():
+    from synthesis.figures.common import figure_language
+
+    assert [figure_language(c) for c in ("zh-hans", "zh-Hans", "zh", "en", "en-us", None, "")] == [
+        "zh",
+        "zh",
+        "zh",
+        "en",
+        "en",
+        "en",
+        "en",
+    ]
+
+
+def test_chinese_text_is_measured_with_a_cjk_font_after_ours():
+    from synthesis.figures.common import FONT_FAMILY, cjk_font, font_family
+
+    assert font_family("en") == tuple(FONT_FAMILY)
+    if cjk_font() is None:
+        pytest.skip("no font with Chinese glyphs installed (fonts-wqy-microhei)")
+    family = font_family("zh")
+    assert family == (*FONT_FAMILY, cjk_font())
+    # A Chinese character is one em wide; Latin text keeps our font's width.
+    assert text_width("研究或亚组", 8.0, family=family) == pytest.approx(5 * 8.0 / 72, rel=0.02)
+    assert text_width("Weight", family=family) == text_width("Weight")

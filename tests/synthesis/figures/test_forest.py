@@ -253,3 +253,84 @@ def test_a_chosen_axis_keeps_its_limits_and_arrows_mark_what_runs_off(mc):
     words = [t for t, _, _ in texts]
     assert {"-8", "-2"} <= set(words) and "0" not in words
     assert not any(t.startswith("Favours") for t in words)  # the null is off this axis
+
+
+def _chinese_options(case):
+    """The options a page in Chinese gives the figures (synthesis/figures/pooled.py)."""
+    from synthesis.figures.pooled import options_for
+
+    return options_for(case, "zh-hans")
+
+
+@pytest.fixture
+def cjk():
+    from synthesis.figures import common
+
+    if common.cjk_font() is None:
+        pytest.skip("no font with Chinese glyphs installed (fonts-wqy-microhei)")
+    # Widths and glyph paths measured earlier in the run would hide a missing glyph.
+    common.text_width.cache_clear()
+    common._glyph_path.cache_clear()
+    return common.cjk_font()
+
+
+def test_a_chinese_page_gets_every_word_of_the_forest_plot_in_chinese(cjk):
+    from synthesis.figures.forest import LABELS
+
+    groups = ["SVF", "BMSCs", "SVF", "UC-MSCs", "UC-MSCs", "ADSCs", "ADSCs", "ADSCs", "ADSCs"]
+    case = dict(MC_CASE, subgroup=groups, data=dict(MC_CASE["data"], study=STUDIES[:8] + [None]))
+    res = pool_case(case)
+    svg = forest_plot(case, res, _chinese_options(case)).decode()
+    words = [t for t, _, _ in svgtext.texts(svg)]
+    assert "研究或亚组" in words and "均数差" in words and "IV, 随机, 95% CI" in words
+    assert words.count("小计 (95% CI)") == 4 and "合计 (95% CI)" in words and "研究 9" in words
+    het = [t for t in words if t.startswith("异质性: ")][-1]  # the footnotes: all studies
+    assert f"Tau\u00b2 = {res['tau2']:.2f}" in het and f"Chi\u00b2 = {res['QE']:.2f}, df = 8" in het
+    overall = [t for t in words if t.startswith("总体效应检验: ")][-1]
+    assert f"Z = {abs(res['zval']):.2f}" in overall
+    assert any(t.startswith("亚组间差异检验: Chi\u00b2 = ") for t in words)
+    english = {v.replace("{}", "").strip() for k, v in LABELS.items() if k != "r"}
+    left = {w for w in english for t in words if re.search(rf"\b{re.escape(w)}\b", t)}
+    assert left == set(), left
+    # The text names the CJK font after ours, so viewers and converters draw the glyphs.
+    assert f"'{cjk}'" in svg.split("研究或亚组")[0].rsplit("<text", 1)[1]
+
+
+def test_chinese_glyphs_come_from_a_font_that_has_them(cjk):
+    import warnings
+
+    case, res = OR_CASE, pool_case(OR_CASE)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing")
+        for fmt in ("png", "svg", "pdf"):
+            forest_plot(case, res, _chinese_options(case), fmt=fmt)
+
+
+def test_chinese_words_widen_their_columns_and_never_overlap(cjk):
+    names = [f"{name[:-5]}等 多中心随机对照试验{name[-4:]}" for name in STUDIES]
+    case = dict(
+        MC_CASE, subgroup=["甲组"] * 4 + ["乙组"] * 5, data=dict(MC_CASE["data"], study=names)
+    )
+    texts = svgtext.texts(forest_plot(case, pool_case(case), _chinese_options(case)))
+    from synthesis.figures.common import font_family
+
+    family = font_family("zh")
+    boxes = [(x, x + text_width(t, family=family) * 72, y) for t, x, y in texts]
+    for i, (a0, a1, ay) in enumerate(boxes):
+        for b0, b1, by in boxes[i + 1 :]:
+            if abs(ay - by) < 8:
+                assert a1 <= b0 + 0.5 or b1 <= a0 + 0.5, (texts[i], (b0, b1, by))
+
+
+def test_an_english_page_draws_the_same_bytes_as_the_figures_own_words(mc):
+    from django.utils import translation
+
+    from synthesis.figures.pooled import options_for
+
+    case, res = mc
+    with translation.override("en"):
+        options = options_for(case)
+    assert options["lang"] == "en"
+    bare = {k: v for k, v in options.items() if k not in ("labels", "measure_names", "lang")}
+    for fmt in ("svg", "png"):
+        assert forest_plot(case, res, options, fmt=fmt) == forest_plot(case, res, bare, fmt=fmt)

@@ -1,6 +1,7 @@
 """Funnel plots: one point per study, trim-and-fill's imputed studies, Egger's test caption."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -84,3 +85,60 @@ def test_ratio_measures_use_a_log_axis_with_ratio_ticks():
     words = [t for t, _, _ in svgtext.texts(funnel_plot(case, res))]
     assert "Odds Ratio (log scale)" in words and "1" in words and "0.5" in words
     assert _points(funnel_plot(case, res), "funnel-studies") == 13
+
+
+def _chinese(case, res, fmt="svg"):
+    """The funnel plot a page in Chinese draws (synthesis/figures/pooled.py)."""
+    from synthesis.figures import common
+    from synthesis.figures.pooled import options_for
+
+    if common.cjk_font() is None:
+        pytest.skip("no font with Chinese glyphs installed (fonts-wqy-microhei)")
+    return funnel_plot(case, res, options_for(case, "zh-hans"), fmt=fmt)
+
+
+def test_a_chinese_page_gets_chinese_axis_names_and_captions(asym):
+    case, res = asym
+    words = [t for t, _, _ in svgtext.texts(_chinese(case, res))]
+    assert "标准误" in words and "效应量" in words
+    reg, tf = res["regtest"], res["trimfill"]
+    egger = next(t for t in words if "Egger" in t)
+    assert egger.startswith("漏斗图不对称性 Egger 检验：") and f"z = {reg['zval']:.2f}" in egger
+    side = {"left": "左侧", "right": "右侧"}[tf["side"]]
+    assert any(t.startswith(f"剪补法：{side}填补 {tf['k0']} 项研究") for t in words)
+    ratio = {"measure": "OR", "method": "REML",
+             "data": {"ai": [4, 6, 3, 62], "bi": [119, 300, 228, 13536],
+                      "ci": [11, 29, 11, 248], "di": [128, 274, 209, 12619]}}  # fmt: skip
+    words = [t for t, _, _ in svgtext.texts(_chinese(ratio, pool_case(ratio)))]
+    assert "比值比（对数尺度）" in words
+    assert any(t.startswith("未显示 Egger 检验：研究少于 10 项") for t in words)
+    assert not any(re.search(r"[A-Za-z]{4,}", t) and "Egger" not in t for t in words), words
+
+
+def test_chinese_axis_names_are_drawn_with_a_font_that_has_their_glyphs(asym):
+    import warnings
+
+    from synthesis.figures.common import cjk_font
+
+    case, res = asym
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing")
+        for fmt in ("png", "pdf"):
+            _chinese(case, res, fmt)
+        svg = _chinese(case, res).decode()
+    label = next(
+        el for el in svgtext.parse(svg).iter(f"{SVG}text") if "".join(el.itertext()) == "标准误"
+    )
+    assert f"'{cjk_font()}'" in label.get("style")
+
+
+def test_english_options_draw_the_same_bytes_as_none(asym):
+    from django.utils import translation
+
+    from synthesis.figures.pooled import options_for
+
+    case, res = asym
+    with translation.override("en"):
+        options = options_for(case)
+    bare = {k: v for k, v in options.items() if k not in ("labels", "measure_names", "lang")}
+    assert funnel_plot(case, res, options) == funnel_plot(case, res, bare)
