@@ -81,18 +81,40 @@ def figure_language(code):
     return "zh" if (code or "").lower().startswith("zh") else "en"
 
 
-def font_family(lang="en"):
-    """The fonts text in `lang` is drawn with: ours, and for Chinese a CJK font after it, which
-    matplotlib falls back to for the glyphs ours lacks (Latin text keeps RevMan's look)."""
+@functools.lru_cache(maxsize=8)
+def _glyphs(name):
+    """The code points the installed font `name` has glyphs for."""
+    path = font_manager.findfont(font_manager.FontProperties(family=name))
+    return frozenset(font_manager.get_font(path).get_charmap())
+
+
+def _lacks_glyphs(family, text):
+    """Whether some visible character of `text` is in none of the fonts of `family`."""
+    have = [_glyphs(name) for name in family]
+    return any(
+        ch.isprintable() and not ch.isspace() and not any(ord(ch) in g for g in have) for ch in text
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def font_family(lang="en", text="", base=tuple(FONT_FAMILY)):
+    """The fonts `text` in `lang` is measured and drawn with: `base` (ours unless a figure has
+    its own), and a CJK font after it for a Chinese page or for a text with characters `base`
+    lacks, such as a Chinese study name on an English page. matplotlib takes each glyph from
+    the first font that has it, so Latin text keeps its look, and text that needs no fallback
+    keeps exactly `base` (English figures of Latin data stay byte for byte the same)."""
     cjk = cjk_font()
-    return (*FONT_FAMILY, cjk) if lang == "zh" and cjk else tuple(FONT_FAMILY)
+    if cjk and cjk not in base and (lang == "zh" or _lacks_glyphs(base, text)):
+        return (*base, cjk)
+    return tuple(base)
 
 
-def text_props(family):
-    """Font keywords for matplotlib's own texts (axis labels, titles) in `family`: matplotlib
-    falls back from font to font only within a text's own family list, and the default family
-    (render's) names ours alone."""
-    return {} if tuple(family) == tuple(FONT_FAMILY) else {"family": [*family, "sans-serif"]}
+def text_props(text, lang="en"):
+    """Font keywords for a matplotlib Text showing `text` (axis labels, titles, captions):
+    matplotlib falls back from font to font only within a text's own family list, and the
+    default family (render's) names ours alone."""
+    family = font_family(lang, text)
+    return {} if family == tuple(FONT_FAMILY) else {"family": [*family, "sans-serif"]}
 
 
 def new_figure(width, height):
@@ -130,11 +152,12 @@ def _font(bold, family):
 
 
 @functools.lru_cache(maxsize=8192)
-def text_width(text, size=FONT_SIZE, bold=False, family=tuple(FONT_FAMILY)):
-    """Width of one line of text in inches, measured with the fonts that will draw it."""
+def text_width(text, size=FONT_SIZE, bold=False, lang="en"):
+    """Width of one line of text in `lang` in inches, measured with the fonts that will draw
+    it (font_family's for this text)."""
     if not text:
         return 0.0
-    font = _font(bold, tuple(family))
+    font = _font(bold, font_family(lang, text))
     font.set_size(size, 72)
     font.set_text(text, 0.0)
     return font.get_width_height()[0] / 64.0 / 72.0
@@ -179,10 +202,10 @@ class TextLayer(Artist):
     glyph path (one C call), and SVG and PDF get one real text element per cell (searchable).
     """
 
-    def __init__(self, ax, family=tuple(FONT_FAMILY)):
+    def __init__(self, ax, lang="en"):
         super().__init__()
         self.ax = ax
-        self.family = tuple(family)  # font_family's, for the language of the cells
+        self.lang = lang  # the page's; each cell is drawn with font_family's fonts for its text
         self.cells = []
         # SVG names fonts for the viewer, who may lack ours: render() sets this for SVG so
         # Arial's look-alikes follow our font in the CSS.
@@ -196,7 +219,7 @@ class TextLayer(Artist):
 
     def _anchor(self, x, y, text, ha, bold, size, px_per_in):
         """Left end of the baseline in display pixels (the y axis of the data runs down)."""
-        width = text_width(text, size, bold, self.family)
+        width = text_width(text, size, bold, self.lang)
         dx = {"left": 0.0, "center": 0.5, "right": 1.0}[ha] * width
         px, py = self.ax.transData.transform((x - dx, y))
         # The middle of digits and capitals sits about 0.36 em above the baseline.
@@ -215,19 +238,20 @@ class TextLayer(Artist):
         gc = renderer.new_gc()
         # As Text.draw does: SVG counts y from the top, PDF from the bottom.
         height = renderer.get_canvas_width_height()[1] if renderer.flipy() else None
-        css, family = self.css_fonts, self.family
+        css = self.css_fonts
         for x, y, text, ha, bold, size, color in self.cells:
             gc.set_foreground(color)
             px, py = self._anchor(x, y, text, ha, bold, size, px_per_in)
             if height is not None:
                 py = height - py
-            renderer.draw_text(gc, px, py, text, _prop(bold, size, family, css), 0.0)
+            prop = _prop(bold, size, font_family(self.lang, text), css)
+            renderer.draw_text(gc, px, py, text, prop, 0.0)
         gc.restore()
 
     def _draw_as_paths(self, renderer, px_per_in):
         by_colour = {}
         for x, y, text, ha, bold, size, color in self.cells:
-            verts, codes = _glyph_path(text, bold, size, self.family)
+            verts, codes = _glyph_path(text, bold, size, font_family(self.lang, text))
             if not len(verts):
                 continue
             px, py = self._anchor(x, y, text, ha, bold, size, px_per_in)

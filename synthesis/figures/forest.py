@@ -30,7 +30,6 @@ from .common import (
     fmt_data,
     fmt_number,
     fmt_p,
-    font_family,
     new_figure,
     render,
     text_width,
@@ -469,9 +468,9 @@ class _Layout:
     width: float
 
 
-def _layout(rows, notes, spec, lab, title_lines, eff_head, family):
+def _layout(rows, notes, spec, lab, title_lines, eff_head, lang):
     def widest(texts, bold=False):
-        return max([text_width(t, FONT_SIZE, bold, family) for t in texts if t] + [0.0])
+        return max([text_width(t, FONT_SIZE, bold, lang) for t in texts if t] + [0.0])
 
     x = MARGIN
     pos = {}
@@ -569,7 +568,8 @@ def forest_plot(case, result, options=None, fmt="svg"):
     direction ("lower": effects below the null favour the experimental arm; "higher"),
     decimals (2), effect_label, xlim (reporting scale), prediction_interval (True), labels
     (overrides of the fixed English strings in LABELS), measure_names (overrides of
-    MEASURE_NAMES), lang ("en"; "zh" adds a font with Chinese glyphs), dpi (150, PNG).
+    MEASURE_NAMES), lang ("en"; "zh" adds a font with Chinese glyphs to every text, as
+    common.font_family does for any text with characters ours lacks), dpi (150, PNG).
     """
     opts = dict(options or {})
     result = pooled_result(result)
@@ -580,8 +580,8 @@ def forest_plot(case, result, options=None, fmt="svg"):
     eff_head = [opts.get("effect_label") or measure_name(measure, opts),
                 _method_line(case, lab)]  # fmt: skip
     title_lines = [opts["title"]] if opts.get("title") else []
-    family = font_family(opts.get("lang", "en"))
-    lay = _layout(rows, notes, spec, lab, title_lines, eff_head, family)
+    lang = opts.get("lang", "en")
+    lay = _layout(rows, notes, spec, lab, title_lines, eff_head, lang)
     values = []
     for r in rows:
         if r.est is not None:
@@ -603,7 +603,7 @@ def forest_plot(case, result, options=None, fmt="svg"):
     ax.set_xlim(0, lay.width)
     ax.set_ylim(height, 0)
     ax.set_axis_off()
-    layer = TextLayer(ax, family)
+    layer = TextLayer(ax, lang)
     ax.add_artist(layer)
     text = _texter(layer)
 

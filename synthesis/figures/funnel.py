@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from synthesis.stats.rma import Z975
 
-from .common import FONT_SIZE, fmt_p, font_family, new_figure, render, text_props
+from .common import FONT_SIZE, fmt_p, new_figure, render, text_props
 from .forest import RATIO_MEASURES, measure_name, pooled_result
 
 EGGER_MIN_K = 10
@@ -115,19 +115,21 @@ def funnel_plot(case, result, options=None, fmt="svg"):
                linewidths=0.5, zorder=4, gid="funnel-studies")  # fmt: skip
     ax.set_ylim(se_max, 0)
     _x_axis(ax, ratio, pts, centre, se_max, tr)
-    font = text_props(font_family(opts.get("lang", "en")))
-    ax.set_ylabel(lab["standard_error"], fontsize=FONT_SIZE + 1, **font)
+    lang = opts.get("lang", "en")
+    ax.set_ylabel(lab["standard_error"], fontsize=FONT_SIZE + 1,
+                  **text_props(lab["standard_error"], lang))  # fmt: skip
     name = measure_name(measure, opts)
-    ax.set_xlabel(opts.get("xlabel") or (lab["log_scale"].format(name) if ratio else name),
-                  fontsize=FONT_SIZE + 1, **font)  # fmt: skip
+    xlabel = opts.get("xlabel") or (lab["log_scale"].format(name) if ratio else name)
+    ax.set_xlabel(xlabel, fontsize=FONT_SIZE + 1, **text_props(xlabel, lang))
     ax.tick_params(labelsize=FONT_SIZE)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if opts.get("title"):
-        ax.set_title(opts["title"], fontsize=FONT_SIZE + 2, fontweight="bold", loc="left", **font)
+        ax.set_title(opts["title"], fontsize=FONT_SIZE + 2, fontweight="bold", loc="left",
+                     **text_props(opts["title"], lang))  # fmt: skip
     for j, line in enumerate(caption):
         fig.text(0.02, 0.02 + 0.17 * (len(caption) - 1 - j) / fig.get_figheight(), line,
-                 fontsize=FONT_SIZE, va="bottom", **font)  # fmt: skip
+                 fontsize=FONT_SIZE, va="bottom", **text_props(line, lang))  # fmt: skip
     return render(fig, fmt, dpi=opts.get("dpi", 150))
 
 

@@ -24,7 +24,7 @@ from matplotlib.textpath import TextToPath
 
 from synthesis.prisma.flow import has_other_methods
 
-from .common import cjk_font
+from .common import cjk_font, font_family
 
 log = logging.getLogger(__name__)
 # fontTools reports each table it drops while subsetting fonts into a PDF; that is not news.
@@ -120,26 +120,24 @@ _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _TOKEN = re.compile(f"[ \\t]+|[{_WIDE}]|[^ \\t{_WIDE}]+")
 
 
-def _families():
-    cjk = cjk_font()
-    return ("DejaVu Sans", cjk) if cjk else ("DejaVu Sans",)
+FONT_BASE = ("DejaVu Sans",)  # font_family adds a CJK font to a text that needs one
 
 
 @lru_cache(maxsize=4096)
-def _width(text):
+def _width(text, lang="en"):
     """The width of `text` in inches at FONT points, measured with the fonts drawn with."""
-    prop = FontProperties(family=list(_families()), size=FONT)
+    prop = FontProperties(family=list(font_family(lang, text, FONT_BASE)), size=FONT)
     width, _h, _d = _TEXT_PATH.get_text_width_height_descent(text.replace(NBSP, " "), prop,
                                                              ismath=False)
     return width / 72
 
 
-def _wrap(text, width):
+def _wrap(text, width, lang="en"):
     """Lines no wider than `width` inches: Latin text breaks at spaces, Chinese anywhere."""
     lines, line = [], ""
     for token in _TOKEN.findall(text):
         blank = not token.strip(" \t")
-        if line.strip() and not blank and _width(line + token) > width:
+        if line.strip() and not blank and _width(line + token, lang) > width:
             lines.append(line.rstrip())
             line = ""
         if not (blank and not line):
@@ -163,11 +161,11 @@ class Box:
     fill: str = COLOURS["box"]
     lines: list = field(default_factory=list)
 
-    def layout(self):
+    def layout(self, lang="en"):
         self.lines = []
         for level, text in self.items:
             inner = self.width - 2 * PAD - level * INDENT
-            for i, part in enumerate(_wrap(text, inner)):
+            for i, part in enumerate(_wrap(text, inner, lang)):
                 self.lines.append((level + (0.5 if i else 0), part))
         return self
 
@@ -259,14 +257,14 @@ ROWS = ("identification", "screened", "sought", "assessed", "included")
 
 
 class _Canvas:
-    def __init__(self, width, height, family):
+    def __init__(self, width, height, lang):
         self.fig = Figure(figsize=(width, height))
         FigureCanvasAgg(self.fig)
         self.ax = self.fig.add_axes((0, 0, 1, 1))
         self.ax.set_xlim(0, width)
         self.ax.set_ylim(height, 0)
         self.ax.set_axis_off()
-        self.family = family
+        self.lang = lang
 
     def rect(self, x, y, w, h, fill, *, rounded=False, edge=COLOURS["edge"]):
         style = "round,pad=0,rounding_size=0.09" if rounded else "square,pad=0"
@@ -274,7 +272,8 @@ class _Canvas:
                                          edgecolor=edge, linewidth=0.8))
 
     def text(self, x, y, s, **kw):
-        self.ax.text(x, y, s, **{"fontsize": FONT, "family": self.family, **kw})
+        family = list(font_family(self.lang, s, FONT_BASE))
+        self.ax.text(x, y, s, **{"fontsize": FONT, "family": family, **kw})
 
     def box(self, box, x, y):
         self.rect(x, y, box.width, box.height, box.fill)
@@ -363,17 +362,18 @@ class _Layout:
         for column, rows in self._boxes().items():
             x = self.x[column]
             for row, (main, side) in rows.items():
-                self.placed[column, row, "main"] = _Placed(Box(main).layout(), x)
+                self.placed[column, row, "main"] = _Placed(Box(main).layout(self.lang), x)
                 if side is not None:
                     self.placed[column, row, "side"] = _Placed(
-                        Box(side, width=SIDE_W).layout(), x + BOX_W + GAP_X)
+                        Box(side, width=SIDE_W).layout(self.lang), x + BOX_W + GAP_X)
         y = MARGIN + HEADER_H + ROW_GAP
         self.row_y = {}
         for row in ROWS:
             here = [p for (c, r, s), p in self.placed.items() if r == row]
             height = max((p.box.height for p in here), default=0)
             if row == "included":  # room for the side bar's label
-                height = max(height, _width(LABELS[self.lang]["bar_included"]) + 0.3)
+                label = LABELS[self.lang]["bar_included"]
+                height = max(height, _width(label, self.lang) + 0.3)
             for p in here:
                 p.y = y + (height - p.box.height) / 2
             self.row_y[row] = (y, y + height)
@@ -386,7 +386,7 @@ def _draw(layout, canvas):
     t = LABELS[lang]
     top = MARGIN
     # The CJK fonts commonly installed have no bold face: Chinese labels stay regular.
-    strong = {} if lang == "zh" else {"weight": "bold", "family": "DejaVu Sans"}
+    strong = {} if lang == "zh" else {"weight": "bold"}
     new = "_new" if layout.updated else ""  # the updated template speaks of new studies
     heads = [("databases", t["head_databases" + new], BOX_W + GAP_X + SIDE_W)]
     if layout.other:
@@ -434,16 +434,15 @@ def _arrows(layout, canvas):
         canvas.arrow((included.x, included.mid_y), (total.right, included.mid_y))
 
 
-def _family(lang, fmt):
-    """Fonts, and the language to draw in: Chinese needs a CJK font, except in SVG where the
-    text can stay text for the browser's fonts."""
+def _language(lang, fmt):
+    """The language to draw in, and whether SVG text stays text: Chinese needs a CJK font,
+    except in SVG where the text can stay text for the browser's fonts."""
     cjk = cjk_font()
-    family = list(_families())
     if lang == "zh" and not cjk and fmt != "svg":
         log.warning("no font with Chinese glyphs is installed; drawing the PRISMA diagram "
                     "in English (install fonts-noto-cjk or fonts-wqy-microhei)")
-        return family, "en", False
-    return family, lang, lang == "zh" and not cjk
+        return "en", False
+    return lang, lang == "zh" and not cjk
 
 
 def draw(flow, *, fmt="svg", lang="en"):
@@ -452,7 +451,7 @@ def draw(flow, *, fmt="svg", lang="en"):
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    family, lang, svg_text = _family(lang, fmt)
+    lang, svg_text = _language(lang, fmt)
     layout = _Layout(flow, lang)
     settings = {"svg.fonttype": "none" if svg_text else "path", "svg.hashsalt": "prismflow",
                 "pdf.fonttype": 42}
@@ -460,7 +459,7 @@ def draw(flow, *, fmt="svg", lang="en"):
         # SVG text left to the browser's fonts may lack glyphs here; that is expected.
         if svg_text:
             warnings.filterwarnings("ignore", message="Glyph .* missing")
-        canvas = _Canvas(layout.width, layout.height, family)
+        canvas = _Canvas(layout.width, layout.height, lang)
         _draw(layout, canvas)
         out = io.BytesIO()
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)

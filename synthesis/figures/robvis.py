@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Circle, Ellipse, Rectangle  # noqa: E402
 
-from .common import cjk_font  # noqa: E402
+from .common import font_family  # noqa: E402
 
 FORMATS = ("svg", "png", "pdf")
 GREY_STRIP, OVERALL_BACKGROUND, BORDER = "#a9a9a9", "#d3d3d3", "#808080"
@@ -128,10 +128,16 @@ def _names(family, domain_names, lang):
     return names
 
 
-def _fonts():
-    """DejaVu first; a CJK font as fallback where one is installed, for Chinese labels."""
-    cjk = cjk_font()
-    return ["DejaVu Sans", cjk] if cjk else ["DejaVu Sans"]
+FONT_BASE = ("DejaVu Sans",)  # robvis' look; font_family adds a CJK font to a text that needs one
+
+
+def _family(text, lang):
+    return list(font_family(lang, text, FONT_BASE))
+
+
+def _text(target, x, y, s, lang, **kw):
+    """`s` at (x, y) of an axes or figure, in robvis' font with the fallback `s` needs."""
+    target.text(x, y, s, family=_family(s, lang), color="black", **kw)
 
 
 def _levels(family, colours):
@@ -214,25 +220,23 @@ def traffic_light(studies, *, family="rob2", domains=None, domain_names=None, ov
     ax.set_ylim(len(studies) + 1, 0)
     ax.set_aspect("equal")
     ax.axis("off")
-    family_fonts = _fonts()
-    text = {"family": family_fonts, "color": "black"}
 
     for j, column in enumerate(columns):
         ax.add_patch(Rectangle((j, 0), 1, 1, facecolor=GREY_STRIP, edgecolor=BORDER, lw=0.8))
-        ax.text(j + 0.5, 0.5, column or words["overall"], ha="center", va="center",
-                fontsize=9 if column else 8, **text)
-    ax.text((len(columns)) / 2, -0.35, words["domains"], ha="center", va="bottom",
-            fontsize=10, **text)
-    ax.text(-label_units - 0.25, (len(studies) + 2) / 2, words["study"], rotation=90,
-            ha="right", va="center", fontsize=10, **text)
+        _text(ax, j + 0.5, 0.5, column or words["overall"], lang, ha="center", va="center",
+              fontsize=9 if column else 8)
+    _text(ax, (len(columns)) / 2, -0.35, words["domains"], lang, ha="center", va="bottom",
+          fontsize=10)
+    _text(ax, -label_units - 0.25, (len(studies) + 2) / 2, words["study"], lang, rotation=90,
+          ha="right", va="center", fontsize=10)
 
     radius = 0.36 * symbol_size
     for i, study in enumerate(studies):
         y = i + 1
         ax.add_patch(Rectangle((-label_units, y), label_units, 1, facecolor=GREY_STRIP,
                                edgecolor=BORDER, lw=0.8))
-        ax.text(-label_units / 2, y + 0.5, study["label"], ha="center", va="center",
-                fontsize=9, **text)
+        _text(ax, -label_units / 2, y + 0.5, study["label"], lang, ha="center", va="center",
+              fontsize=9)
         for j, column in enumerate(columns):
             value = study["domains"][column] if column else study["overall"]
             level = levels[value]
@@ -247,18 +251,18 @@ def traffic_light(studies, *, family="rob2", domains=None, domain_names=None, ov
                     fontsize=12 * symbol_size, fontweight="bold", family="DejaVu Sans")
 
     for n, line in enumerate(caption):  # one text per line: even spacing with any font
-        fig.text(left / width, (bottom - 0.12 - 0.2 * n) / height, line, ha="left",
-                 va="top", fontsize=8.5, **text)
-    _legend(fig, used, colours, (width, height, bottom), text, lang)
+        _text(fig, left / width, (bottom - 0.12 - 0.2 * n) / height, line, lang, ha="left",
+              va="top", fontsize=8.5)
+    _legend(fig, used, colours, (width, height, bottom), lang)
     return _save(fig, fmt)
 
 
-def _legend(fig, used, colours, box, text, lang):
+def _legend(fig, used, colours, box, lang):
     """A vertical "Judgement" key at the bottom right, as robvis places it."""
     width, height, bottom = box
     x = (width - 1.55) / width
     y = (bottom - 0.12) / height
-    fig.text(x, y, TEXTS[lang]["judgement"], ha="left", va="top", fontsize=9, **text)
+    _text(fig, x, y, TEXTS[lang]["judgement"], lang, ha="left", va="top", fontsize=9)
     for k, level in enumerate(used):
         cy = y - (0.32 + 0.24 * k) / height
         # Sized in inches on each axis so the marker stays round in figure coordinates.
@@ -269,8 +273,8 @@ def _legend(fig, used, colours, box, text, lang):
         fig.add_artist(marker)
         fig.text(x + 0.1 / width, cy, level.symbol, ha="center", va="center_baseline",
                  fontsize=7, fontweight="bold", family="DejaVu Sans")
-        fig.text(x + 0.27 / width, cy, level.label[lang], ha="left", va="center", fontsize=8,
-                 **text)
+        _text(fig, x + 0.27 / width, cy, level.label[lang], lang, ha="left", va="center",
+              fontsize=8)
 
 
 def summary(studies, *, family="rob2", domains=None, domain_names=None, overall=True,
@@ -295,7 +299,6 @@ def summary(studies, *, family="rob2", domains=None, domain_names=None, overall=
     width = label_w + 5.2
     height = 0.2 + len(rows) * bar_h + 0.85
     fig = _new_figure(width, height)
-    fonts = _fonts()
     ax = fig.add_axes([label_w / width, 0.85 / height, 4.9 / width,
                        len(rows) * bar_h / height])
     for i, (key, _) in enumerate(rows):
@@ -309,7 +312,9 @@ def summary(studies, *, family="rob2", domains=None, domain_names=None, overall=
             start += share
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, 1)
-    ax.set_yticks(range(len(rows)), [label for _, label in rows], fontsize=9, family=fonts)
+    ax.set_yticks(range(len(rows)), [label for _, label in rows], fontsize=9)
+    for tick in ax.get_yticklabels():
+        tick.set_family(_family(tick.get_text(), lang))
     if overall and lang == "en":  # the CJK fallback font has no bold face
         ax.get_yticklabels()[0].set(fontweight="bold", family="DejaVu Sans")
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0%", "25%", "50%", "75%", "100%"], fontsize=8)
@@ -318,10 +323,11 @@ def summary(studies, *, family="rob2", domains=None, domain_names=None, overall=
         ax.spines[side].set_visible(False)
     handles = [Rectangle((0, 0), 1, 1, facecolor=lv.colours[colours], edgecolor="black",
                          lw=0.6) for lv in used]
-    legend = fig.legend(handles, [_risk_label(lv, lang) for lv in used], loc="lower center",
-                        ncol=len(used), fontsize=8, frameon=True, edgecolor="black",
-                        fancybox=False, bbox_to_anchor=(0.5, 0.02), prop={"family": fonts,
-                                                                         "size": 8})
+    labels = [_risk_label(lv, lang) for lv in used]
+    legend = fig.legend(handles, labels, loc="lower center", ncol=len(used), fontsize=8,
+                        frameon=True, edgecolor="black", fancybox=False,
+                        bbox_to_anchor=(0.5, 0.02),
+                        prop={"family": _family("".join(labels), lang), "size": 8})
     legend.get_frame().set_linewidth(0.6)
     return _save(fig, fmt)
 

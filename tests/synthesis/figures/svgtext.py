@@ -19,3 +19,10 @@ def texts(svg):
         x, y = map(float, moved.groups()) if moved else (float(el.get("x")), float(el.get("y")))
         out.append(("".join(el.itertext()), x, y))
     return out
+
+
+def styles(svg):
+    """{text: style attribute} of the text elements (the fonts named for each text)."""
+    return {
+        "".join(el.itertext()): el.get("style") or "" for el in parse(svg).iter(f"{SVG_NS}text")
+    }

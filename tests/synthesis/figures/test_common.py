@@ -44,8 +44,32 @@ def test_chinese_text_is_measured_with_a_cjk_font_after_ours():
     assert font_family("en") == tuple(FONT_FAMILY)
     if cjk_font() is None:
         pytest.skip("no font with Chinese glyphs installed (fonts-wqy-microhei)")
-    family = font_family("zh")
-    assert family == (*FONT_FAMILY, cjk_font())
+    assert font_family("zh") == (*FONT_FAMILY, cjk_font())
     # A Chinese character is one em wide; Latin text keeps our font's width.
-    assert text_width("研究或亚组", 8.0, family=family) == pytest.approx(5 * 8.0 / 72, rel=0.02)
-    assert text_width("Weight", family=family) == text_width("Weight")
+    assert text_width("研究或亚组", 8.0, lang="zh") == pytest.approx(5 * 8.0 / 72, rel=0.02)
+    assert text_width("Weight", lang="zh") == text_width("Weight")
+
+
+def test_a_text_our_font_cannot_draw_gets_the_cjk_font_whatever_the_page_language(cjk):
+    from synthesis.figures.common import FONT_FAMILY, font_family, text_props
+
+    ours = tuple(FONT_FAMILY)
+    assert font_family("en", "张伟 2019") == (*ours, cjk)
+    assert font_family("en", "试验 C", ("DejaVu Sans",)) == ("DejaVu Sans", cjk)
+    # Latin text, accents, dashes and no-break spaces included, keeps exactly our font.
+    for latin in ("Zhang 2019", "Ünal, Øberg & Çağlar – 2019 (n\u00a0=\u00a012)", "", " "):
+        assert font_family("en", latin) == ours, latin
+    assert font_family("zh", "Weight") == (*ours, cjk)  # a Chinese page, as before
+    assert text_props("Standard error") == {}
+    assert text_props("标准误")["family"][: len(ours) + 1] == [*ours, cjk]
+    # Measured as drawn: a Chinese character is one em wide on an English page too.
+    two_chars = 2 * 8.0 / 72
+    assert text_width("张伟 2019", 8.0) == pytest.approx(
+        two_chars + text_width(" 2019", 8.0), rel=0.02
+    )
+
+
+def test_without_a_cjk_font_every_text_keeps_ours(no_cjk):
+    from synthesis.figures.common import FONT_FAMILY, font_family
+
+    assert font_family("en", "张伟 2019") == font_family("zh", "研究") == tuple(FONT_FAMILY)

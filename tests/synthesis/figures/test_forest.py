@@ -262,18 +262,6 @@ def _chinese_options(case):
     return options_for(case, "zh-hans")
 
 
-@pytest.fixture
-def cjk():
-    from synthesis.figures import common
-
-    if common.cjk_font() is None:
-        pytest.skip("no font with Chinese glyphs installed (fonts-wqy-microhei)")
-    # Widths and glyph paths measured earlier in the run would hide a missing glyph.
-    common.text_width.cache_clear()
-    common._glyph_path.cache_clear()
-    return common.cjk_font()
-
-
 def test_a_chinese_page_gets_every_word_of_the_forest_plot_in_chinese(cjk):
     from synthesis.figures.forest import LABELS
 
@@ -312,10 +300,7 @@ def test_chinese_words_widen_their_columns_and_never_overlap(cjk):
         MC_CASE, subgroup=["甲组"] * 4 + ["乙组"] * 5, data=dict(MC_CASE["data"], study=names)
     )
     texts = svgtext.texts(forest_plot(case, pool_case(case), _chinese_options(case)))
-    from synthesis.figures.common import font_family
-
-    family = font_family("zh")
-    boxes = [(x, x + text_width(t, family=family) * 72, y) for t, x, y in texts]
+    boxes = [(x, x + text_width(t, lang="zh") * 72, y) for t, x, y in texts]
     for i, (a0, a1, ay) in enumerate(boxes):
         for b0, b1, by in boxes[i + 1 :]:
             if abs(ay - by) < 8:
@@ -334,3 +319,64 @@ def test_an_english_page_draws_the_same_bytes_as_the_figures_own_words(mc):
     bare = {k: v for k, v in options.items() if k not in ("labels", "measure_names", "lang")}
     for fmt in ("svg", "png"):
         assert forest_plot(case, res, options, fmt=fmt) == forest_plot(case, res, bare, fmt=fmt)
+
+
+# CNKI and Wanfang records bring Chinese names onto English pages.
+CNKI_NAMES = ["张伟 2019", "Ferguson & Simes 1949", "李娜 2020", "Hart 1977"]
+
+
+def test_an_english_page_draws_chinese_study_names_with_the_cjk_font(cjk, glyphs_required):
+    case = dict(OR_CASE, data=dict(OR_CASE["data"], study=CNKI_NAMES))
+    res = pool_case(case)
+    for fmt in ("png", "pdf"):
+        forest_plot(case, res, fmt=fmt)
+    styles = svgtext.styles(forest_plot(case, res))
+    assert f"'{cjk}'" in styles["张伟 2019"] and f"'{cjk}'" in styles["李娜 2020"]
+    # Latin texts keep our font alone, as they are drawn without Chinese names.
+    for latin in ("Hart 1977", "Weight", "Total (95% CI)", "Odds Ratio"):
+        assert f"'{cjk}'" not in styles[latin], latin
+
+
+def test_chinese_study_names_on_an_english_page_are_measured_as_drawn(cjk):
+    names = [f"{name[-4:]} 干细胞治疗系统性硬化症的多中心随机对照试验" for name in STUDIES]
+    case = dict(MC_CASE, data=dict(MC_CASE["data"], study=names))
+    texts = svgtext.texts(forest_plot(case, pool_case(case)))
+    assert {t for t, _, _ in texts} >= set(names)
+    # Each Chinese character is the CJK font's one em, as on a Chinese page, not the width
+    # of the empty box our font alone would draw.
+    drawn = 21 * 8.0 / 72 + text_width("2015 ")
+    assert text_width(names[0]) == pytest.approx(drawn, rel=0.01) == text_width(names[0], lang="zh")
+    assert abs(_width_in_our_font_alone(names[0]) - drawn) > 0.2
+    boxes = [(x, x + text_width(t) * 72, y) for t, x, y in texts]
+    for i, (a0, a1, ay) in enumerate(boxes):
+        for b0, b1, by in boxes[i + 1 :]:
+            if abs(ay - by) < 8:
+                assert a1 <= b0 + 0.5 or b1 <= a0 + 0.5, (texts[i], (b0, b1, by))
+    # and the name column is no wider than the names need
+    name_end = max(x1 for (x0, x1, _), (t, _, _) in zip(boxes, texts, strict=True) if t in names)
+    next_column = min(x0 for x0, _, y in boxes if x0 > name_end - 0.5)
+    assert next_column - name_end < 0.5 * 72
+
+
+def _width_in_our_font_alone(text, size=8.0):
+    """What the text measured before the fallback: a missing glyph counts as our font's box."""
+    import warnings
+
+    from synthesis.figures import common
+
+    font = common._font(False, tuple(common.FONT_FAMILY))
+    font.set_size(size, 72)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the missing glyphs, which are the point here
+        font.set_text(text, 0.0)
+    return font.get_width_height()[0] / 64.0 / 72.0
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_a_latin_english_plot_does_not_depend_on_a_cjk_font(fmt, request):
+    case = dict(MC_CASE, subgroup=["SVF"] * 4 + ["ADSCs"] * 5)
+    res = pool_case(case)
+    options = {"title": "mRSS at 6 months", "favours": {"experimental": "MSCs"}}
+    with_cjk = forest_plot(case, res, options, fmt=fmt)
+    request.getfixturevalue("no_cjk")
+    assert forest_plot(case, res, options, fmt=fmt) == with_cjk

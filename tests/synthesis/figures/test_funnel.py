@@ -142,3 +142,25 @@ def test_english_options_draw_the_same_bytes_as_none(asym):
         options = options_for(case)
     bare = {k: v for k, v in options.items() if k not in ("labels", "measure_names", "lang")}
     assert funnel_plot(case, res, options) == funnel_plot(case, res, bare)
+
+
+def test_an_english_page_draws_chinese_titles_and_axis_names_with_the_cjk_font(
+    asym, cjk, glyphs_required
+):
+    case, res = asym
+    options = {"title": "干细胞治疗系统性硬化症", "xlabel": "均数差 (MD)"}
+    for fmt in ("png", "pdf"):
+        funnel_plot(case, res, options, fmt=fmt)
+    styles = svgtext.styles(funnel_plot(case, res, options))
+    assert f"'{cjk}'" in styles["干细胞治疗系统性硬化症"] and f"'{cjk}'" in styles["均数差 (MD)"]
+    assert f"'{cjk}'" not in styles["Standard error"]  # Latin keeps our font alone
+    assert not any(f"'{cjk}'" in style for text, style in styles.items() if "Egger" in text)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_a_latin_english_funnel_does_not_depend_on_a_cjk_font(asym, fmt, request):
+    case, res = asym
+    options = {"title": "Funnel plot of mRSS", "xlabel": "Mean difference"}
+    with_cjk = funnel_plot(case, res, options, fmt=fmt)
+    request.getfixturevalue("no_cjk")
+    assert funnel_plot(case, res, options, fmt=fmt) == with_cjk

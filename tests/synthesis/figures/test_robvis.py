@@ -183,3 +183,50 @@ def test_chinese_labels_change_the_figure_but_not_the_markers():
     assert robvis.summary(ROB2_STUDIES, lang="zh", fmt="png").startswith(b"\x89PNG")
     with pytest.raises(FigureInputError, match="unknown language 'fr'"):
         robvis.traffic_light(ROB2_STUDIES, lang="fr")
+
+
+def _drawn(monkeypatch):
+    """The Figures robvis saves, kept for a look at their texts."""
+    figures, save = [], robvis._save
+    monkeypatch.setattr(robvis, "_save", lambda fig, fmt: figures.append(fig) or save(fig, fmt))
+    return figures
+
+
+def test_an_english_page_draws_chinese_labels_with_the_cjk_font_inside_their_cells(
+    monkeypatch, cjk, glyphs_required
+):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    figures = _drawn(monkeypatch)
+    label = "张伟等 多中心随机对照试验 2019"
+    studies = [*ROB2_STUDIES[:2], dict(ROB2_STUDIES[2], label=label)]
+    names = {"D1": "随机化过程中的偏倚"}
+    for fmt in ("png", "pdf"):
+        robvis.traffic_light(studies, domain_names=names, fmt=fmt)
+        robvis.summary(studies, domain_names=names, fmt=fmt)
+    light, bars = figures[0], figures[1]
+    texts = {t.get_text(): t for fig in (light, bars) for t in fig.findobj(Text)
+             if t.get_visible()}  # fmt: skip
+    for chinese in (label, "D1: 随机化过程中的偏倚", "随机化过程中的偏倚"):
+        assert cjk in texts[chinese].get_fontfamily(), chinese
+    for latin in ("Trial A", "D2: Bias due to deviations from intended intervention.",
+                  "Overall risk of bias"):  # fmt: skip
+        assert cjk not in texts[latin].get_fontfamily(), latin
+    # The name, measured with the font that draws it, fits its grey cell left of the grid.
+    drawn = texts[label].get_window_extent(FigureCanvasAgg(light).get_renderer())
+    ax = texts[label].axes
+    (left, _), (right, _) = ax.transData.transform([(ax.get_xlim()[0], 0), (0, 0)])
+    assert left < drawn.x0 < drawn.x1 < right
+
+
+def test_a_latin_english_figure_does_not_depend_on_a_cjk_font(request):
+    import matplotlib
+
+    latin = ROB2_STUDIES[:2]
+    with matplotlib.rc_context({"svg.hashsalt": "robvis"}):  # stable SVG ids to compare
+        drawn = [draw(latin, fmt=fmt) for draw in (robvis.traffic_light, robvis.summary)
+                 for fmt in ("svg", "png", "pdf")]  # fmt: skip
+        request.getfixturevalue("no_cjk")
+        assert [draw(latin, fmt=fmt) for draw in (robvis.traffic_light, robvis.summary)
+                for fmt in ("svg", "png", "pdf")] == drawn  # fmt: skip

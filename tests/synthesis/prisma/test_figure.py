@@ -2,6 +2,7 @@
 rows rebuild the boxes, and the diagram comes out as real SVG, PNG and PDF in both languages."""
 import copy
 import io
+import re
 
 import defusedxml.ElementTree as ET
 import pytest
@@ -108,8 +109,7 @@ def test_the_drawing_is_deterministic():
 
 def _texts(flow, lang, monkeypatch):
     """What the diagram says: drawn with text kept as text in the SVG."""
-    monkeypatch.setattr(figure, "_family",
-                        lambda lang, fmt: (list(figure._families()), lang, True))
+    monkeypatch.setattr(figure, "_language", lambda lang, fmt: (lang, True))
     svg = figure.draw(flow, fmt="svg", lang=lang).decode("utf-8")
     return " ".join(el.text or "" for el in ET.fromstring(svg).iter()
                     if el.tag.endswith("text")).replace("\u00a0", " ")
@@ -152,9 +152,9 @@ def test_chinese_labels_name_the_boxes_and_reasons_in_chinese(monkeypatch):
 
 def test_without_a_chinese_font_png_falls_back_to_english(monkeypatch):
     monkeypatch.setattr(figure, "cjk_font", lambda: None)
-    family, lang, svg_text = figure._family("zh", "png")
+    lang, svg_text = figure._language("zh", "png")
     assert lang == "en" and not svg_text
-    family, lang, svg_text = figure._family("zh", "svg")
+    lang, svg_text = figure._language("zh", "svg")
     assert lang == "zh" and svg_text  # the browser's fonts draw it
     assert figure.draw(_flow(), fmt="png", lang="zh").startswith(b"\x89PNG")
 
@@ -173,3 +173,61 @@ def test_long_labels_wrap_inside_their_box():
     assert all(figure._width(line) <= figure.SIDE_W for line in lines)
     chinese = figure._wrap("经自动化工具标记为不合格的记录" * 3, 1.0)
     assert len(chinese) > 2 and "".join(chinese) == "经自动化工具标记为不合格的记录" * 3
+
+
+def test_an_english_diagram_draws_a_chinese_source_name_with_the_cjk_font(monkeypatch):
+    import warnings
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from synthesis.figures import common
+
+    cjk = common.cjk_font()
+    if cjk is None:
+        pytest.skip("no font with Chinese glyphs installed (fonts-wqy-microhei)")
+    canvases = []
+
+    class Kept(figure._Canvas):
+        def __init__(self, *args):
+            super().__init__(*args)
+            canvases.append(self)
+
+    monkeypatch.setattr(figure, "_Canvas", Kept)
+    flow = _flow()
+    name = "中国生物医学文献服务系统 (SinoMed) 中国学术期刊全文数据库"
+    flow["databases_and_registers"]["sources"][1].update(detail=name, name=name)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Glyph .* missing")
+        for fmt in ("png", "pdf"):
+            figure.draw(flow, fmt=fmt, lang="en")
+    ax = canvases[0].ax
+    texts = [t for t in ax.texts if t.get_text()]
+    chinese = [t for t in texts if re.search("[\u4e00-\u9fff]", t.get_text())]
+    assert len(chinese) >= 2  # the name wraps, Chinese anywhere
+    assert all(cjk in t.get_fontfamily() for t in chinese)
+    latin = [t for t in texts if t not in chinese]
+    assert len(latin) > 20 and all(cjk not in t.get_fontfamily() for t in latin)
+    # Each line, measured with the fonts that draw it, stays inside the box it is in.
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    for text in chinese:
+        x, y = text.get_position()
+        box = next(p for p in ax.patches
+                   if p.get_x() <= x <= p.get_x() + p.get_width()
+                   and p.get_y() <= y <= p.get_y() + p.get_height())  # fmt: skip
+        right = ax.transData.transform((box.get_x() + box.get_width(), 0))[0]
+        assert text.get_window_extent(renderer).x1 < right, text.get_text()
+
+
+def test_a_latin_english_diagram_does_not_depend_on_a_cjk_font(monkeypatch):
+    from synthesis.figures import common
+
+    drawn = [figure.draw(_flow(), fmt=fmt) for fmt in ("svg", "png", "pdf")]
+    monkeypatch.setattr(common, "cjk_font", lambda: None)
+    common.font_family.cache_clear()
+    figure._width.cache_clear()
+    try:
+        assert [figure.draw(_flow(), fmt=fmt) for fmt in ("svg", "png", "pdf")] == drawn
+    finally:
+        monkeypatch.undo()
+        common.font_family.cache_clear()
+        figure._width.cache_clear()
