@@ -322,9 +322,8 @@ class RecordBulkLabelApi(ReviewScopedAPIView):
                 {k: str(value) for k, value in v["filters"].items()}, review=self.review)
             if not form.is_valid():
                 _refuse(form)
-            ids = list(selectors.records_for_review(
-                membership=self.membership, review=self.review, filters=form.filters())
-                .values_list("id", flat=True))
+            ids = selectors.records_found(membership=self.membership, review=self.review,
+                                          filters=form.filters())
         else:
             ids = v.get("records", [])
             if not ids:  # nothing asked, nothing done (the page asks for a tick instead)

@@ -1,8 +1,9 @@
 """Reads of the records workbench, blinded as screening.blinding says (see records.blinding).
 
-The list is one queryset: the review's unique records, narrowed by the search (PostgreSQL:
-a GIN-indexed tsvector; elsewhere substring matching over the same documents) and the
-filters, then ordered. Only the page shown is read in full.
+The list is one query, which the page, the CSV and the bulk label all read (_found): the
+review's unique records, narrowed by the search (PostgreSQL: a GIN-indexed tsvector;
+elsewhere substring matching over the same documents) and the filters, then ordered. Only
+the rows shown are read in full.
 """
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,55 +75,12 @@ def _postgres():
     return connection.vendor == "postgresql"
 
 
-_MATCHES = ("SELECT record_id, ts_rank(title_vector, to_tsquery('simple'::regconfig, %s)) "
-            # review_id + 0: a filter on the rows the GIN index finds, never an index of its
-            # own (through the review's index PostgreSQL would test every record's vector).
-            "FROM screening_recordindex WHERE review_id + 0 = %s "
-            "AND vector @@ to_tsquery('simple'::regconfig, %s)")
-
-
-def search_matches(review, terms):
-    """{record id: relevance} of the review's records whose documents match the terms, read
-    through the GIN index (PostgreSQL only).
-
-    Read on its own, with the planner told to use the index: it prices `vector @@ query` as
-    cheap, so for a broad word (one record in four) it scanned the table instead, un-
-    compressing every record's vector, 0.8 s at 50,000 records, against 0.05 s through the
-    index, which answers a whole-word search without reading a vector. SET LOCAL lasts to
-    the end of this read: the savepoint is rolled back. Relevance is the title's rank for
-    any of the words."""
-    tsquery = query.to_tsquery(terms)
-    rank = query.to_rank_tsquery(terms) or tsquery
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(_MATCHES, [rank, review.id, tsquery])
-        matches = dict(cursor.fetchall())
-        transaction.set_rollback(True)  # read only: this undoes the SET LOCALs
-    return matches
-
-
-class _IdIn(Expression):
-    """`id = ANY(array)`: one parameter however many ids (an IN list of 10,000 placeholders
-    costs more to send and plan than the search)."""
-
-    conditional = True
-
-    def __init__(self, ids):
-        super().__init__(output_field=BooleanField())
-        self.ids = list(ids)
-
-    def as_sql(self, compiler, conn):
-        table = conn.ops.quote_name(Record._meta.db_table)
-        return f"{table}.{conn.ops.quote_name('id')} = ANY(%s)", (self.ids,)
-
-
-def _search_q(review, terms):
-    """The records matching every term (and none of the negated ones)."""
+def _search_q(terms):
+    """The records matching every term (and none of the negated ones), tested on each
+    record's own index row. On PostgreSQL this is the path of a search of exclusions alone,
+    which no index can help: a positive term is found through the GIN index (see _found)."""
     if _postgres():
-        if not query.has_positive(terms):
-            return _Search(query.to_tsquery(terms))  # exclusions only: no index can help
-        return _IdIn(search_matches(review, terms))
+        return _Search(query.to_tsquery(terms))
     condition = Q()
     for term in terms:
         # Both documents are lower-cased NFKC text; contains on lower-cased input is exact.
@@ -146,22 +104,22 @@ def _current(items, stage=None, **condition):
             | (Q(Exists(mine.filter(stage=Stage.TITLE_ABSTRACT))) & ~Q(Exists(ft))))
 
 
-def records_for_review(*, membership, review, filters):
-    """The review's unique records that the filters keep, unordered (see `ordered`). Judgement
-    filters (status other than pending, decision, reason, conflict) see only the items
-    whose votes this member may see: a record never enters or leaves the list because of a
-    vote the member may not see."""
+def _records(*, membership, review, filters, terms):
+    """The review's unique records that the filters keep, unordered, read from the records
+    themselves (every search but a PostgreSQL one with a positive term: see _found)."""
     records = Record.objects.filter(review=review, duplicate_of__isnull=True)
-    terms = query.parse(filters.get("q", ""))
     if terms:
-        records = records.filter(_search_q(review, terms))
+        records = records.filter(_search_q(terms))
     return _narrow(records, membership=membership, review=review, filters=filters)
 
 
 def _narrow(records, *, membership, review, filters, record=""):
-    """`records` narrowed by every filter but the search. `records` is a query of Record, or
-    (record="record__") of RecordIndex, whose primary key is the record's id: the
-    subqueries below name the record by the outer primary key, so they serve both."""
+    """`records` narrowed by every filter but the search. Judgement filters (status other than
+    pending, decision, reason, conflict) see only the items whose votes this member may see:
+    a record never enters or leaves the list because of a vote the member may not see.
+    `records` is a query of Record, or (record="record__") of RecordIndex, whose primary key
+    is the record's id: the subqueries below name the record by the outer primary key, so
+    they serve both."""
     stage = filters.get("stage")
     if stage == "none":
         records = records.exclude(Exists(Item.objects.filter(record=OuterRef("pk"))))
@@ -210,26 +168,17 @@ def _narrow(records, *, membership, review, filters, record=""):
     return records
 
 
-def ordered(records, filters):
-    """The filtered records in the order the filters ask for."""
-    terms = query.parse(filters.get("q", ""))
-    return _ordered(records, _sort(filters, terms), terms)
-
-
 def _sort(filters, terms):
     """The sort asked for; by default relevance with a search, else the import order."""
     return filters.get("sort") or ("relevance" if terms else "id")
 
 
-def _ordered(records, sort, terms):
-    return records.order_by(*_ordering(sort, terms))
-
-
 def _ordering(sort, terms, record=""):
-    """The ORDER BY of a sort, for a query of Record or (record="record__") RecordIndex."""
-    if sort == "relevance" and terms and query.has_positive(terms) and _postgres():
-        title = "title_doc" if record else "search_index__title_doc"
-        return [_Search(query.to_rank_tsquery(terms), rank=True, title=title).desc(),
+    """The ORDER BY of a sort, for a query of Record or (record="record__") RecordIndex.
+    Relevance ranks the index rows a positive term found (PostgreSQL, see _found); any
+    other list keeps the import order for it."""
+    if sort == "relevance" and record and query.has_positive(terms):
+        return [_Search(query.to_rank_tsquery(terms), rank=True, title="title_doc").desc(),
                 F("pk").asc()]
     if sort == "year":
         return [F(f"{record}year").desc(nulls_last=True), F("pk").asc()]
@@ -285,36 +234,33 @@ class Page:
 
 def records_page(*, membership, review, filters, size=PAGE_SIZE):
     """One page of the list, its rows ready to show, and the number of records in all."""
-    terms = query.parse(filters.get("q", ""))
-    sort = _sort(filters, terms)
     page = Page(rows=[], number=filters.get("page") or 1, count=0, size=size)
-    if _postgres():
-        page.count, ids = _numbered_page(membership, review, filters, terms, sort, page)
-        if not ids and page.number > page.pages:  # past the end: the last page instead
-            page.number = page.pages
-            page.count, ids = _numbered_page(membership, review, filters, terms, sort, page)
-    else:
-        records = records_for_review(membership=membership, review=review, filters=filters)
-        page.count = records.count()
-        page.number = min(page.number, page.pages)
-        # The page's ids first, sorted over narrow rows; then only those records are read
-        # whole. Sorting whole records (abstracts and all) cost more than the search.
-        ids = list(_ordered(records, sort, terms).values_list("id", flat=True)[
-            page.start:page.end])
+    page.count, ids = _found_ids(membership, review, filters, start=page.start, size=size)
+    if not ids and page.number > page.pages:  # past the end: the last page instead
+        page.number = page.pages
+        page.count, ids = _found_ids(membership, review, filters, start=page.start, size=size)
     by_id = Record.objects.in_bulk(ids)
     page.rows = rows_for([by_id[i] for i in ids], membership=membership, review=review)
     return page
 
 
-# How the planner must read a search of the index (see search_matches): the GIN index for
-# the matches, never a scan that un-compresses every record's vector. With the statistics of
-# migration 0006 it then expects as many matches as there are and joins the filters' items
-# by hash (a lookup per match cost more than all the rest at 40,000 matches), and record rows
-# one by one only for a few matches (a phrase, sorted by year). No parallel workers: their
-# start-up and per-worker hash tables cost more than they save on a page's worth of work. No
-# JIT for any page: the switched-off scans' huge costs (and a filtered list of 50,000
-# records) made PostgreSQL compile the query, up to 0.4 s for a query that runs in 0.05 s.
-# SET LOCAL: undone with the savepoint.
+def records_found(*, membership, review, filters):
+    """The ids of every record the filtered list holds, in the order its pages show them:
+    the page's own read, unpaged (the CSV export, the bulk label by filters)."""
+    return _found_ids(membership, review, filters)[1]
+
+
+# How the planner must read a search of the index: the GIN index for the matches, never a
+# scan that un-compresses every record's vector. Left to itself it prices `vector @@ query`
+# as cheap, so for a broad word (one record in four) it scanned the table instead, 0.8 s at
+# 50,000 records, against 0.05 s through the index, which answers a whole-word search
+# without reading a vector. With the statistics of migration 0006 it then expects as many
+# matches as there are and joins the filters' items by hash (a lookup per match cost more
+# than all the rest at 40,000 matches), and record rows one by one only for a few matches (a
+# phrase, sorted by year). No parallel workers: their start-up and per-worker hash tables
+# cost more than they save on a page's worth of work. No JIT for any list: the switched-off
+# scans' huge costs (and a filtered list of 50,000 records) made PostgreSQL compile the
+# query, up to 0.4 s for a query that runs in 0.05 s. SET LOCAL: undone with the savepoint.
 _NO_JIT = "SET LOCAL jit = off"
 _INDEX_PLAN = ("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
                "SET LOCAL max_parallel_workers_per_gather = 0; " + _NO_JIT)
@@ -345,18 +291,27 @@ def _index_rows(review, terms):
             .exclude(Exists(duplicate)))
 
 
-def _numbered_page(membership, review, filters, terms, sort, page):
-    """(number of records the filters keep, ids of the page's records in order), in one
-    statement (PostgreSQL): the filtered records are found once, with their sort keys, then
-    counted, and the page's rows picked by a top-N sort. A count and a page apart found the
-    records twice, which for a broad search was most of the time of the page."""
-    if query.has_positive(terms):
+def _found(membership, review, filters):
+    """(query, ORDER BY, planner settings) of the records the filters keep: the one home of
+    the list's search, so the page, the CSV and the bulk label find the same records in the
+    same order. A positive term on PostgreSQL is found through the GIN index, as narrow
+    index rows (_index_rows); any other list is read from the records."""
+    terms = query.parse(filters.get("q", ""))
+    sort = _sort(filters, terms)
+    if _postgres() and query.has_positive(terms):
         rows = _narrow(_index_rows(review, terms), membership=membership, review=review,
                        filters=filters, record="record__")
-        ordering, plan = _ordering(sort, terms, record="record__"), _INDEX_PLAN
-    else:
-        rows = records_for_review(membership=membership, review=review, filters=filters)
-        ordering, plan = _ordering(sort, terms), _NO_JIT
+        return rows, _ordering(sort, terms, record="record__"), _INDEX_PLAN
+    rows = _records(membership=membership, review=review, filters=filters, terms=terms)
+    return rows, _ordering(sort, terms), _NO_JIT
+
+
+def _statement(rows, ordering):
+    """(SQL, params) of the one statement that reads a list on PostgreSQL: the filtered
+    records are found once, with their sort keys, then counted, and the rows asked for
+    (LIMIT %s OFFSET %s: a page by a top-N sort, or NULL for all) picked in order. A count
+    and a page apart found the records twice, which for a broad search was most of the
+    time of the page. The first row is (NULL, the count)."""
     keys = {f"sort_key_{i}": o.expression for i, o in enumerate(ordering)}
     # order_by(): not the model's default order, a sort of every record for nothing.
     sql, params = (rows.annotate(**keys).values_list("pk", *keys).order_by()
@@ -369,19 +324,30 @@ def _numbered_page(membership, review, filters, terms, sort, page):
     statement = (f"WITH found (id, {', '.join(columns)}) AS MATERIALIZED ({sql}) "  # noqa: S608
                  "SELECT NULL, count(*) FROM found UNION ALL "
                  f"(SELECT id, NULL FROM found ORDER BY {order} LIMIT %s OFFSET %s)")
+    return statement, params
+
+
+def _found_ids(membership, review, filters, *, start=0, size=None):
+    """(number of records the filters keep, ids of `size` of them from `start` in the list's
+    order, or of all of them with no size)."""
+    rows, ordering, plan = _found(membership, review, filters)
+    if not _postgres():
+        # The ids first, sorted over narrow rows; then only those records are read whole.
+        # Sorting whole records (abstracts and all) cost more than the search.
+        ids = rows.order_by(*ordering).values_list("pk", flat=True)
+        return rows.count(), list(ids[start:None if size is None else start + size])
+    statement, params = _statement(rows, ordering)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(plan)
-        cursor.execute(statement, (*params, page.size, page.start))
+        cursor.execute(statement, (*params, size, start))
         found = cursor.fetchall()
         transaction.set_rollback(True)  # read only: this undoes the SET LOCALs
     return found[0][1], [r[0] for r in found[1:]]
 
 
 def records_export(*, membership, review, filters, chunk=1000):
-    """Every row of the filtered list, in its order, as the page shows it (for the CSV)."""
-    ids = list(ordered(records_for_review(membership=membership, review=review,
-                                          filters=filters), filters)
-               .values_list("id", flat=True))
+    """Every row of the filtered list, in the order its pages show them (for the CSV)."""
+    ids = records_found(membership=membership, review=review, filters=filters)
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
         by_id = {r.id: r for r in Record.objects.filter(pk__in=part)}

@@ -177,9 +177,8 @@ def records_bulk_label(request, review, membership):
             form = RecordFilterForm(_query_dict(request.POST.get("query", "")), review=review)
             if not form.is_valid():
                 raise ValidationError(form.error_text())
-            ids = list(selectors.records_for_review(
-                membership=membership, review=review, filters=form.filters())
-                .values_list("id", flat=True))
+            ids = selectors.records_found(membership=membership, review=review,
+                                          filters=form.filters())
         else:
             ids = parse_ids(",".join(request.POST.getlist("records")), limit=1000)
         n = services.labels_apply_bulk(actor=request.user, review_id=review.id,

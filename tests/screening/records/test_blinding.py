@@ -9,9 +9,8 @@ NOTE = "records-blind-note-31c7"
 
 
 def listed(t, persona, **filters):
-    return list(selectors.ordered(selectors.records_for_review(
-        membership=t.memberships[persona], review=t.review, filters=filters
-    ), filters).values_list("id", flat=True))
+    return selectors.records_found(membership=t.memberships[persona], review=t.review,
+                                   filters=filters)
 
 
 def _body(response):

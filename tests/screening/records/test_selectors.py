@@ -10,9 +10,8 @@ from .conftest import ids
 
 
 def listed(t, persona="owner", **filters):
-    return list(selectors.ordered(selectors.records_for_review(
-        membership=t.memberships[persona], review=t.review, filters=filters
-    ), filters).values_list("id", flat=True))
+    return selectors.records_found(membership=t.memberships[persona], review=t.review,
+                                   filters=filters)
 
 
 def test_the_list_holds_the_unique_records_only(library):
@@ -182,21 +181,22 @@ def test_the_export_holds_every_filtered_row_escaped(library):
 
 
 def test_the_search_reads_its_matches_through_the_gin_index_on_postgresql(library):
+    # The page, the CSV and the bulk label read one statement; it must find the matches
+    # through the GIN index, with the planner settings it is run with.
     from django.db import connection, transaction
-
-    from screening.records import query
-    from screening.records.selectors import _MATCHES
 
     if connection.vendor != "postgresql":
         pytest.skip("the tsvector index exists on PostgreSQL only")
     t = library
-    tsquery = query.to_tsquery(query.parse("stem"))
+    rows, ordering, plan = selectors._found(t.memberships["owner"], t.review,
+                                            {"q": "stem -mouse", "year_from": 2000})
+    statement, params = selectors._statement(rows, ordering)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("EXPLAIN " + _MATCHES, [tsquery, t.review.id, tsquery])
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "screening_recordindex_fts" in plan
+        cursor.execute(plan)
+        cursor.execute("EXPLAIN " + statement, (*params, None, 0))
+        explained = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    assert "screening_recordindex_fts" in explained
 
 
 def test_a_page_of_a_blinded_review_reads_the_screening_settings_once(library):
@@ -355,3 +355,130 @@ def test_the_search_plan_settings_end_with_the_page(library):
         for setting in ("enable_seqscan", "enable_indexscan", "enable_nestloop"):
             cursor.execute(f"SHOW {setting}")
             assert cursor.fetchone()[0] == "on", setting
+
+
+# A search with a word, an excluded word and a filter, over enough matches for several pages,
+# with ties in every sort key (title, year, relevance) so only the tie-break orders them.
+SHARED_PATH_RECORDS = [
+    # title, abstract, year
+    ("Fibrosis of the skin: fibrosis scores", "Scores in practice.", 2019),
+    ("Lung fibrosis in systemic sclerosis", "Interstitial disease.", 2019),
+    ("Lung fibrosis in systemic sclerosis", "A second cohort.", None),
+    ("Digital ulcers", "Fibrosis of the fingertips.", 2017),
+    ("Fibrosis in a mouse model", "Bleomycin.", 2018),
+    ("Cardiac involvement", "Myocardial fibrosis on MRI.", 2021),
+    ("Renal crisis", "Fibrosis was rare; mouse data aside.", 2016),
+    ("Esophageal fibrosis", "Dysmotility.", 2019),
+]
+SHARED_PATH_FILTERS = {"q": "fibrosis -mouse", "stage": "ta", "status": "pending"}
+
+
+@pytest.fixture
+def matches(library):
+    """The library with eight more records that mention fibrosis (two of them a mouse), and
+    one of them judged out, so the status filter drops it."""
+    from reviews.models import Record
+    from screening.models import Item
+
+    t = library
+    search = t.records[0].search
+    for n, (title, abstract, year) in enumerate(SHARED_PATH_RECORDS, len(t.records) + 1):
+        record = Record.objects.create(review=t.review, search=search, position=n,
+                                       title=title, abstract=abstract, year=year)
+        t.records.append(record)
+    services.items_sync(review=t.review)
+    record_services.records_index_sync(review=t.review)
+    item = Item.objects.get(record=t.records[-1], stage="ta")
+    for persona in ("reviewer", "adjudicator"):
+        services.vote_cast(actor=t.users[persona], item_id=item.id, decision="exclude")
+    return t
+
+
+def _page_ids(t, filters, size):
+    """The ids the page shows, page after page, and the count it shows."""
+    shown, number = [], 1
+    while True:
+        page = selectors.records_page(membership=t.memberships["owner"], review=t.review,
+                                      filters={**filters, "page": number}, size=size)
+        shown.extend(ids(page.rows))
+        if not page.has_next:
+            return shown, page.count
+        number += 1
+
+
+def _postgresql_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the search index's own statement is PostgreSQL's")
+
+
+@pytest.mark.parametrize("sort", ["relevance", "title", "year", "year_asc", "changed", "id"])
+def test_the_export_lists_the_pages_rows_in_their_order(matches, sort):
+    # On PostgreSQL through the search index's rows, elsewhere by substring; alike on both.
+    from urllib.parse import urlencode
+
+    t = matches
+    filters = {**SHARED_PATH_FILTERS, "sort": sort}
+    shown, count = _page_ids(t, filters, size=3)
+    assert len(shown) == count == 6  # fibrosis, no mouse, pending: the test's premise
+    response = t.client("owner").get(f"/reviews/{t.review.id}/records.csv?"
+                                     + urlencode(filters))
+    lines = b"".join(response.streaming_content).decode().lstrip("\ufeff").splitlines()
+    assert [int(line.split(",", 1)[0]) for line in lines[1:]] == shown
+
+
+def test_the_bulk_label_labels_the_records_the_page_counts(matches):
+    import json
+    from urllib.parse import urlencode
+
+    from screening.records.models import RecordLabel
+
+    t = matches
+    shown, count = _page_ids(t, SHARED_PATH_FILTERS, size=3)
+    owner = t.client("owner")
+    page_label = record_services.label_create(actor=t.users["owner"], review_id=t.review.id,
+                                              name="from the page")
+    owner.post(f"/reviews/{t.review.id}/records/bulk-label/",
+               {"scope": "filtered", "label": page_label.id,
+                "query": urlencode(SHARED_PATH_FILTERS)})
+    api_label = record_services.label_create(actor=t.users["owner"], review_id=t.review.id,
+                                             name="from the api")
+    answer = owner.post(f"/api/reviews/{t.review.id}/records/bulk-label/",
+                        json.dumps({"label": api_label.id, "filters": SHARED_PATH_FILTERS}),
+                        content_type="application/json").json()
+    assert answer == {"labelled": count}
+    for label in (page_label, api_label):
+        labelled = RecordLabel.objects.filter(label=label).values_list("record_id", flat=True)
+        assert sorted(labelled) == sorted(shown) and len(shown) == count
+
+
+def test_the_page_the_export_and_the_bulk_label_run_one_statement_on_postgresql(matches):
+    # One path, so they cannot drift apart: each reads the search and the filters with the
+    # same statement, paged or not.
+    _postgresql_only()
+    from urllib.parse import urlencode
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = matches
+    owner = t.client("owner")
+    label = record_services.label_create(actor=t.users["owner"], review_id=t.review.id,
+                                         name="all of them")
+    query_string = urlencode(SHARED_PATH_FILTERS)
+    owner.get(f"/reviews/{t.review.id}/records/")  # the session's first request reads more
+
+    def statements(request):
+        with CaptureQueriesContext(connection) as reads:
+            response = request()
+            b"".join(getattr(response, "streaming_content", [b""]))
+        return [q["sql"].split(" LIMIT ")[0] for q in reads.captured_queries
+                if q["sql"].startswith("WITH found")]
+
+    page = statements(lambda: owner.get(f"/reviews/{t.review.id}/records/?{query_string}"))
+    csv = statements(lambda: owner.get(f"/reviews/{t.review.id}/records.csv?{query_string}"))
+    bulk = statements(lambda: owner.post(f"/reviews/{t.review.id}/records/bulk-label/",
+                                         {"scope": "filtered", "label": label.id,
+                                          "query": query_string}))
+    assert len(page) == 1 and csv == page and bulk == page
