@@ -295,7 +295,13 @@ def speed(all_cases, config=DEFAULT) -> None:
 
 
 def before(**changes) -> RankerConfig:
-    return RankerConfig(**{"ratio": 20.0, "tf_power": 0.5, "title_weight": 0.0, **changes})
+    return RankerConfig(**{"ratio": 20.0, "tf_power": 0.5, "title_weight": 0.0,
+                           "title_ngrams": (1, 2), **changes})
+
+
+def bigram_block(**changes) -> RankerConfig:
+    """The model before the title block of single words: its block of 1-2 grams at .3."""
+    return RankerConfig(**{"title_weight": 0.3, "title_ngrams": (1, 2), **changes})
 
 
 SWEEP = {
@@ -341,6 +347,16 @@ SWEEP = {
     "svm-title.2": (before(title_weight=0.2), None),
     "svm-title.3-tf.4": (before(title_weight=0.3, tf_power=0.4), None),
     "svm-title.4-tf.4": (before(title_weight=0.4, tf_power=0.4), None),
+    # From the model with the bigram title block (RankerConfig's note has the figures).
+    "bigram-block": (bigram_block(), None),
+    "bigram-block-c.15": (bigram_block(c=0.15), None),
+    "bigram-block-c.07": (bigram_block(c=0.07), None),
+    "bigram-block-tf.45": (bigram_block(tf_power=0.45), None),
+    "bigram-block-tf.45-r40": (bigram_block(tf_power=0.45, ratio=40.0), None),
+    "bigram-block.25-tf.45": (bigram_block(title_weight=0.25, tf_power=0.45), None),
+    "word-block.3": (RankerConfig(title_weight=0.3), None),
+    "word-block.25": (RankerConfig(title_weight=0.25), None),
+    "word-block.15": (RankerConfig(title_weight=0.15), None),
 }
 
 

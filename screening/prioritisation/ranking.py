@@ -53,7 +53,8 @@ class RankerConfig:
     ``tf_power``: a term counted c times in a record weighs c ** tf_power (times its idf);
     None leaves it to ``sublinear_tf`` (1 + log c, or c).
     ``title_weight``: a second word block of the title's terms alone (see record_title),
-    stacked with the whole record's at this weight; 0 leaves it out.
+    stacked with the whole record's at this weight; 0 leaves it out. ``title_ngrams``: the
+    n-grams of that block.
     """
 
     # Defaults chosen by median WSS@95 over ALL shared sets and labels at once (ADHD ta/final,
@@ -90,6 +91,18 @@ class RankerConfig:
     # -.001 (CLEF, .8056) against -.003. Title once plus the block at .3 (c ** .4): .728 on
     # Nagtegaal final. An SVM+LR ensemble was too slow to finish the sweep. With the solver's
     # looser tolerance (SVM_TOL, for the retrain budget): .480 .580 .722 .405 .735 .804.
+    # Then the title block of single words (title_ngrams (1, 1)): a title's bigrams are rare,
+    # so the block's weight went to them; words alone give each title word more of it. At
+    # weight .3 it gave .507 .586 .742 .410 .721 .821 (Nagtegaal final lost, -.013), at .25
+    # .725 on Nagtegaal final, at .15 .459 on ADHD ta, and at .2 .481 .565 .730 .406 .736
+    # .807: at least ASReview on all six (worst margin +.001, Nagtegaal final and CLEF). On
+    # seeds 5-9 (no ASReview run) the same pair (words at .2 against bigrams at .3) gave
+    # .480/.480 .566/.580 .732/.722 .400/.398 .739/.738 .808/.803: the same trade (ADHD
+    # final down .014, still .03 above ASReview's; CLEF, Kitchenham up). Tried too, with the
+    # bigram block: C .15 / .07 (CLEF .802 / .799), counts c ** .45 (CLEF .808 but Nagtegaal
+    # final .732), with ratio 40 (.732, .803) or block .25 (.734, .803), and a title weight
+    # falling as relevant records are found, .5 to .2 or .3 (ADHD ta .458; Nagtegaal final
+    # .733).
     features: str = "word"
     classifier: str = "svm"
     ratio: float = 30.0
@@ -105,7 +118,8 @@ class RankerConfig:
     nb_alpha: float = 3.822
     nb_ratio: float = 1.0
     nb_weight: float = 1.0
-    title_weight: float = 0.3
+    title_weight: float = 0.2
+    title_ngrams: tuple[int, int] = (1, 1)
 
 
 # ASReview 3's default model (ELAS u4: linear SVM, C 0.11, relevant class weighted 9.8 times,
@@ -430,7 +444,8 @@ def _vectorizers(config: RankerConfig, n_texts: int) -> list:
 
 def _title_vectorizer(config: RankerConfig, n_texts: int):
     """The word vectoriser of the title block: as the record's, reading the title only."""
-    vec = _vectorizers(replace(config, features="word"), n_texts)[0]
+    vec = _vectorizers(replace(config, features="word", word_ngrams=config.title_ngrams),
+                       n_texts)[0]
     setattr(vec, FIELD, "title")
     return vec
 

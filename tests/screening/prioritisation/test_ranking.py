@@ -8,6 +8,7 @@ from screening.prioritisation import schedule
 from screening.prioritisation.labelled_sets import read_clef_topic
 from screening.prioritisation.ranking import (
     BASELINE,
+    DEFAULT,
     RankerConfig,
     featurize,
     fit_model,
@@ -319,6 +320,23 @@ def test_the_title_block_scores_new_records_as_it_scored_the_set():
     # the title block holds title words only: "sclerosis" (abstracts only) is none of it
     title_vocabulary = features.vectorizers[1].vocabulary_
     assert "stem" in title_vocabulary and "sclerosis" not in title_vocabulary
+
+
+def test_the_default_title_block_holds_single_title_words_beside_the_records_bigrams():
+    # A title's bigrams are rare: the block gives its weight to single words (the measured
+    # default, RankerConfig's note); the record's own block keeps 1-2 grams.
+    texts = [record_text(f"Stem cells trial {i}", f"skin thickness score {i % 4}")
+             for i in range(40)]
+    features = featurize(texts)
+    record_vocabulary, title_vocabulary = (vec.vocabulary_ for vec in features.vectorizers)
+    assert features.weights == [1.0, DEFAULT.title_weight]
+    assert "stem cells" in record_vocabulary and "stem" in title_vocabulary
+    assert not any(" " in term for term in title_vocabulary)
+    # the stacked rows: the title block's share of a row's norm is its weight's
+    n_record = len(record_vocabulary)
+    row = features.matrix[0].toarray().ravel()
+    share = np.linalg.norm(row[n_record:]) / np.linalg.norm(row[:n_record])
+    assert abs(share - DEFAULT.title_weight) < 1e-9
 
 
 def test_accents_are_stripped_for_every_combining_mark_unicode_knows():
