@@ -206,11 +206,17 @@ class Features:
         weights = self.weights or [1.0] * len(self.vectorizers)
         if len(self.vectorizers) == 1:  # rows already of unit length: nothing to stack
             return _transform(self.vectorizers[0], _field(self.vectorizers[0], texts))
-        blocks = [
-            _normalise(_transform(vec, _field(vec, texts))) * weight
-            for vec, weight in zip(self.vectorizers, weights, strict=True)
-        ]
-        return _normalise(sparse.hstack(blocks).tocsr())
+        # Each block's rows are of unit length (or empty), so a stacked row's length is known
+        # from which blocks it has: each block is scaled once, instead of normalised, weighted,
+        # stacked and normalised again (a fifth of the time of scoring 10,000 new records).
+        blocks = [_transform(vec, _field(vec, texts)) for vec in self.vectorizers]
+        present = [np.diff(block.indptr) > 0 for block in blocks]
+        length = np.sqrt(sum(has * weight ** 2 for has, weight in zip(present, weights,
+                                                                      strict=True)))
+        length[length == 0] = 1.0
+        for block, weight in zip(blocks, weights, strict=True):
+            block.data *= np.repeat(weight / length, np.diff(block.indptr))
+        return sparse.hstack(blocks, format="csr")
 
 
 # The attribute of a fitted vectoriser that reads the title only (see RankerConfig.title_weight);

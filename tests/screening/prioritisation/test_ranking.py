@@ -337,6 +337,12 @@ def test_the_default_title_block_holds_single_title_words_beside_the_records_big
     row = features.matrix[0].toarray().ravel()
     share = np.linalg.norm(row[n_record:]) / np.linalg.norm(row[:n_record])
     assert abs(share - DEFAULT.title_weight) < 1e-9
+    # new texts, with and without a title or any text, get the rows the set's texts got
+    texts += [record_text(None, "skin thickness score 9"), "", record_text("Stem cells", None)]
+    features = featurize(texts)
+    again = features.transform(texts[-4:])
+    assert np.abs((again - features.matrix[-4:]).toarray()).max() < 1e-12
+    assert np.allclose(np.linalg.norm(again.toarray(), axis=1), [1, 1, 0, 1])
 
 
 def test_accents_are_stripped_for_every_combining_mark_unicode_knows():
