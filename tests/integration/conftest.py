@@ -95,10 +95,34 @@ def celery_worker(django_db_setup, tmp_path_factory, shared_media):
 
 
 @pytest.fixture
-def live_team(transactional_db):
+def live_team(transactional_db, request):
     from tests.conftest import Team
 
-    return Team()
+    yield Team()
+    if "celery_worker" in request.fixturenames:
+        # A test may end while the worker still runs what its last step queued (the items of
+        # a de-duplication, their scores): flushing the tables under it deadlocked teardown.
+        assert wait_for(_worker_idle, timeout=90), "the worker was still busy after 90 s"
+
+
+def _worker_idle():
+    """No task queued in the broker, none running or reserved by the worker. The solo pool
+    answers no inspection while it runs a task: no answer means busy."""
+    from amqp.exceptions import ChannelError
+
+    from config.celery import app
+
+    with app.connection_for_read() as conn:
+        try:
+            if conn.default_channel.queue_declare(queue=app.conf.task_default_queue,
+                                                  passive=True).message_count:
+                return False
+        except ChannelError:  # Redis keeps no empty queue: nothing queued
+            pass
+    inspect = app.control.inspect(timeout=1.0)
+    active, reserved = inspect.active(), inspect.reserved()
+    return bool(active) and bool(reserved) and not any(active.values()) \
+        and not any(reserved.values())
 
 
 def wait_for(predicate, timeout=30.0, interval=0.2):
